@@ -1,0 +1,12 @@
+# Script mode: writes OUT, a C++ file defining FUNCTION() over the SQL FILES (a ;-list).
+set(body "// Generated from migrations/*.sql by cmake/EmbedMigrations.cmake. Do not edit.\n")
+string(APPEND body "#include <vector>\n#include \"common/db/migrations.h\"\n\n")
+string(APPEND body "std::vector<rmhub::db::MigrationFile> ${FUNCTION}() {\n  return {\n")
+foreach(f ${FILES})
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" sql)
+  string(APPEND body "    {\"${name}\", R\"rmhubsql(${sql})rmhubsql\"},\n")
+endforeach()
+string(APPEND body "  };\n}\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
