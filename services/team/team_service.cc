@@ -1,0 +1,418 @@
+// Branches and members. Career, certifications and mentoring are in team_service_career.cc;
+// teams, rosters and goals in team_service_teams.cc.
+#include "services/team/team_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/outbox/outbox.h"
+#include "services/team/domain/access_policy.h"
+#include "services/team/domain/ladder.h"
+#include "services/team/domain/member_rules.h"
+#include "services/team/team_service_internal.h"
+
+namespace rmhub::team {
+
+using internal::CheckEtag;
+using internal::IdOf;
+using internal::Missing;
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+
+namespace internal {
+
+absl::StatusOr<int64_t> CheckEtag(const std::string& given, const std::string& stored,
+                                  const std::string& field) {
+  std::optional<int64_t> version = ParseEtag(stored);
+  if (!version.has_value()) return Internal("BAD_STORED_ETAG", "stored row has no version");
+  if (given.empty()) return *version;
+  if (!ParseEtag(given).has_value()) return InvalidField(field, "is not an etag of this service");
+  if (given != stored) {
+    return Aborted("ETAG_MISMATCH", "the resource changed since it was read; read it again");
+  }
+  return *version;
+}
+
+bool IsSet(const rmhub::common::v1::Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
+
+absl::StatusOr<absl::CivilDay> ParseDate(const rmhub::common::v1::Date& d,
+                                         const std::string& field, bool required,
+                                         absl::CivilDay fallback) {
+  if (!IsSet(d)) {
+    if (required) return InvalidField(field, "is required");
+    return fallback;
+  }
+  absl::CivilDay day(d.year(), d.month(), d.day());
+  if (d.year() < 1900 || d.year() > 2999 || day.year() != d.year() || day.month() != d.month() ||
+      day.day() != d.day()) {
+    return InvalidField(field, "is not a valid calendar date");
+  }
+  return day;
+}
+
+rmhub::common::v1::Date ToDate(absl::CivilDay day) {
+  rmhub::common::v1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+int64_t IdOf(const std::string& name, absl::string_view collection) {
+  auto id = api::ParseName(name, collection, "name");
+  return id.ok() ? *id : 0;
+}
+
+absl::Status Missing(bool sees_all, absl::string_view what) {
+  if (sees_all) return NotFound(absl::StrCat(what, "_NOT_FOUND"), absl::StrCat("no such ", what));
+  return PermissionDenied("OTHER_BRANCH", "the caller may not see this object");
+}
+
+absl::StatusOr<ListQuery> MakeListQuery(const std::string& filter, const api::FilterSpec& spec,
+                                        int32_t page_size, const std::string& page_token,
+                                        int64_t branch_scope) {
+  ListQuery query;
+  RMHUB_ASSIGN_OR_RETURN(query.page, api::ParsePage(page_size, page_token, filter));
+  RMHUB_ASSIGN_OR_RETURN(query.filter, api::CompileFilter(filter, spec));
+  query.branch_id = branch_scope;
+  return query;
+}
+
+}  // namespace internal
+
+TeamService::TeamService(TeamRepository& repository, const Clock& clock, absl::TimeZone zone,
+                         TeamConfig config)
+    : repository_(repository), clock_(clock), zone_(zone), config_(config) {}
+
+absl::CivilDay TeamService::Today() const { return rmhub::Today(clock_, zone_); }
+
+absl::Status TeamService::Emit(TeamStore& store, const Principal& p, absl::string_view type,
+                               const std::string& aggregate,
+                               const google::protobuf::Message& payload, int64_t version) {
+  return store.AppendEvent(outbox::MakeEvent(internal::kSource, type, aggregate, p.subject,
+                                             payload, clock_.Now(), version));
+}
+
+absl::StatusOr<v1::Member> TeamService::LoadReadableMember(TeamStore& store, const Principal& p,
+                                                           int64_t id, bool lock) {
+  RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> member, store.GetMember(id, lock));
+  if (!member.has_value()) return Missing(AccessPolicy::SeesAllBranches(p), "MEMBER");
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanReadBranchStaff(p, IdOf(member->branch(), "branches")));
+  return *std::move(member);
+}
+
+absl::StatusOr<v1::Branch> TeamService::LoadBranch(TeamStore& store, int64_t id,
+                                                   const std::string& field) {
+  RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> branch, store.GetBranch(id, false));
+  if (!branch.has_value()) {
+    return NotFound("BRANCH_NOT_FOUND", absl::StrCat(field, " names no existing branch"));
+  }
+  return *std::move(branch);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Branches
+
+absl::StatusOr<v1::Branch> TeamService::CreateBranch(const Principal& p,
+                                                     const v1::CreateBranchRequest& r) {
+  FieldErrors errors;
+  ValidateBranchFields(r.branch(), "branch.", errors);
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanCreateBranch(p));
+
+  v1::Branch branch = r.branch();
+  if (branch.personal_customer_cap() == 0) {
+    branch.set_personal_customer_cap(config_.default_personal_customer_cap);
+  }
+  if (branch.corporate_key_account_cap() == 0) {
+    branch.set_corporate_key_account_cap(config_.default_corporate_key_account_cap);
+  }
+  v1::Branch out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("CreateBranch", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertBranch(branch, clock_.Now()));
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> stored, store.GetBranch(id, false));
+    out = *stored;
+    return Emit(store, p, "team.branch.created", out.name(), out, 1);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Branch> TeamService::GetBranch(const Principal& p,
+                                                  const v1::GetBranchRequest& r) {
+  RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "branches", "name"));
+  v1::Branch out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
+    return internal::Into(&out, [&] { return LoadBranch(store, id, "name"); });
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::ListBranchesResponse> TeamService::ListBranches(
+    const Principal& p, const v1::ListBranchesRequest& r) {
+  static const api::FilterSpec* spec = new api::FilterSpec{
+      {"region", {api::FilterValueKind::kString, {{"=", "b.region = ?"}}}},
+      {"code", {api::FilterValueKind::kString, {{"=", "b.code = ?"}}}},
+  };
+  RMHUB_ASSIGN_OR_RETURN(ListQuery query,
+                         internal::MakeListQuery(r.filter(), *spec, r.page_size(),
+                                                 r.page_token(), 0));
+  v1::ListBranchesResponse out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(Page<v1::Branch> page, store.ListBranches(query));
+    for (auto& b : page.items) *out.add_branches() = std::move(b);
+    out.set_next_page_token(internal::NextToken(page, r.filter()));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Principal& p,
+                                                     const v1::UpdateBranchRequest& r) {
+  RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.branch().name(), "branches", "branch.name"));
+  RMHUB_ASSIGN_OR_RETURN(
+      std::set<std::string> paths,
+      api::ResolveUpdateMask(r.update_mask(), {"display_name", "region", "personal_customer_cap",
+                                                  "corporate_key_account_cap"}));
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, id));
+  v1::Branch out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateBranch", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> current, store.GetBranch(id, true));
+    if (!current.has_value()) return NotFound("BRANCH_NOT_FOUND", "no such branch");
+    RMHUB_ASSIGN_OR_RETURN(int64_t version,
+                           CheckEtag(r.branch().etag(), current->etag(), "branch.etag"));
+    v1::Branch merged = *current;
+    if (paths.count("display_name")) merged.set_display_name(r.branch().display_name());
+    if (paths.count("region")) merged.set_region(r.branch().region());
+    if (paths.count("personal_customer_cap")) {
+      merged.set_personal_customer_cap(r.branch().personal_customer_cap());
+    }
+    if (paths.count("corporate_key_account_cap")) {
+      merged.set_corporate_key_account_cap(r.branch().corporate_key_account_cap());
+    }
+    FieldErrors errors;
+    ValidateBranchFields(merged, "branch.", errors);
+    if (merged.personal_customer_cap() == 0) errors.Add("branch.personal_customer_cap", "must be positive");
+    if (merged.corporate_key_account_cap() == 0) errors.Add("branch.corporate_key_account_cap", "must be positive");
+    RMHUB_RETURN_IF_ERROR(errors.Status());
+    RMHUB_RETURN_IF_ERROR(store.UpdateBranch(id, merged, version, clock_.Now()));
+    RMHUB_ASSIGN_OR_RETURN(current, store.GetBranch(id, false));
+    out = *current;
+    return Emit(store, p, "team.branch.updated", out.name(), out, version + 1);
+  }));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members
+
+namespace {
+
+absl::Status ValidateNewMember(const v1::Member& m, FieldErrors& errors) {
+  ValidateMemberFields(m, "member.", errors);
+  if (m.status() == v1::LEFT) errors.Add("member.status", "a new member cannot have LEFT");
+  bool placed = m.career_level() != v1::CAREER_LEVEL_UNSPECIFIED || m.career_grade() != 0;
+  if (placed && m.role() != v1::RELATIONSHIP_MANAGER) {
+    errors.Add("member.career_level", "only relationship managers are on the career ladder");
+  } else if (placed) {
+    absl::Status position = ValidatePosition(m.career_level(), m.career_grade(),
+                                             "member.career_level", "member.career_grade");
+    for (const auto& v : FieldViolations(position)) errors.Add(v.field, v.description);
+  }
+  return errors.Status();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Member> TeamService::CreateMember(const Principal& p,
+                                                     const v1::CreateMemberRequest& r) {
+  FieldErrors errors;
+  auto branch_id = api::ParseName(r.member().branch(), "branches", "member.branch");
+  if (!branch_id.ok()) errors.Add("member.branch", FieldViolations(branch_id.status())[0].description);
+  RMHUB_RETURN_IF_ERROR(ValidateNewMember(r.member(), errors));
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, *branch_id));
+
+  v1::Member member = r.member();
+  if (member.status() == v1::MEMBER_STATUS_UNSPECIFIED) member.set_status(v1::ACTIVE);
+  v1::Member out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("CreateMember", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "member.branch").status());
+    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMember(member, *branch_id, clock_.Now()));
+    if (member.career_level() != v1::CAREER_LEVEL_UNSPECIFIED) {
+      v1::LadderChange entry;
+      entry.set_kind(v1::ENTRY);
+      entry.set_to_level(member.career_level());
+      entry.set_to_grade(member.career_grade());
+      entry.set_reason("initial placement on joining");
+      entry.set_decider(p.subject);
+      *entry.mutable_effective_date() = internal::ToDate(Today());
+      RMHUB_RETURN_IF_ERROR(store.InsertLadderChange(id, entry, clock_.Now()).status());
+    }
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
+    out = *stored;
+    return Emit(store, p, "team.member.created", out.name(), out, 1);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Member> TeamService::GetMember(const Principal& p,
+                                                  const v1::GetMemberRequest& r) {
+  RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "members", "name"));
+  v1::Member out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
+    return internal::Into(&out, [&] { return LoadReadableMember(store, p, id, false); });
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::BatchGetMembersResponse> TeamService::BatchGetMembers(
+    const Principal& p, const v1::BatchGetMembersRequest& r) {
+  if (r.names_size() == 0) return InvalidField("names", "is required");
+  if (r.names_size() > 200) return InvalidField("names", "at most 200 names per call");
+  std::vector<int64_t> ids;
+  FieldErrors errors;
+  for (int i = 0; i < r.names_size(); ++i) {
+    std::string field = absl::StrCat("names[", i, "]");
+    auto id = api::ParseName(r.names(i), "members", field);
+    if (!id.ok()) errors.Add(field, FieldViolations(id.status())[0].description);
+    else ids.push_back(*id);
+  }
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+  v1::BatchGetMembersResponse out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Member> found, store.GetMembers(ids));
+    std::map<int64_t, const v1::Member*> by_id;
+    for (const auto& m : found) by_id[IdOf(m.name(), "members")] = &m;
+    for (int64_t id : ids) {
+      auto it = by_id.find(id);
+      if (it == by_id.end()) return Missing(AccessPolicy::SeesAllBranches(p), "MEMBER");
+      RMHUB_RETURN_IF_ERROR(
+          AccessPolicy::CanReadBranchStaff(p, IdOf(it->second->branch(), "branches")));
+      *out.add_members() = *it->second;
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+namespace {
+
+const api::FilterSpec& MemberFilterSpec() {
+  using api::FilterValueKind;
+  static const api::FilterSpec* spec = new api::FilterSpec{
+      {"branch", {FilterValueKind::kResourceName, {{"=", "m.branch_id = ?"}}, nullptr, "branches"}},
+      {"role", {FilterValueKind::kEnum, {{"=", "m.role = ?"}, {"!=", "m.role <> ?"}},
+                api::ProtoEnum<v1::Role>(v1::Role_Parse)}},
+      {"status", {FilterValueKind::kEnum, {{"=", "m.status = ?"}, {"!=", "m.status <> ?"}},
+                  api::ProtoEnum<v1::MemberStatus>(v1::MemberStatus_Parse)}},
+      {"rm_kind", {FilterValueKind::kEnum, {{"=", "m.rm_kind = ?"}},
+                   api::ProtoEnum<v1::RmKind>(v1::RmKind_Parse)}},
+      {"career_level",
+       {FilterValueKind::kEnum,
+        {{"=", "m.career_level = ?"}, {">=", "m.career_level >= ?"}, {"<=", "m.career_level <= ?"}},
+        api::ProtoEnum<v1::CareerLevel>(v1::CareerLevel_Parse)}},
+      {"skills", {FilterValueKind::kEnum,
+                  {{":", "EXISTS (SELECT 1 FROM member_skills s WHERE s.member_id = m.id AND "
+                         "s.skill = ?)"}},
+                  api::ProtoEnum<v1::Skill>(v1::Skill_Parse)}},
+      {"team", {FilterValueKind::kResourceName,
+                {{"=", "EXISTS (SELECT 1 FROM team_members tm WHERE tm.member_id = m.id AND "
+                       "tm.team_id = ?)"}},
+                nullptr, "teams"}},
+      {"employee_number", {FilterValueKind::kString, {{"=", "m.employee_number = ?"}}}},
+  };
+  return *spec;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListMembersResponse> TeamService::ListMembers(const Principal& p,
+                                                                 const v1::ListMembersRequest& r) {
+  // Staff outside head office see their own branch only; the scope is applied by the store.
+  int64_t scope = AccessPolicy::SeesAllBranches(p) ? 0 : p.branch_id;
+  if (scope == 0 && !AccessPolicy::SeesAllBranches(p)) {
+    return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
+  }
+  RMHUB_ASSIGN_OR_RETURN(ListQuery query,
+                         internal::MakeListQuery(r.filter(), MemberFilterSpec(), r.page_size(),
+                                                 r.page_token(), scope));
+  v1::ListMembersResponse out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(Page<v1::Member> page, store.ListMembers(query));
+    for (auto& m : page.items) *out.add_members() = std::move(m);
+    out.set_next_page_token(internal::NextToken(page, r.filter()));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+namespace {
+
+void ApplyMemberMask(const v1::Member& from, const std::set<std::string>& paths, v1::Member& to) {
+  if (paths.count("display_name")) to.set_display_name(from.display_name());
+  if (paths.count("role")) to.set_role(from.role());
+  if (paths.count("rm_kind")) to.set_rm_kind(from.rm_kind());
+  if (paths.count("back_office_function")) to.set_back_office_function(from.back_office_function());
+  if (paths.count("status")) to.set_status(from.status());
+  if (paths.count("skills")) *to.mutable_skills() = from.skills();
+  if (paths.count("branch")) to.set_branch(from.branch());
+}
+
+absl::Status CheckMemberChange(const v1::Member& before, const v1::Member& after) {
+  FieldErrors errors;
+  ValidateMemberFields(after, "member.", errors);
+  if (after.status() == v1::MEMBER_STATUS_UNSPECIFIED) errors.Add("member.status", "is required");
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+  if (before.role() == v1::RELATIONSHIP_MANAGER && after.role() != v1::RELATIONSHIP_MANAGER &&
+      before.career_level() != v1::CAREER_LEVEL_UNSPECIFIED) {
+    return FailedPrecondition("EXIT_LADDER_FIRST",
+                              "a relationship manager on the ladder must exit it (ChangeCareerLevel "
+                              "EXIT) before changing role");
+  }
+  if (before.status() == v1::LEFT && after.status() != v1::LEFT) {
+    return FailedPrecondition("MEMBER_LEFT", "a member who left cannot be reactivated; create a new member");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Member> TeamService::UpdateMember(const Principal& p,
+                                                     const v1::UpdateMemberRequest& r) {
+  RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.member().name(), "members", "member.name"));
+  RMHUB_ASSIGN_OR_RETURN(std::set<std::string> paths,
+                         api::ResolveUpdateMask(r.update_mask(),
+                                                   {"display_name", "role", "rm_kind",
+                                                    "back_office_function", "status", "skills",
+                                                    "branch"}));
+  int64_t new_branch = 0;
+  if (paths.count("branch")) {
+    RMHUB_ASSIGN_OR_RETURN(new_branch,
+                           api::ParseName(r.member().branch(), "branches", "member.branch"));
+  }
+  v1::Member out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateMember", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(v1::Member current, LoadReadableMember(store, p, id, true));
+    int64_t branch_id = IdOf(current.branch(), "branches");
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, branch_id));
+    RMHUB_ASSIGN_OR_RETURN(int64_t version,
+                           CheckEtag(r.member().etag(), current.etag(), "member.etag"));
+    v1::Member merged = current;
+    ApplyMemberMask(r.member(), paths, merged);
+    if (new_branch != 0 && new_branch != branch_id) {
+      RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, new_branch));
+      RMHUB_RETURN_IF_ERROR(LoadBranch(store, new_branch, "member.branch").status());
+      branch_id = new_branch;
+    }
+    RMHUB_RETURN_IF_ERROR(CheckMemberChange(current, merged));
+    RMHUB_RETURN_IF_ERROR(store.UpdateMember(id, merged, branch_id, version, clock_.Now()));
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
+    out = *stored;
+    return Emit(store, p, "team.member.updated", out.name(), out, version + 1);
+  }));
+  return out;
+}
+
+}  // namespace rmhub::team

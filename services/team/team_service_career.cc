@@ -1,0 +1,342 @@
+// The career ladder, certifications, mentoring and the assignment-eligibility query.
+#include "absl/strings/str_cat.h"
+#include "services/team/domain/access_policy.h"
+#include "services/team/domain/ladder.h"
+#include "services/team/domain/member_rules.h"
+#include "services/team/domain/mentoring.h"
+#include "services/team/domain/qualification.h"
+#include "services/team/team_service.h"
+#include "services/team/team_service_internal.h"
+
+namespace rmhub::team {
+
+using internal::IdOf;
+using internal::Missing;
+
+// ---------------------------------------------------------------------------------------------
+// Ladder
+
+absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
+    const Principal& p, const v1::ChangeCareerLevelRequest& r) {
+  FieldErrors errors;
+  auto id = api::ParseName(r.name(), "members", "name");
+  if (!id.ok()) errors.Add("name", FieldViolations(id.status())[0].description);
+  if (!v1::LadderChangeKind_IsValid(r.kind()) || r.kind() == v1::LADDER_CHANGE_KIND_UNSPECIFIED) {
+    errors.Add("kind", "must be ENTRY, PROMOTION, DEMOTION or EXIT");
+  }
+  CheckText(r.reason(), "reason", true, 1000, errors);
+  auto effective = internal::ParseDate(r.effective_date(), "effective_date", false, Today());
+  if (!effective.ok()) errors.Add("effective_date", "is not a valid calendar date");
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+
+  v1::ChangeCareerLevelResponse out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("ChangeCareerLevel", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, p, *id, true));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(member.branch(), "branches")));
+    RMHUB_ASSIGN_OR_RETURN(int64_t version, internal::CheckEtag(r.etag(), member.etag(), "etag"));
+    RMHUB_ASSIGN_OR_RETURN(LadderMove move,
+                           DecideLadderMove(member, r.kind(), r.to_level(), r.to_grade()));
+    v1::LadderChange change;
+    change.set_kind(r.kind());
+    change.set_from_level(member.career_level());
+    change.set_from_grade(member.career_grade());
+    change.set_to_level(move.to_level);
+    change.set_to_grade(move.to_grade);
+    change.set_reason(r.reason());
+    change.set_decider(p.subject);
+    *change.mutable_effective_date() = internal::ToDate(*effective);
+    member.set_career_level(move.to_level);
+    member.set_career_grade(move.to_grade);
+    RMHUB_RETURN_IF_ERROR(store.UpdateMember(*id, member, IdOf(member.branch(), "branches"),
+                                             version, clock_.Now()));
+    RMHUB_ASSIGN_OR_RETURN(int64_t change_id, store.InsertLadderChange(*id, change, clock_.Now()));
+    change.set_name(api::FormatChildName("members", *id, "ladderChanges", change_id));
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(*id, false));
+    *out.mutable_member() = *stored;
+    *out.mutable_change() = change;
+    return Emit(store, p, "team.member.ladder_changed", stored->name(), change, version + 1);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::ListLadderChangesResponse> TeamService::ListLadderChanges(
+    const Principal& p, const v1::ListLadderChangesRequest& r) {
+  RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.parent(), "members", "parent"));
+  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
+                         api::ParsePage(r.page_size(), r.page_token(), r.parent()));
+  v1::ListLadderChangesResponse out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+    RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, p, id, false).status());
+    RMHUB_ASSIGN_OR_RETURN(Page<v1::LadderChange> changes, store.ListLadderChanges(id, page));
+    for (auto& c : changes.items) *out.add_ladder_changes() = std::move(c);
+    out.set_next_page_token(internal::NextToken(changes, r.parent()));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certifications
+
+namespace {
+
+absl::Status ValidateCertification(const v1::Certification& c, absl::CivilDay today) {
+  FieldErrors errors;
+  if (!v1::CertificationType_IsValid(c.type()) || c.type() == v1::CERTIFICATION_TYPE_UNSPECIFIED) {
+    errors.Add("certification.type", "is required");
+  }
+  if (c.type() == v1::RM_QUALIFICATION &&
+      (c.rm_kind() == v1::RM_KIND_UNSPECIFIED || !v1::RmKind_IsValid(c.rm_kind()))) {
+    errors.Add("certification.rm_kind", "is required for an RM qualification");
+  } else if (c.type() != v1::RM_QUALIFICATION && c.rm_kind() != v1::RM_KIND_UNSPECIFIED) {
+    errors.Add("certification.rm_kind", "is only for RM qualifications");
+  }
+  CheckText(c.issuer(), "certification.issuer", true, 100, errors);
+  CheckText(c.number(), "certification.number", true, 64, errors);
+  auto issued = internal::ParseDate(c.issue_date(), "certification.issue_date", true, today);
+  auto expires = internal::ParseDate(c.expiry_date(), "certification.expiry_date", true, today);
+  if (!issued.ok()) errors.Add("certification.issue_date", FieldViolations(issued.status())[0].description);
+  if (!expires.ok()) errors.Add("certification.expiry_date", FieldViolations(expires.status())[0].description);
+  if (issued.ok() && expires.ok() && *expires < *issued) {
+    errors.Add("certification.expiry_date", "must not be before the issue date");
+  }
+  if (issued.ok() && *issued > today) errors.Add("certification.issue_date", "must not be in the future");
+  return errors.Status();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Certification> TeamService::AddCertification(
+    const Principal& p, const v1::AddCertificationRequest& r) {
+  RMHUB_ASSIGN_OR_RETURN(int64_t member_id, api::ParseName(r.parent(), "members", "parent"));
+  const absl::CivilDay today = Today();
+  RMHUB_RETURN_IF_ERROR(ValidateCertification(r.certification(), today));
+  v1::Certification out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("AddCertification", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, p, member_id, true));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(member.branch(), "branches")));
+    if (member.status() == v1::LEFT) {
+      return FailedPrecondition("MEMBER_LEFT", "the member has left the bank");
+    }
+    RMHUB_ASSIGN_OR_RETURN(int64_t id,
+                           store.InsertCertification(member_id, r.certification(), clock_.Now()));
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Certification> stored,
+                           store.GetCertification(member_id, id));
+    out = *stored;
+    out.set_state(StateOn(out, today, false));
+    return Emit(store, p, "team.certification.added", out.name(), out);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::ListCertificationsResponse> TeamService::ListCertifications(
+    const Principal& p, const v1::ListCertificationsRequest& r) {
+  RMHUB_ASSIGN_OR_RETURN(int64_t member_id, api::ParseName(r.parent(), "members", "parent"));
+  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
+                         api::ParsePage(r.page_size(), r.page_token(), r.filter()));
+  // A member has a handful of certifications: the filter runs in memory over derived states.
+  RMHUB_ASSIGN_OR_RETURN(std::vector<api::FilterTerm> terms, api::ParseFilter(r.filter()));
+  std::optional<v1::CertificationState> want_state;
+  std::optional<v1::CertificationType> want_type;
+  for (const auto& t : terms) {
+    v1::CertificationState s;
+    v1::CertificationType ty;
+    if (t.field == "state" && t.op == "=" && v1::CertificationState_Parse(t.value, &s)) {
+      want_state = s;
+    } else if (t.field == "type" && t.op == "=" && v1::CertificationType_Parse(t.value, &ty)) {
+      want_type = ty;
+    } else {
+      return InvalidField("filter", "supports only state = <STATE> and type = <TYPE>");
+    }
+  }
+  const absl::CivilDay today = Today();
+  v1::ListCertificationsResponse out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+    RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, p, member_id, false).status());
+    RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Certification> all, store.ListCertifications(member_id));
+    for (auto& c : all) {
+      int64_t id = api::ParseChildName(c.name(), "members", "certifications", "name")->child;
+      if (id <= page.after_id) continue;
+      c.set_state(StateOn(c, today, c.state() == v1::REVOKED));
+      if ((want_state && c.state() != *want_state) || (want_type && c.type() != *want_type)) continue;
+      if (out.certifications_size() == page.limit) {
+        int64_t last = api::ParseChildName(out.certifications(page.limit - 1).name(), "members",
+                                           "certifications", "name")->child;
+        out.set_next_page_token(api::NextPageToken(last, r.filter()));
+        break;
+      }
+      *out.add_certifications() = std::move(c);
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
+    const Principal& p, const v1::RevokeCertificationRequest& r) {
+  FieldErrors errors;
+  auto id = api::ParseChildName(r.name(), "members", "certifications", "name");
+  if (!id.ok()) errors.Add("name", FieldViolations(id.status())[0].description);
+  CheckText(r.reason(), "reason", true, 1000, errors);
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+  v1::Certification out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("RevokeCertification", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, p, id->parent, true));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(member.branch(), "branches")));
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Certification> cert,
+                           store.GetCertification(id->parent, id->child));
+    if (!cert.has_value()) return NotFound("CERTIFICATION_NOT_FOUND", "no such certification");
+    if (cert->state() == v1::REVOKED) {
+      return FailedPrecondition("ALREADY_REVOKED", "the certification is already revoked");
+    }
+    RMHUB_RETURN_IF_ERROR(store.RevokeCertification(id->parent, id->child, r.reason()));
+    RMHUB_ASSIGN_OR_RETURN(cert, store.GetCertification(id->parent, id->child));
+    out = *cert;
+    out.set_state(v1::REVOKED);
+    return Emit(store, p, "team.certification.revoked", out.name(), out);
+  }));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mentoring
+
+absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Principal& p,
+                                                            const v1::StartMentorshipRequest& r) {
+  FieldErrors errors;
+  auto mentor_id = api::ParseName(r.mentor(), "members", "mentor");
+  auto mentee_id = api::ParseName(r.mentee(), "members", "mentee");
+  if (!mentor_id.ok()) errors.Add("mentor", FieldViolations(mentor_id.status())[0].description);
+  if (!mentee_id.ok()) errors.Add("mentee", FieldViolations(mentee_id.status())[0].description);
+  auto start = internal::ParseDate(r.start_date(), "start_date", false, Today());
+  if (!start.ok()) errors.Add("start_date", "is not a valid calendar date");
+  CheckText(r.note(), "note", false, 1000, errors);
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+  if (*mentor_id == *mentee_id) return InvalidField("mentee", "must differ from the mentor");
+
+  v1::Mentorship out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("StartMentorship", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    // Lock both members in id order: concurrent starts for one mentor serialize on the mentor's
+    // row, so the mentee limit holds under any interleaving.
+    bool mentor_first = *mentor_id < *mentee_id;
+    RMHUB_ASSIGN_OR_RETURN(v1::Member first, LoadReadableMember(store, p, mentor_first ? *mentor_id : *mentee_id, true));
+    RMHUB_ASSIGN_OR_RETURN(v1::Member second, LoadReadableMember(store, p, mentor_first ? *mentee_id : *mentor_id, true));
+    const v1::Member& mentor = mentor_first ? first : second;
+    const v1::Member& mentee = mentor_first ? second : first;
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(mentee.branch(), "branches")));
+    MentoringFacts facts;
+    facts.max_mentees = config_.max_mentees;
+    RMHUB_ASSIGN_OR_RETURN(facts.mentor_active_mentees, store.CountActiveMentees(*mentor_id));
+    RMHUB_ASSIGN_OR_RETURN(facts.mentee_has_active_mentor, store.HasActiveMentor(*mentee_id));
+    RMHUB_RETURN_IF_ERROR(CheckCanStartMentorship(mentor, mentee, facts));
+    v1::Mentorship m;
+    m.set_mentor(mentor.name());
+    m.set_mentee(mentee.name());
+    m.set_state(v1::MENTORSHIP_ACTIVE);
+    *m.mutable_start_date() = internal::ToDate(*start);
+    m.set_note(r.note());
+    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMentorship(m, *mentor_id, *mentee_id, clock_.Now()));
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> stored, store.GetMentorship(id, false));
+    out = *stored;
+    return Emit(store, p, "team.mentorship.started", out.name(), out);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Principal& p,
+                                                          const v1::EndMentorshipRequest& r) {
+  FieldErrors errors;
+  auto id = api::ParseName(r.name(), "mentorships", "name");
+  if (!id.ok()) errors.Add("name", FieldViolations(id.status())[0].description);
+  if (!v1::MentorshipOutcome_IsValid(r.outcome()) ||
+      r.outcome() == v1::MENTORSHIP_OUTCOME_UNSPECIFIED) {
+    errors.Add("outcome", "is required");
+  }
+  auto end = internal::ParseDate(r.end_date(), "end_date", false, Today());
+  if (!end.ok()) errors.Add("end_date", "is not a valid calendar date");
+  CheckText(r.note(), "note", false, 1000, errors);
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+
+  v1::Mentorship out;
+  RMHUB_RETURN_IF_ERROR(repository_.Write("EndMentorship", r.request_id(), r, &out,
+                                          [&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> m, store.GetMentorship(*id, true));
+    if (!m.has_value()) return Missing(AccessPolicy::SeesAllBranches(p), "MENTORSHIP");
+    RMHUB_ASSIGN_OR_RETURN(v1::Member mentee,
+                           LoadReadableMember(store, p, IdOf(m->mentee(), "members"), false));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(mentee.branch(), "branches")));
+    if (m->state() != v1::MENTORSHIP_ACTIVE) {
+      return FailedPrecondition("MENTORSHIP_ENDED", "the mentorship has already ended");
+    }
+    const auto& s = m->start_date();
+    if (*end < absl::CivilDay(s.year(), s.month(), s.day())) {
+      return InvalidField("end_date", "must not be before the start date");
+    }
+    m->set_state(v1::MENTORSHIP_ENDED);
+    m->set_outcome(r.outcome());
+    *m->mutable_end_date() = internal::ToDate(*end);
+    if (!r.note().empty()) m->set_note(r.note());
+    RMHUB_RETURN_IF_ERROR(store.EndMentorship(*id, *m));
+    out = *m;
+    return Emit(store, p, "team.mentorship.ended", out.name(), out);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::ListMentorshipsResponse> TeamService::ListMentorships(
+    const Principal& p, const v1::ListMentorshipsRequest& r) {
+  using api::FilterValueKind;
+  static const api::FilterSpec* spec = new api::FilterSpec{
+      {"mentor", {FilterValueKind::kResourceName, {{"=", "ms.mentor_id = ?"}}, nullptr, "members"}},
+      {"mentee", {FilterValueKind::kResourceName, {{"=", "ms.mentee_id = ?"}}, nullptr, "members"}},
+      {"state", {FilterValueKind::kEnum, {{"=", "ms.state = ?"}},
+                 api::ProtoEnum<v1::MentorshipState>(v1::MentorshipState_Parse)}},
+  };
+  int64_t scope = AccessPolicy::SeesAllBranches(p) ? 0 : p.branch_id;
+  if (scope == 0 && !AccessPolicy::SeesAllBranches(p)) {
+    return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
+  }
+  RMHUB_ASSIGN_OR_RETURN(ListQuery query, internal::MakeListQuery(r.filter(), *spec, r.page_size(),
+                                                                  r.page_token(), scope));
+  v1::ListMentorshipsResponse out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(Page<v1::Mentorship> page, store.ListMentorships(query));
+    for (auto& m : page.items) *out.add_mentorships() = std::move(m);
+    out.set_next_page_token(internal::NextToken(page, r.filter()));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Eligibility
+
+absl::StatusOr<v1::CheckAssignmentEligibilityResponse> TeamService::CheckAssignmentEligibility(
+    const Principal& p, const v1::CheckAssignmentEligibilityRequest& r) {
+  FieldErrors errors;
+  auto id = api::ParseName(r.member(), "members", "member");
+  if (!id.ok()) errors.Add("member", FieldViolations(id.status())[0].description);
+  if (r.rm_kind() == v1::RM_KIND_UNSPECIFIED || !v1::RmKind_IsValid(r.rm_kind())) {
+    errors.Add("rm_kind", "must be PERSONAL or CORPORATE");
+  }
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+  const absl::CivilDay today = Today();
+  v1::CheckAssignmentEligibilityResponse out;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, p, *id, false));
+    RMHUB_ASSIGN_OR_RETURN(v1::Branch branch,
+                           LoadBranch(store, IdOf(member.branch(), "branches"), "member.branch"));
+    EligibilityInput input{&member, &branch, {}};
+    RMHUB_ASSIGN_OR_RETURN(input.certifications, store.ListCertifications(*id));
+    for (auto& c : input.certifications) c.set_state(StateOn(c, today, c.state() == v1::REVOKED));
+    out = DecideEligibility(input, r.rm_kind());
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+}  // namespace rmhub::team
