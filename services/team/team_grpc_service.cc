@@ -1,0 +1,18 @@
+#include "services/team/team_grpc_service.h"
+
+#include "common/grpc/handler.h"
+
+namespace rmhub::team {
+
+#define RMHUB_TEAM_RPC(Method, Request, Response)                                          \
+  grpc::Status TeamGrpcService::Method(grpc::ServerContext* context,                       \
+                                       const v1::Request* request, v1::Response* response) { \
+    return grpcx::ServeUnary(context, authenticator_, response,                             \
+                             [&](const auth::Principal& principal) {                       \
+                               return service_.Method(principal, *request);                \
+                             });                                                           \
+  }
+#include "services/team/team_rpcs.inc"
+#undef RMHUB_TEAM_RPC
+
+}  // namespace rmhub::team
