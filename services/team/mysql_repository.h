@@ -1,0 +1,47 @@
+#pragma once
+// The MySQL (MariaDB) implementation of the team service's storage (services/team/repository.h).
+//
+// Storage conventions, shared by every query in mysql_repository.cc:
+//  - times are DATETIME(6) holding UTC; they are written as UTC text and read back as integer
+//    microseconds since the epoch, so neither the server's nor the session's time_zone matters;
+//  - civil dates are DATE, written and read as "YYYY-MM-DD";
+//  - lists use keyset paging (id > after_id ORDER BY id LIMIT n+1: the extra row says whether a
+//    next page exists);
+//  - a page's skills and teams are fetched for all of its members in one query each (no N+1);
+//  - Connector/C++ exceptions never leave this layer: they become absl::Status through
+//    db::StatusFromSqlException, whose messages never carry SQL values.
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/db/connection_pool.h"
+#include "common/db/migrations.h"
+#include "services/team/repository.h"
+
+// The team schema (services/team/migrations/*.sql), compiled into the binary by
+// rmhub_embed_migrations (cmake/RmhubMigrations.cmake), in file-name order.
+std::vector<rmhub::db::MigrationFile> TeamMigrations();
+
+namespace rmhub::team {
+
+class MySqlTeamRepository final : public TeamRepository {
+ public:
+  // `pool` is not owned and must outlive the repository.
+  explicit MySqlTeamRepository(db::ConnectionPool& pool);
+
+  // Applies the runtime's and the team service's migrations (idempotent; safe for replicas
+  // starting together).
+  static absl::Status Migrate(db::ConnectionPool& pool);
+
+  absl::Status Read(const std::function<absl::Status(TeamStore&)>& body) override;
+  absl::Status Write(absl::string_view method, const std::string& request_id,
+                     const google::protobuf::Message& request, google::protobuf::Message* response,
+                     const std::function<absl::Status(TeamStore&)>& body) override;
+  absl::Status CheckReady() override;
+
+ private:
+  db::ConnectionPool& pool_;
+};
+
+}  // namespace rmhub::team
