@@ -592,6 +592,40 @@ TEST_F(MySqlTeamRepositoryTest, MentorshipsCountEndAndListByMentorBranch) {
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
 }
 
+// The mentee limit and the etag check must see rows committed after the transaction's snapshot
+// was taken: the mentee counts and locked reads are locking reads, not snapshot reads.
+TEST_F(MySqlTeamRepositoryTest, LockingReadsSeeRowsCommittedAfterTheSnapshot) {
+  const int64_t branch = MakeBranch();
+  const int64_t mentor = MakeMember(branch);
+  const int64_t mentee = MakeMember(branch);
+  auto other_pool = db::ConnectionPool::Create(db_->config());
+  ASSERT_TRUE(other_pool.ok()) << other_pool.status();
+  MySqlTeamRepository other(**other_pool);
+  v1::Mentorship m;
+  *m.mutable_start_date() = Day(2024, 5, 6);
+  int count = -1;
+  bool has = false;
+  std::optional<v1::Member> locked;
+  ASSERT_OK(Tx([&](TeamStore& s) -> absl::Status {
+    RMHUB_RETURN_IF_ERROR(s.GetMember(mentee, false).status());  // takes the snapshot
+    // Another transaction commits in between.
+    RMHUB_RETURN_IF_ERROR(other.Write("Test", "", v1::GetBranchRequest(), nullptr,
+                                      [&](TeamStore& o) -> absl::Status {
+      RMHUB_RETURN_IF_ERROR(o.InsertMentorship(m, mentor, mentee, kT0).status());
+      std::optional<v1::Member> current;
+      RMHUB_RETURN_IF_ERROR(Into(o.GetMember(mentee, true), &current));
+      return o.UpdateMember(mentee, *current, branch, 1, kT0);
+    }));
+    RMHUB_RETURN_IF_ERROR(Into(s.CountActiveMentees(mentor), &count));
+    RMHUB_RETURN_IF_ERROR(Into(s.HasActiveMentor(mentee), &has));
+    return Into(s.GetMember(mentee, true), &locked);
+  }));
+  EXPECT_EQ(count, 1);
+  EXPECT_TRUE(has);
+  ASSERT_TRUE(locked.has_value());
+  EXPECT_EQ(locked->etag(), MakeEtag(2));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Teams
 
