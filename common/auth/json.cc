@@ -83,10 +83,11 @@ class Parser {
   }
 
   bool Value(JsonValue& out, int depth) {
-    if (depth > kMaxJsonDepth) return false;
     SkipSpace();
     if (pos_ >= s_.size()) return false;
     char c = s_[pos_];
+    // `depth` counts the containers around this value.
+    if ((c == '{' || c == '[') && depth >= kMaxJsonDepth) return false;
     if (c == '{') return Object(out, depth);
     if (c == '[') return Array(out, depth);
     if (c == '"') {

@@ -2,8 +2,8 @@
 // A minimal, strict JSON reader and writer for JWT headers and claim sets (RFC 8259).
 // Strict on purpose, because what it reads is attacker-supplied: duplicate object keys (which
 // different parsers resolve differently), invalid UTF-8, lone surrogates, trailing data and
-// nesting deeper than kMaxJsonDepth are all refused. Numbers keep their literal text so that
-// 64-bit ids are read exactly, never through a double.
+// more than kMaxJsonDepth nested arrays/objects are all refused. Numbers keep their literal text
+// so that 64-bit ids are read exactly, never through a double.
 
 #include <cstdint>
 #include <string>
