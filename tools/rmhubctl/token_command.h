@@ -1,0 +1,30 @@
+#pragma once
+// `rmhubctl token`: mints a development HS256 token with the local stack's signing secret, for a
+// member (with roles, branch, teams and permissions) or for a service. Only for development: a
+// deployment has no HS256 secret and takes people's tokens from the gateway.
+
+#include <iosfwd>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth/jwt.h"
+#include "tools/rmhubctl/cli_args.h"
+
+namespace rmhub::ctl {
+
+// Where scripts/up.sh keeps the dev secret, relative to the repository root.
+inline constexpr char kDefaultSecretFile[] = ".run/secrets/jwt-dev-secret";
+
+// The request the flags describe: --member or --service, --roles (checked against
+// rmhub.team.v1.Role when compiled in), --branch, --teams, --perms, --issuer, --audience.
+absl::StatusOr<auth::DevTokenRequest> DevTokenRequestFromFlags(const CommandLine& line);
+
+// The token the flags ask for, signed with the secret in --secret-file (default: env
+// RMHUB_JWT_HS256_SECRET_FILE, else kDefaultSecretFile), valid for --ttl (default 12h).
+absl::StatusOr<std::string> MintTokenFromFlags(const CommandLine& line);
+
+// Prints the token and a newline on `out`; returns the exit status.
+int RunToken(const CommandLine& line, std::ostream& out, std::ostream& err);
+
+}  // namespace rmhub::ctl
