@@ -58,7 +58,7 @@ std::string MoneyText(const Message& m) {
 std::string TimeText(const Message& m, bool is_duration) {
   absl::Duration d = absl::Seconds(IntField(m, "seconds")) + absl::Nanoseconds(IntField(m, "nanos"));
   if (is_duration) return absl::FormatDuration(d);
-  return absl::FormatTime(absl::RFC3339_sec, absl::UnixEpoch() + d, absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", absl::UnixEpoch() + d, absl::UTCTimeZone());
 }
 
 std::string ValueMessageText(const Message& m, ValueKind kind) {
