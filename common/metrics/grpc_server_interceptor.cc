@@ -1,10 +1,7 @@
 #include "common/metrics/grpc_server_interceptor.h"
 
 #include <chrono>
-#include <cstdio>
-#include <random>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include <grpcpp/server_context.h>
 #include "common/log/log.h"
@@ -66,20 +63,17 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
   }
 
  private:
-  // The handler reads the id from its client metadata; when the client sent none (or one unfit to
-  // log), a fresh id is put there. The map holds string_refs, so the id lives in this object,
-  // which the call owns until it ends.
+  // The handler reads the id from its client metadata; it gets exactly one: the client's first
+  // id when that is a plain token, else a fresh one. The map holds string_refs, so the id lives in
+  // this object, which the call owns until it ends.
   void AdoptRequestId(std::multimap<grpc::string_ref, grpc::string_ref>* md) {
     auto range = md->equal_range(kRequestIdHeader);
-    for (auto it = range.first; it != range.second; ++it) {
-      absl::string_view id(it->second.data(), it->second.size());
-      if (IsAcceptableRequestId(id)) {
-        request_id_ = std::string(id);
-        return;
-      }
+    if (range.first != range.second) {
+      absl::string_view id(range.first->second.data(), range.first->second.size());
+      if (grpcx::IsAcceptableRequestId(id)) request_id_ = std::string(id);
     }
+    if (request_id_.empty()) request_id_ = grpcx::NewRequestId();
     md->erase(range.first, range.second);
-    request_id_ = NewRequestId();
     md->emplace(grpc::string_ref(kRequestIdHeader), grpc::string_ref(request_id_));
   }
 
@@ -132,22 +126,6 @@ std::pair<absl::string_view, absl::string_view> SplitFullMethod(absl::string_vie
     return {"unknown", full_method};
   }
   return {m.substr(0, slash), m.substr(slash + 1)};
-}
-
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[33];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
-}
-
-bool IsAcceptableRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != ':' && c != '-') return false;
-  }
-  return true;
 }
 
 GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry)

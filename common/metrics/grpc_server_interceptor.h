@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include <grpcpp/support/server_interceptor.h>
+#include "common/grpc/request_id.h"
 #include <grpcpp/support/status.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -29,7 +30,7 @@
 
 namespace rmhub::metrics {
 
-inline constexpr char kRequestIdHeader[] = "x-request-id";
+using grpcx::kRequestIdHeader;
 
 // "unary", "client_stream", "server_stream", "bidi_stream".
 absl::string_view GrpcTypeLabel(grpc::experimental::ServerRpcInfo::Type type);
@@ -37,11 +38,6 @@ absl::string_view GrpcTypeLabel(grpc::experimental::ServerRpcInfo::Type type);
 absl::string_view GrpcCodeName(grpc::StatusCode code);
 // "/rmhub.team.v1.TeamService/GetMember" → {"rmhub.team.v1.TeamService", "GetMember"}.
 std::pair<absl::string_view, absl::string_view> SplitFullMethod(absl::string_view full_method);
-
-// A fresh request id: 32 hex digits.
-std::string NewRequestId();
-// Whether a client's request id is safe to log and pass on: 1..128 of [A-Za-z0-9._:-].
-bool IsAcceptableRequestId(absl::string_view id);
 
 // The three metric families, and their children per method.
 class GrpcServerMetrics {

@@ -196,7 +196,7 @@ TEST_F(InterceptorTest, GivesCallsWithoutAUsableRequestIdAFreshOne) {
   EXPECT_EQ(echoed, seen);
   ASSERT_TRUE(Ingest(1, "has space", &echoed).ok());  // not a plain token: replaced
   EXPECT_NE(service_.LastSeenId(), "has space");
-  EXPECT_TRUE(IsAcceptableRequestId(service_.LastSeenId()));
+  EXPECT_TRUE(grpcx::IsAcceptableRequestId(service_.LastSeenId()));
   auto lines = RpcLogLines();
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_THAT(lines[0], HasSubstr("\"request_id\":\"" + seen + "\""));

@@ -1,0 +1,79 @@
+#include "common/grpc/server_flags.h"
+
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "common/config/config.h"
+#include "common/log/log.h"
+#include "common/status/errors.h"
+
+ABSL_FLAG(std::string, listen_address, "",
+          "host:port for gRPC (default: the service's own, e.g. 0.0.0.0:50051 for team)");
+ABSL_FLAG(std::string, metrics_address, "",
+          "host:port for Prometheus /metrics (default: the service's own, e.g. 0.0.0.0:9101); "
+          "\"off\" serves none");
+ABSL_FLAG(int, max_threads, 0,
+          "sync server thread cap, pollers included; match it to the DB pool (default: "
+          "the service's own)");
+ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(1), "server keepalive ping interval");
+ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20), "keepalive ping ack timeout");
+ABSL_FLAG(absl::Duration, min_client_ping_interval, absl::Seconds(10),
+          "the most often a client may ping without data before being told off");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024, "largest request or response message");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
+          "how long in-flight calls may run after SIGTERM before they are cancelled");
+ABSL_FLAG(absl::Duration, readiness_interval, absl::Seconds(2),
+          "how often the readiness check (DB reachable, migrations applied) runs");
+ABSL_FLAG(std::string, log_level, "info", "minimum log level: debug, info, warn, error");
+
+namespace rmhub::grpcx {
+
+std::vector<absl::Status> CheckServerOptions(const ServerOptions& o) {
+  std::vector<absl::Status> failed;
+  auto keep = [&failed](absl::Status s) {
+    if (!s.ok()) failed.push_back(std::move(s));
+  };
+  keep(config::CheckHostPort("listen_address", o.listen_address));
+  if (!o.metrics_address.empty()) {
+    keep(config::CheckHostPort("metrics_address", o.metrics_address));
+  }
+  // Below 4 the pollers would leave no thread for handlers.
+  keep(config::CheckRange("max_threads", o.max_threads, 4, 10000));
+  keep(config::CheckPositive("keepalive_time", o.keepalive_time));
+  keep(config::CheckPositive("keepalive_timeout", o.keepalive_timeout));
+  keep(config::CheckPositive("min_client_ping_interval", o.min_client_ping_interval));
+  keep(config::CheckRange("max_message_bytes", o.max_message_bytes, 1024, 256 * 1024 * 1024));
+  keep(config::CheckPositive("drain_timeout", o.drain_timeout));
+  keep(config::CheckPositive("readiness_interval", o.readiness_interval));
+  return failed;
+}
+
+ServerOptions ServerOptionsFromFlags(ServerOptions o) {
+  std::string listen = absl::GetFlag(FLAGS_listen_address);
+  std::string metrics = absl::GetFlag(FLAGS_metrics_address);
+  if (!listen.empty()) o.listen_address = listen;
+  if (metrics == "off") {
+    o.metrics_address.clear();
+  } else if (!metrics.empty()) {
+    o.metrics_address = metrics;
+  }
+  if (absl::GetFlag(FLAGS_max_threads) != 0) o.max_threads = absl::GetFlag(FLAGS_max_threads);
+  o.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
+  o.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  o.min_client_ping_interval = absl::GetFlag(FLAGS_min_client_ping_interval);
+  o.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  o.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  o.readiness_interval = absl::GetFlag(FLAGS_readiness_interval);
+  std::vector<absl::Status> failed = CheckServerOptions(o);
+  absl::StatusOr<log::Level> level = log::ParseLevel(absl::GetFlag(FLAGS_log_level));
+  if (level.ok()) {
+    log::SetMinLevel(*level);
+  } else {
+    failed.push_back(MakeError(absl::StatusCode::kInvalidArgument, "INVALID_CONFIG",
+                               "--log_level: must be one of debug, info, warn, error"));
+  }
+  config::ExitIfInvalid(failed);
+  return o;
+}
+
+}  // namespace rmhub::grpcx

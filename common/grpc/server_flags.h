@@ -1,0 +1,26 @@
+#pragma once
+// The server flags every service shares (each also settable as RMHUB_<NAME>; see
+// common/config/config.h). A service's main() passes its own defaults (team: 0.0.0.0:50051 and
+// metrics 0.0.0.0:9101); a flag left empty/zero keeps the service's default.
+//
+//   --listen_address  --metrics_address  --max_threads  --keepalive_time  --keepalive_timeout
+//   --min_client_ping_interval  --max_message_bytes  --drain_timeout  --readiness_interval
+//   --log_level
+
+#include <vector>
+
+#include "absl/flags/declare.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/grpc/server.h"
+
+namespace rmhub::grpcx {
+
+// Options from the flags over `service_defaults`, and the log level applied to common/log.
+// Checks every value and exits with status 2, naming each bad flag, if any is invalid.
+ServerOptions ServerOptionsFromFlags(ServerOptions service_defaults);
+
+// The start-up checks behind ServerOptionsFromFlags (empty when all pass).
+std::vector<absl::Status> CheckServerOptions(const ServerOptions& options);
+
+}  // namespace rmhub::grpcx
