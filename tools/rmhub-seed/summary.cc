@@ -1,0 +1,75 @@
+#include "tools/rmhub-seed/summary.h"
+
+#include "absl/strings/str_cat.h"
+#include "tools/rmhubctl/text_width.h"
+
+namespace rmhub::seed {
+namespace {
+
+using ctl::PadToWidth;
+
+std::string Counts(const SeedResult& result) {
+  std::string out;
+  for (const auto& [kind, c] : result.counts) {
+    absl::StrAppend(&out, "  ", PadToWidth(kind, 16), c.created + c.existing, " (", c.created,
+                    " new)\n");
+  }
+  return out;
+}
+
+std::string Staff(const SeedResult& result) {
+  std::string out = "Staff:\n";
+  for (const auto& [employee_number, m] : result.members) {
+    std::string role = v1::Role_Name(m.role());
+    if (m.rm_kind() != v1::RM_KIND_UNSPECIFIED) {
+      absl::StrAppend(&role, " ", v1::RmKind_Name(m.rm_kind()), " ",
+                      v1::CareerLevel_Name(m.career_level()), "/", m.career_grade());
+    }
+    absl::StrAppend(&out, "  ", PadToWidth(m.name(), 12), PadToWidth(employee_number, 11),
+                    PadToWidth(m.display_name(), 8), role, "\n");
+  }
+  return out;
+}
+
+std::string Teams(const SeedResult& result) {
+  std::string out = "Teams:\n";
+  for (const v1::Team& t : result.teams) {
+    absl::StrAppend(&out, "  ", PadToWidth(t.name(), 10), PadToWidth(v1::TeamKind_Name(t.kind()), 9),
+                    t.display_name(), "  (leader ", t.leader(), ")\n");
+  }
+  return out;
+}
+
+// Sample calls that work with the seeded ids, as the branch manager.
+std::string TryThis(const SeedResult& result, const DemoData& data, const std::string& address) {
+  const v1::Member& bm = result.members.at(data.branch_manager);
+  const v1::Member* rm = nullptr;
+  for (const auto& [emp, m] : result.members) {
+    if (rm == nullptr && m.role() == v1::RELATIONSHIP_MANAGER && m.rm_kind() == v1::PERSONAL) rm = &m;
+  }
+  std::string branch_id = result.branch.name().substr(result.branch.name().find('/') + 1);
+  std::string member_id = bm.name().substr(bm.name().find('/') + 1);
+  std::string out = absl::StrCat(
+      "Try (as the branch manager, ", bm.display_name(), "):\n",
+      "  export RMHUB_TOKEN=$(rmhubctl token --member ", member_id,
+      " --roles BRANCH_MANAGER --branch ", branch_id, ")\n",
+      "  rmhubctl --addr ", address, " team list-members filter='role = RELATIONSHIP_MANAGER'\n");
+  if (rm != nullptr) {
+    absl::StrAppend(&out, "  rmhubctl --addr ", address, " team get-member name=", rm->name(), "\n",
+                    "  rmhubctl --addr ", address, " team check-assignment-eligibility member=",
+                    rm->name(), " rm_kind=PERSONAL\n");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Summary(const SeedResult& result, const DemoData& data, const std::string& address) {
+  return absl::StrCat("rmhub-seed: demo data on ", address, ": ", result.created_total(),
+                      " objects created (0 means it was all there already)\n", Counts(result),
+                      "Branch: ", result.branch.name(), "  ", result.branch.code(), "  ",
+                      result.branch.display_name(), "\n", Teams(result), Staff(result),
+                      TryThis(result, data, address));
+}
+
+}  // namespace rmhub::seed
