@@ -1,0 +1,178 @@
+#include "common/service/service_main.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/auth/auth_config.h"
+#include "common/auth/tls.h"
+#include "common/config/config.h"
+#include "common/grpc/server.h"
+#include "common/grpc/server_flags.h"
+#include "common/grpc/status_mapping.h"
+#include "common/log/log.h"
+#include "common/outbox/relay.h"
+#include <grpcpp/create_channel.h>
+
+ABSL_FLAG(std::string, db_host, "127.0.0.1", "database host");
+ABSL_FLAG(int, db_port, 3306, "database port");
+ABSL_FLAG(std::string, db_user, "", "database user (the service's own)");
+ABSL_FLAG(std::string, db_password, "", "database password (prefer --db_password_file)");
+ABSL_FLAG(std::string, db_password_file, "", "file holding the database password");
+ABSL_FLAG(std::string, db_name, "", "the service's database");
+ABSL_FLAG(int, db_pool_size, 8, "database connections; the server's thread cap follows it");
+ABSL_FLAG(absl::Duration, db_acquire_timeout, absl::Seconds(2),
+          "longest wait for a free connection before UNAVAILABLE");
+ABSL_FLAG(std::string, jwt_hs256_secret_file, "",
+          "development mode: file holding the shared HS256 secret");
+ABSL_FLAG(std::string, jwt_rs256_public_key_file, "", "PEM public key of the gateway (RS256)");
+ABSL_FLAG(std::string, jwt_issuer, "", "required `iss` claim, when set");
+ABSL_FLAG(std::string, jwt_audience, "", "required `aud` claim, when set");
+ABSL_FLAG(std::string, tls_cert_file, "", "server certificate (PEM); empty = plaintext");
+ABSL_FLAG(std::string, tls_key_file, "", "server private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca_file, "", "CA for client certificates: mutual TLS when set");
+ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "the bank's zone for civil days");
+ABSL_FLAG(std::string, analytics_address, "",
+          "analytics service for the outbox relay (host:port); empty = events stay in the outbox");
+
+namespace rmhub::service {
+namespace {
+
+absl::StatusOr<db::DbConfig> DbConfigFromFlags() {
+  db::DbConfig config;
+  config.host = absl::GetFlag(FLAGS_db_host);
+  config.port = absl::GetFlag(FLAGS_db_port);
+  config.user = absl::GetFlag(FLAGS_db_user);
+  config.database = absl::GetFlag(FLAGS_db_name);
+  config.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  config.acquire_timeout = absl::GetFlag(FLAGS_db_acquire_timeout);
+  config.password = absl::GetFlag(FLAGS_db_password);
+  std::string password_file = absl::GetFlag(FLAGS_db_password_file);
+  if (!password_file.empty()) {
+    RMHUB_ASSIGN_OR_RETURN(config.password, auth::ReadSmallFile(password_file, "db_password_file"));
+    while (!config.password.empty() &&
+           (config.password.back() == '\n' || config.password.back() == '\r')) {
+      config.password.pop_back();
+    }
+  }
+  return config;
+}
+
+absl::StatusOr<auth::AuthConfig> AuthConfigFromFlags() {
+  auth::AuthConfig config;
+  std::string secret_file = absl::GetFlag(FLAGS_jwt_hs256_secret_file);
+  if (!secret_file.empty()) {
+    RMHUB_ASSIGN_OR_RETURN(config.jwt_hs256_secret,
+                           auth::ReadSmallFile(secret_file, "jwt_hs256_secret_file"));
+    while (!config.jwt_hs256_secret.empty() && config.jwt_hs256_secret.back() == '\n') {
+      config.jwt_hs256_secret.pop_back();
+    }
+  }
+  config.jwt_rs256_public_key_file = absl::GetFlag(FLAGS_jwt_rs256_public_key_file);
+  config.jwt_issuer = absl::GetFlag(FLAGS_jwt_issuer);
+  config.jwt_audience = absl::GetFlag(FLAGS_jwt_audience);
+  RMHUB_RETURN_IF_ERROR(auth::ValidateAuthConfig(config));
+  return config;
+}
+
+std::vector<absl::Status> CheckSharedFlags(const db::DbConfig& db) {
+  return {
+      config::CheckNotEmpty("db_host", db.host),
+      config::CheckPort("db_port", db.port),
+      config::CheckNotEmpty("db_user", db.user),
+      config::CheckNotEmpty("db_name", db.database),
+      config::CheckRange("db_pool_size", db.pool_size, 1, 256),
+      config::CheckPositive("db_acquire_timeout", db.acquire_timeout),
+      absl::GetFlag(FLAGS_analytics_address).empty()
+          ? absl::OkStatus()
+          : config::CheckHostPort("analytics_address", absl::GetFlag(FLAGS_analytics_address)),
+  };
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsFromFlags() {
+  std::string cert = absl::GetFlag(FLAGS_tls_cert_file);
+  std::string key = absl::GetFlag(FLAGS_tls_key_file);
+  std::string ca = absl::GetFlag(FLAGS_tls_client_ca_file);
+  if (cert.empty() && key.empty() && ca.empty()) return grpc::InsecureServerCredentials();
+  return auth::ServerCredentialsFromFiles(cert, key, ca);
+}
+
+// Exits with a message naming what is wrong: a bad configuration must stop the process.
+template <class T>
+T OrExit(absl::StatusOr<T> value, const std::string& what) {
+  if (!value.ok()) {
+    std::cerr << what << ": " << value.status() << std::endl;
+    std::exit(2);
+  }
+  return *std::move(value);
+}
+
+grpcx::ServerOptions ServerOptionsFor(int pool_size) {
+  grpcx::ServerOptions defaults;
+  // Sync server: handler threads block on the database, so more threads than connections only
+  // queue on the pool; a few extra keep health and reflection answering (docs/decisions.md).
+  defaults.max_threads = pool_size + 4;
+  return grpcx::ServerOptionsFromFlags(defaults);
+}
+
+}  // namespace
+
+int RunService(int argc, char** argv, const ServiceSpec& spec) {
+  grpcx::ServiceRunner::BlockTerminationSignals();
+  config::ParseFlagsWithEnv(argc, argv, absl::StrCat("rmhub ", spec.name, " service"));
+  grpcx::SetErrorDomain(spec.name + ".rmhub");
+
+  db::DbConfig db_config = OrExit(DbConfigFromFlags(), "database configuration");
+  config::ExitIfInvalid(CheckSharedFlags(db_config));
+  grpcx::ServerOptions server_options = ServerOptionsFor(db_config.pool_size);
+  config::ExitIfInvalid(grpcx::CheckServerOptions(server_options));
+  auth::AuthConfig auth_config = OrExit(AuthConfigFromFlags(), "authentication configuration");
+  absl::TimeZone zone = OrExit(LoadZone(absl::GetFlag(FLAGS_time_zone), "time_zone"), "time zone");
+  server_options.credentials = OrExit(CredentialsFromFlags(), "TLS configuration");
+
+  const Clock& clock = RealClock::Instance();
+  auto authenticator = OrExit(auth::BuildAuthenticator(auth_config, clock), "authentication");
+  grpcx::ServiceRunner runner(server_options);
+  auto pool = OrExit(db::ConnectionPool::Create(db_config, runner.registry().get()), "database pool");
+
+  // Migrations run before serving; if the database is down at start, the service still starts,
+  // reports NOT_SERVING, and applies them once the database answers.
+  absl::Status migrated = spec.migrate(*pool);
+  if (!migrated.ok()) log::Warn("migrations not applied yet", {{"status", migrated.ToString()}});
+
+  Runtime runtime{*pool, *authenticator, clock, zone, *runner.registry()};
+  auto services = OrExit(spec.build(runtime), "service construction");
+  for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
+  runner.SetReadinessCheck([&]() -> absl::Status {
+    absl::Status ready = spec.check_ready(*pool);
+    if (ready.code() == absl::StatusCode::kUnavailable && ErrorReason(ready) == "SCHEMA_NOT_CURRENT") {
+      RMHUB_RETURN_IF_ERROR(spec.migrate(*pool));
+      ready = spec.check_ready(*pool);
+    }
+    return ready;
+  });
+
+  std::unique_ptr<outbox::OutboxRelay> relay;
+  std::string analytics = absl::GetFlag(FLAGS_analytics_address);
+  if (!analytics.empty()) {
+    auto channel = grpc::CreateChannel(analytics, grpc::InsecureChannelCredentials());
+    relay = std::make_unique<outbox::OutboxRelay>(
+        *pool, outbox::MakeAnalyticsSink(channel, absl::Seconds(5)), outbox::RelayOptions{},
+        runner.registry().get());
+  }
+  absl::Status started = runner.Start();
+  if (!started.ok()) {
+    std::cerr << "server: " << started << std::endl;
+    return 1;
+  }
+  if (relay) relay->Start();
+  log::Info("serving", {{"service", spec.name}, {"port", absl::StrCat(runner.port())},
+                        {"metrics_port", absl::StrCat(runner.metrics_port())}});
+  int code = runner.RunUntilSignal();
+  if (relay) relay->Stop();
+  log::Info("stopped", {{"service", spec.name}, {"exit_code", absl::StrCat(code)}});
+  return code;
+}
+
+}  // namespace rmhub::service

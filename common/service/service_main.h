@@ -1,0 +1,65 @@
+#pragma once
+// The start-up every RM Hub service shares, so each service's main.cc is only its own wiring:
+// flags (with RMHUB_* environment fallbacks) → validated config → database pool and migrations →
+// authenticator → the service's gRPC services → server with health, reflection, metrics and
+// graceful drain → outbox relay to analytics.
+//
+// Shared flags (environment variable in brackets):
+//   --listen_address [RMHUB_LISTEN_ADDRESS]       gRPC address, e.g. 0.0.0.0:50051
+//   --metrics_address [RMHUB_METRICS_ADDRESS]     Prometheus address, e.g. 0.0.0.0:9101
+//   --db_host --db_port --db_user --db_name       the service's own database
+//   --db_password / --db_password_file            one of the two
+//   --db_pool_size                                connections; also caps the server's threads
+//   --jwt_hs256_secret_file                       dev-mode shared secret (explicit, never default)
+//   --jwt_rs256_public_key_file                   gateway's verification key
+//   --jwt_issuer --jwt_audience                   required claims when set
+//   --tls_cert_file --tls_key_file --tls_client_ca_file   TLS / mTLS (all empty: plaintext)
+//   --time_zone                                   the bank's zone for civil days
+//   --analytics_address                           outbox relay target ("" = relay off)
+//   --drain_timeout                               in-flight calls' grace period on SIGTERM
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth/authenticator.h"
+#include "common/clock/clock.h"
+#include "common/db/connection_pool.h"
+#include <grpcpp/impl/service_type.h>
+#include <prometheus/registry.h>
+
+namespace rmhub::service {
+
+// What a service gets to build itself with.
+struct Runtime {
+  db::ConnectionPool& pool;
+  const auth::Authenticator& authenticator;
+  const Clock& clock;
+  absl::TimeZone zone;
+  prometheus::Registry& registry;
+};
+
+struct RegisteredService {
+  std::shared_ptr<grpc::Service> service;
+  // "rmhub.team.v1.TeamService": its own grpc.health.v1 entry.
+  std::string full_name;
+};
+
+struct ServiceSpec {
+  // "team": names the error domain ("team.rmhub"), the outbox source and the log lines.
+  std::string name;
+  // Applies the service's migrations (and the runtime's).
+  std::function<absl::Status(db::ConnectionPool&)> migrate;
+  // OK when the database answers and the schema is current; drives grpc.health.v1.
+  std::function<absl::Status(db::ConnectionPool&)> check_ready;
+  // Builds the gRPC services to register; the returned objects live until exit.
+  std::function<absl::StatusOr<std::vector<RegisteredService>>(Runtime&)> build;
+};
+
+// Parses flags, runs the service until SIGTERM/SIGINT, drains, and returns the exit code.
+int RunService(int argc, char** argv, const ServiceSpec& spec);
+
+}  // namespace rmhub::service

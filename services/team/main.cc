@@ -1,0 +1,53 @@
+// The team service: wiring only (flags → config → repository → service → server).
+#include "absl/flags/flag.h"
+#include "common/config/config.h"
+#include "common/service/service_main.h"
+#include "services/team/mysql_repository.h"
+#include "services/team/team_grpc_service.h"
+#include "services/team/team_service.h"
+
+ABSL_FLAG(int, max_mentees, 3, "active mentees a mentor may have at once");
+ABSL_FLAG(int, default_personal_customer_cap, 400,
+          "customers a personal RM may hold, for branches created without a cap");
+ABSL_FLAG(int, default_corporate_key_account_cap, 15,
+          "key accounts a corporate RM may hold, for branches created without a cap");
+
+namespace {
+
+using rmhub::service::RegisteredService;
+using rmhub::service::Runtime;
+
+absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
+  rmhub::team::TeamConfig config;
+  config.max_mentees = absl::GetFlag(FLAGS_max_mentees);
+  config.default_personal_customer_cap = absl::GetFlag(FLAGS_default_personal_customer_cap);
+  config.default_corporate_key_account_cap =
+      absl::GetFlag(FLAGS_default_corporate_key_account_cap);
+  rmhub::config::ExitIfInvalid({
+      rmhub::config::CheckRange("max_mentees", config.max_mentees, 1, 20),
+      rmhub::config::CheckRange("default_personal_customer_cap",
+                                config.default_personal_customer_cap, 1, 100000),
+      rmhub::config::CheckRange("default_corporate_key_account_cap",
+                                config.default_corporate_key_account_cap, 1, 10000),
+  });
+  // Owned for the life of the process; the gRPC service refers to the logic and the repository.
+  auto* repository = new rmhub::team::MySqlTeamRepository(runtime.pool);
+  auto* logic = new rmhub::team::TeamService(*repository, runtime.clock, runtime.zone, config);
+  auto service = std::make_shared<rmhub::team::TeamGrpcService>(*logic, runtime.authenticator);
+  return std::vector<RegisteredService>{{service, "rmhub.team.v1.TeamService"}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  rmhub::service::ServiceSpec spec;
+  spec.name = "team";
+  spec.migrate = [](rmhub::db::ConnectionPool& pool) {
+    return rmhub::team::MySqlTeamRepository::Migrate(pool);
+  };
+  spec.check_ready = [](rmhub::db::ConnectionPool& pool) {
+    return rmhub::team::MySqlTeamRepository(pool).CheckReady();
+  };
+  spec.build = Build;
+  return rmhub::service::RunService(argc, argv, spec);
+}
