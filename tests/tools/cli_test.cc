@@ -138,7 +138,8 @@ class TokenTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = ::testing::TempDir() + "/rmhubctl-secret";
-    std::ofstream(path_, std::ios::binary) << secret_;
+    // With a trailing newline, as an editor leaves it: stripped as the services strip it.
+    std::ofstream(path_, std::ios::binary) << secret_ << "\n";
   }
   void TearDown() override { std::remove(path_.c_str()); }
 

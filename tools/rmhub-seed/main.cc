@@ -7,7 +7,6 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
-#include "common/auth/auth_config.h"
 #include "common/auth/jwt.h"
 #include "common/clock/clock.h"
 #include "rmhub/team/v1/team.grpc.pb.h"
@@ -15,6 +14,7 @@
 #include "tools/rmhub-seed/seeder.h"
 #include "tools/rmhub-seed/summary.h"
 #include "tools/rmhubctl/error_report.h"
+#include "tools/rmhubctl/token_command.h"
 #include <grpcpp/create_channel.h>
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "team service address");
@@ -43,7 +43,7 @@ int Fail(const absl::Status& status) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Seeds the RM Hub demo branch through the team service's API.");
   absl::ParseCommandLine(argc, argv);
-  auto secret = rmhub::auth::ReadSmallFile(absl::GetFlag(FLAGS_secret_file), "secret_file");
+  auto secret = rmhub::ctl::ReadDevSecret(absl::GetFlag(FLAGS_secret_file), "--secret_file");
   if (!secret.ok()) return Fail(secret.status());
   DevTokenRequest admin;
   admin.service = "seed";

@@ -79,6 +79,16 @@ absl::StatusOr<auth::DevTokenRequest> DevTokenRequestFromFlags(const CommandLine
   return request;
 }
 
+absl::StatusOr<std::string> ReadDevSecret(const std::string& path, const std::string& flag) {
+  absl::StatusOr<std::string> secret = auth::ReadSmallFile(path, flag);
+  if (!secret.ok()) {
+    return InvalidField(flag, absl::StrCat("cannot read ", path, " (scripts/up.sh writes the local "
+                                           "stack's secret to ", kDefaultSecretFile, ")"));
+  }
+  while (!secret->empty() && secret->back() == '\n') secret->pop_back();
+  return secret;
+}
+
 absl::StatusOr<std::string> MintTokenFromFlags(const CommandLine& line) {
   RMHUB_RETURN_IF_ERROR(CheckFlags(line, {"member", "service", "roles", "branch", "teams", "perms",
                                           "ttl", "secret-file", "issuer", "audience"},
@@ -86,14 +96,8 @@ absl::StatusOr<std::string> MintTokenFromFlags(const CommandLine& line) {
   RMHUB_ASSIGN_OR_RETURN(auth::DevTokenRequest request, DevTokenRequestFromFlags(line));
   RMHUB_ASSIGN_OR_RETURN(absl::Duration ttl, ParsePositiveDuration(line.Get("ttl", "12h"), "--ttl"));
   std::string file = line.Get("secret-file", kDefaultSecretFile, "RMHUB_JWT_HS256_SECRET_FILE");
-  // Read whole, byte for byte, exactly as the services read --jwt_hs256_secret_file.
-  absl::StatusOr<std::string> secret = auth::ReadSmallFile(file, "--secret-file");
-  if (!secret.ok()) {
-    return InvalidField("--secret-file",
-                        absl::StrCat("cannot read ", file, " (scripts/up.sh writes the local "
-                                     "stack's secret to ", kDefaultSecretFile, ")"));
-  }
-  return auth::MintDevToken(request, *secret, RealClock::Instance(), ttl);
+  RMHUB_ASSIGN_OR_RETURN(std::string secret, ReadDevSecret(file, "--secret-file"));
+  return auth::MintDevToken(request, secret, RealClock::Instance(), ttl);
 }
 
 int RunToken(const CommandLine& line, std::ostream& out, std::ostream& err) {

@@ -20,6 +20,10 @@ inline constexpr char kDefaultSecretFile[] = ".run/secrets/jwt-dev-secret";
 // rmhub.team.v1.Role when compiled in), --branch, --teams, --perms, --issuer, --audience.
 absl::StatusOr<auth::DevTokenRequest> DevTokenRequestFromFlags(const CommandLine& line);
 
+// The dev secret in `path`, read as the services read --jwt_hs256_secret_file: the whole file
+// less trailing newlines. INVALID_ARGUMENT naming `flag` when it cannot be read.
+absl::StatusOr<std::string> ReadDevSecret(const std::string& path, const std::string& flag);
+
 // The token the flags ask for, signed with the secret in --secret-file (default: env
 // RMHUB_JWT_HS256_SECRET_FILE, else kDefaultSecretFile), valid for --ttl (default 12h).
 absl::StatusOr<std::string> MintTokenFromFlags(const CommandLine& line);
