@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Brings up the local stack: installs what is missing, builds Release into build-release/, starts
+# a private MariaDB on 127.0.0.1:3307 (data in .run/mariadb), one database and one MySQL user per
+# service, the services built so far, waits until each is SERVING, seeds the demo branch and
+# prints where everything is. Running it again is harmless: what runs is left alone.
+#   scripts/up.sh            env: JOBS (build parallelism), RMHUB_DB_PORT (default 3307)
+#   scripts/down.sh [--purge]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+run=$root/.run
+build=$root/build-release
+secrets=$run/secrets
+db_port=${RMHUB_DB_PORT:-3307}
+ctl=$build/tools/rmhubctl/rmhubctl
+# name grpc-port metrics-port, in start order (analytics first: the others relay events to it).
+services=("analytics 50055 9105" "team 50051 9101" "customer 50052 9102" "task 50053 9103"
+  "complaint 50054 9104")
+
+say() { printf 'up: %s\n' "$*" >&2; }
+
+# The services reject unknown RMHUB_* variables, so the caller's own (RMHUB_TOKEN, RMHUB_ADDR for
+# rmhubctl, …) are removed from their environment; everything they need is passed as flags.
+clean_env=(env)
+while read -r var; do clean_env+=(-u "$var"); done < <(env | sed -n 's/^\(RMHUB_[A-Za-z0-9_]*\)=.*/\1/p')
+
+build_release() {
+  "$root/scripts/deps.sh"
+  export CCACHE_BASEDIR="$root"
+  export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+  say "building Release into ${build#"$root"/} (first time: several minutes)"
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DRMHUB_BUILD_TESTS=OFF -DRMHUB_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$build" -j "${JOBS:-$(nproc)}" >"$run/logs/build.log" 2>&1 || {
+    tail -40 "$run/logs/build.log" >&2
+    say "build failed; full log in .run/logs/build.log"
+    exit 1
+  }
+}
+
+# A random secret written once; later runs keep it (tokens and users stay valid).
+make_secret() {
+  local file=$1
+  if [ ! -s "$file" ]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
+  fi
+}
+
+# One database and one user per service, each user granted its own database only. The password
+# lives in .run/secrets and is re-applied on every run, so the file is always the truth.
+create_databases() {
+  local sql="" entry name password
+  for entry in "${services[@]}"; do
+    read -r name _ _ <<<"$entry"
+    make_secret "$secrets/db-$name-password"
+    password=$(cat "$secrets/db-$name-password")
+    sql+="CREATE DATABASE IF NOT EXISTS \`rmhub_$name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+CREATE USER IF NOT EXISTS 'rmhub_$name'@'127.0.0.1' IDENTIFIED BY '$password';
+ALTER USER 'rmhub_$name'@'127.0.0.1' IDENTIFIED BY '$password';
+GRANT ALL PRIVILEGES ON \`rmhub_$name\`.* TO 'rmhub_$name'@'127.0.0.1';
+"
+  done
+  "$root/scripts/mariadb.sh" sql "$run/mariadb" -e "$sql"
+}
+
+running() {
+  local pidf=$1
+  [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null
+}
+
+# Flags naming the other services' addresses, passed only to binaries that define them.
+peer_flags() {
+  local bin=$1 entry name port
+  local help
+  help=$("${clean_env[@]}" "$bin" --helpfull 2>&1 || true)
+  for entry in "${services[@]}"; do
+    read -r name port _ <<<"$entry"
+    if grep -q -- "--${name}_address" <<<"$help"; then
+      printf -- '--%s_address=127.0.0.1:%s\n' "$name" "$port"
+    fi
+  done
+}
+
+start_service() {
+  local name=$1 port=$2 metrics=$3
+  local bin=$build/services/$name/${name}_server pidf=$run/pids/$name.pid
+  [ -x "$bin" ] || return 0
+  if running "$pidf"; then
+    say "$name already running (pid $(cat "$pidf"))"
+    return 0
+  fi
+  local args=(--listen_address="127.0.0.1:$port" --metrics_address="127.0.0.1:$metrics"
+    --db_host=127.0.0.1 --db_port="$db_port" --db_user="rmhub_$name" --db_name="rmhub_$name"
+    --db_password_file="$secrets/db-$name-password"
+    --jwt_hs256_secret_file="$secrets/jwt-dev-secret")
+  local peers
+  mapfile -t peers < <(peer_flags "$bin")
+  say "starting $name on 127.0.0.1:$port"
+  nohup "${clean_env[@]}" "$bin" "${args[@]}" "${peers[@]}" >>"$run/logs/$name.log" 2>&1 &
+  echo $! >"$pidf"
+}
+
+wait_serving() {
+  local name=$1 port=$2
+  [ -f "$run/pids/$name.pid" ] || return 0
+  if ! "$ctl" health --addr "127.0.0.1:$port" --wait 60s >/dev/null 2>&1; then
+    tail -20 "$run/logs/$name.log" >&2 || true
+    say "$name did not become SERVING within 60 s; log: .run/logs/$name.log"
+    exit 1
+  fi
+  say "$name SERVING"
+}
+
+print_endpoints() {
+  local entry name port metrics
+  echo
+  echo "RM Hub local stack is up."
+  printf '  %-10s %-17s %-36s %s\n' service grpc metrics log
+  for entry in "${services[@]}"; do
+    read -r name port metrics <<<"$entry"
+    [ -f "$run/pids/$name.pid" ] || continue
+    printf '  %-10s %-17s %-36s %s\n' "$name" "127.0.0.1:$port" \
+      "http://127.0.0.1:$metrics/metrics" ".run/logs/$name.log"
+  done
+  printf '  %-10s %-17s %s\n' mariadb "127.0.0.1:$db_port" "data .run/mariadb, secrets .run/secrets"
+  cat <<EOF
+
+Call it (rmhubctl --help; tools/rmhubctl/README.md):
+  export PATH=$build/tools/rmhubctl:\$PATH
+  export RMHUB_TOKEN=\$(rmhubctl token --member 1 --roles BRANCH_MANAGER --branch 1 --perms team.admin)
+  rmhubctl team list-members filter='role = RELATIONSHIP_MANAGER'
+  rmhubctl services          # what the server lists by reflection
+Stop it: scripts/down.sh   (--purge also deletes .run/)
+EOF
+}
+
+main() {
+  mkdir -p "$run/logs" "$run/pids" "$secrets"
+  chmod 700 "$secrets"
+  build_release
+  "$root/scripts/mariadb.sh" start "$run/mariadb" "$db_port"
+  create_databases
+  make_secret "$secrets/jwt-dev-secret"
+  local entry name port metrics
+  for entry in "${services[@]}"; do
+    read -r name port metrics <<<"$entry"
+    start_service "$name" "$port" "$metrics"
+  done
+  for entry in "${services[@]}"; do
+    read -r name port _ <<<"$entry"
+    wait_serving "$name" "$port"
+  done
+  if [ -f "$run/pids/team.pid" ]; then
+    say "seeding the demo branch"
+    "$build/tools/rmhub-seed/rmhub-seed" --addr 127.0.0.1:50051 \
+      --secret_file "$secrets/jwt-dev-secret" | tee "$run/logs/seed.log"
+  fi
+  print_endpoints
+}
+
+main "$@"
