@@ -123,13 +123,15 @@ absl::StatusOr<int> HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
 
 absl::StatusOr<std::vector<int>> HealthWatchUntil(const std::shared_ptr<grpc::Channel>& channel,
                                                   const std::string& service, int until,
-                                                  absl::Duration timeout) {
+                                                  absl::Duration timeout,
+                                                  const std::function<void(int)>& on_status) {
   GenericStream call(channel, "/grpc.health.v1.Health/Watch", timeout);
   std::vector<int> seen;
   if (!call.Write(HealthRequest(service)) || !call.WritesDone()) return ToAbsl(call.Finish());
   std::string response;
   while (call.Read(&response)) {
     seen.push_back(HealthStatusOf(response));
+    if (on_status) on_status(seen.back());
     if (seen.back() == until) break;
   }
   call.Cancel();

@@ -6,6 +6,7 @@
 
 #include <grpcpp/channel.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,9 +28,11 @@ absl::StatusOr<int> HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
 
 // Health.Watch for `service`, returning statuses as they arrive until one equals `until` (then the
 // stream is cancelled) or the deadline passes (the statuses seen so far, the last not `until`).
-absl::StatusOr<std::vector<int>> HealthWatchUntil(const std::shared_ptr<grpc::Channel>& channel,
-                                                  const std::string& service, int until,
-                                                  absl::Duration timeout = absl::Seconds(30));
+// `on_status`, when given, is called with each status as it arrives.
+absl::StatusOr<std::vector<int>> HealthWatchUntil(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service, int until,
+    absl::Duration timeout = absl::Seconds(30),
+    const std::function<void(int)>& on_status = nullptr);
 
 // ServerReflection.ServerReflectionInfo with list_services: the full service names.
 absl::StatusOr<std::vector<std::string>> ReflectionListServices(
