@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# End to end: the real team_server binary against the test MariaDB, driven by the real rmhubctl
+# and rmhub-seed, on loopback ports the kernel picks (read back from the server's log).
+#   team_stack_test.sh <team_server> <rmhubctl> <rmhub-seed>
+# Needs RMHUB_TEST_MYSQL_{HOST,PORT,USER,PASSWORD} (scripts/test.sh sets them); exits 77 (skip)
+# without them. Every wait is bounded; the server it started is always stopped, its database
+# dropped.
+set -uo pipefail
+
+server_bin=${1:?team_server path}
+ctl=${2:?rmhubctl path}
+seed=${3:?rmhub-seed path}
+
+if [ -z "${RMHUB_TEST_MYSQL_HOST:-}" ]; then
+  echo "skipped: RMHUB_TEST_MYSQL_* not set (run through scripts/test.sh)"
+  exit 77
+fi
+
+tmp=$(mktemp -d /tmp/rmhub-e2e.XXXXXX)
+db="rmhub_e2e_team_$$_$RANDOM"
+server_pid=""
+passed=0
+failed=0
+
+# shellcheck disable=SC2153  # RMHUB_TEST_MYSQL_* come from scripts/test.sh
+sql() {
+  MYSQL_PWD=$RMHUB_TEST_MYSQL_PASSWORD mariadb --no-defaults -h "$RMHUB_TEST_MYSQL_HOST" \
+    -P "$RMHUB_TEST_MYSQL_PORT" -u "$RMHUB_TEST_MYSQL_USER" -e "$1"
+}
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  sql "DROP DATABASE IF EXISTS \`$db\`" >/dev/null 2>&1
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() {
+  echo "not ok - $1"
+  failed=$((failed + 1))
+}
+# check "<description>" <command...>: one assertion, the command's output kept for the log.
+check() {
+  local what=$1
+  shift
+  if "$@" >"$tmp/out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/    /' "$tmp/out"; fi
+}
+# Stops at the first failure that later steps depend on.
+require() {
+  check "$@"
+  [ "$failed" -eq 0 ] || { echo "server log:"; tail -40 "$tmp/server.log"; finish; }
+}
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && exit 0
+  exit 1
+}
+
+# Value of "key":"123" or "key":123 in the server's "serving" log line.
+log_port() {
+  grep '"msg":"serving"' "$tmp/server.log" | head -1 | sed -n "s/.*\"$1\":\"\{0,1\}\([0-9]*\).*/\1/p"
+}
+
+# GET http://127.0.0.1:<port>/metrics body, with curl or, without it, bash's /dev/tcp.
+fetch_metrics() {
+  if command -v curl >/dev/null; then
+    curl -fsS --max-time 10 "http://127.0.0.1:$1/metrics"
+    return
+  fi
+  exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  timeout 10 cat <&3 | sed '1,/^\r$/d'
+  exec 3<&-
+}
+
+start_server() {
+  sql "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" || exit 1
+  printf '%s' "$RMHUB_TEST_MYSQL_PASSWORD" >"$tmp/db-password"
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/jwt-secret"
+  # The server refuses RMHUB_* variables that name no flag; the harness's own stay out.
+  local clean=(env)
+  while read -r var; do clean+=(-u "$var"); done < <(env | sed -n 's/^\(RMHUB_[A-Za-z0-9_]*\)=.*/\1/p')
+  "${clean[@]}" "$server_bin" --listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0 \
+    --db_host="$RMHUB_TEST_MYSQL_HOST" --db_port="$RMHUB_TEST_MYSQL_PORT" \
+    --db_user="$RMHUB_TEST_MYSQL_USER" --db_password_file="$tmp/db-password" --db_name="$db" \
+    --jwt_hs256_secret_file="$tmp/jwt-secret" --drain_timeout=5s 2>"$tmp/server.log" &
+  server_pid=$!
+  for _ in $(seq 1 600); do
+    port=$(log_port port)
+    [ -n "$port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  metrics_port=$(log_port metrics_port)
+  addr="127.0.0.1:${port:-0}"
+}
+
+# ---------------------------------------------------------------------------------------------
+start_server
+require "server started and logged its ports (grpc ${port:-?}, metrics ${metrics_port:-?})" \
+  test -n "$port" -a -n "$metrics_port"
+require "health: SERVING once migrations are applied" "$ctl" health --addr "$addr" --wait 60s
+
+"$ctl" services --addr "$addr" >"$tmp/services" 2>&1
+check "reflection lists rmhub.team.v1.TeamService" grep -qx 'rmhub.team.v1.TeamService' "$tmp/services"
+
+"$ctl" team list-branches --addr "$addr" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "no token: exit 80 (64 + UNAUTHENTICATED)" test "$rc" -eq 80
+check "no token: error names UNAUTHENTICATED and its reason" \
+  grep -q '^error: UNAUTHENTICATED: .*' "$tmp/err"
+
+admin=$("$ctl" token --service e2e --perms team.admin --secret-file "$tmp/jwt-secret" --ttl 10m)
+export RMHUB_TOKEN=$admin
+"$ctl" team create-branch --addr "$addr" branch.code=E2E-001 "branch.display_name=测试支行 E2E" \
+  branch.region=East --json >"$tmp/branch.json" 2>&1
+branch=$(sed -n 's/.*"name": "\(branches\/[0-9]*\)".*/\1/p' "$tmp/branch.json" | head -1)
+require "create-branch returns the new branch's name ($branch)" test -n "$branch"
+
+"$ctl" team create-member --addr "$addr" member.employee_number=E2E-0001 \
+  "member.display_name=Li Lei" "member.branch=$branch" member.role=RELATIONSHIP_MANAGER \
+  member.rm_kind=PERSONAL member.skills=WEALTH,FX --json >"$tmp/member.json" 2>&1
+member=$(sed -n 's/.*"name": "\(members\/[0-9]*\)".*/\1/p' "$tmp/member.json" | head -1)
+require "create-member returns the new member's name ($member)" test -n "$member"
+
+"$ctl" team get-member --addr "$addr" "name=$member" >"$tmp/get" 2>&1
+check "get-member: round trip of the employee number" grep -q '^employee_number  *E2E-0001$' "$tmp/get"
+check "get-member: round trip of the skills" grep -q '^skills  *WEALTH,FX$' "$tmp/get"
+check "get-member: round trip of the role" grep -q '^role  *RELATIONSHIP_MANAGER$' "$tmp/get"
+
+"$ctl" team list-members --addr "$addr" "filter=branch = \"$branch\"" >"$tmp/list" 2>&1
+check "list-members: a table with the member" grep -q "^$member  *E2E-0001 " "$tmp/list"
+
+"$ctl" team create-member --addr "$addr" member.employee_number=E2E-0002 \
+  "member.branch=$branch" member.role=TELLER >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "bad input: exit 67 (64 + INVALID_ARGUMENT)" test "$rc" -eq 67
+check "bad input: the field violation is printed" grep -q '^  field member.display_name: ' "$tmp/err"
+
+fetch_metrics "$metrics_port" >"$tmp/metrics" 2>&1
+check "metrics: grpc_server_handled_total for CreateMember" \
+  grep -q '^grpc_server_handled_total{.*grpc_method="CreateMember"' "$tmp/metrics"
+check "metrics: promtool check metrics passes" sh -c "promtool check metrics <'$tmp/metrics'"
+
+unset RMHUB_TOKEN
+"$seed" --addr "$addr" --secret_file "$tmp/jwt-secret" >"$tmp/seed1" 2>&1
+check "seed: first run creates the demo branch" grep -q 'demo data on .*: [1-9][0-9]* objects created' "$tmp/seed1"
+"$seed" --addr "$addr" --secret_file "$tmp/jwt-secret" >"$tmp/seed2" 2>&1
+check "seed: second run changes nothing" grep -q 'demo data on .*: 0 objects created' "$tmp/seed2"
+rm_name=$(sed -n 's/^  \(members\/[0-9]*\) *DEMO-E004 .*/\1/p' "$tmp/seed2")
+bm_id=$(sed -n 's/^  members\/\([0-9]*\) *DEMO-E001 .*/\1/p' "$tmp/seed2")
+demo_branch=$(sed -n 's/^Branch: branches\/\([0-9]*\) .*/\1/p' "$tmp/seed2")
+RMHUB_TOKEN=$("$ctl" token --member "${bm_id:-0}" --roles BRANCH_MANAGER \
+  --branch "${demo_branch:-0}" --secret-file "$tmp/jwt-secret")
+export RMHUB_TOKEN
+"$ctl" team list-members --addr "$addr" page_size=100 --columns name,employee_number >"$tmp/demo" 2>&1
+check "seed: 20 demo staff, each once" test "$(grep -c ' DEMO-E0' "$tmp/demo")" -eq 20
+"$ctl" team check-assignment-eligibility --addr "$addr" "member=${rm_name:-members/0}" \
+  rm_kind=PERSONAL >"$tmp/elig" 2>&1
+check "seed: a seeded personal RM is eligible to hold customers" grep -q '^eligible  *true$' "$tmp/elig"
+unset RMHUB_TOKEN
+
+kill -TERM "$server_pid"
+code=timeout
+for _ in $(seq 1 300); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    wait "$server_pid"
+    code=$?
+    break
+  fi
+  sleep 0.1
+done
+check "SIGTERM: drains and exits 0 (got $code)" test "$code" = 0
+server_pid=""
+finish
