@@ -31,8 +31,8 @@ const google::protobuf::DescriptorPool& Pool() {
 }
 
 TEST(CommandLine, FlagsMayStandAnywhere) {
-  auto line = ParseCommandLine({"team", "--json", "get-member", "--addr=h:1", "name=members/3",
-                                "--timeout", "3s", "-h"});
+  auto line = ParseCommandLine(
+      {"team", "--json", "get-member", "--addr=h:1", "name=members/3", "--timeout", "3s", "-h"});
   ASSERT_TRUE(line.ok()) << line.status();
   EXPECT_THAT(line->positional, ElementsAre("team", "get-member", "name=members/3"));
   EXPECT_EQ(line->Get("json"), "true");
@@ -149,8 +149,8 @@ class TokenTest : public ::testing::Test {
 
 TEST_F(TokenTest, MintsATokenTheServicesAccept) {
   auto line = ParseCommandLine({"token", "--member", "7", "--roles", "branch_manager,TEAM_LEAD",
-                                "--branch", "1", "--teams", "2,3", "--perms", "pii.read",
-                                "--ttl", "1h", "--secret-file", path_});
+                                "--branch", "1", "--teams", "2,3", "--perms", "pii.read", "--ttl",
+                                "1h", "--secret-file", path_});
   ASSERT_TRUE(line.ok());
   auto token = MintTokenFromFlags(*line);
   ASSERT_TRUE(token.ok()) << token.status();
@@ -170,7 +170,7 @@ TEST_F(TokenTest, MintsATokenTheServicesAccept) {
 TEST_F(TokenTest, RejectsBadRequests) {
   (void)Pool();  // the Role enum is checked when the team API is linked
   const std::vector<std::vector<std::string>> bad = {
-      {"token", "--secret-file", path_},                                   // nobody
+      {"token", "--secret-file", path_},                                        // nobody
       {"token", "--member", "1", "--service", "task", "--secret-file", path_},  // both
       {"token", "--member", "x", "--secret-file", path_},
       {"token", "--member", "1", "--roles", "WIZARD", "--secret-file", path_},

@@ -31,8 +31,7 @@ std::string BadField(const absl::Status& status) {
 TEST(RequestBuilder, CreateMemberFromDottedPathsEnumsAndLists) {
   auto r = Build<team::v1::CreateMemberRequest>(
       {"member.employee_number=E100", "member.display_name=Li Lei", "member.branch=branches/1",
-       "member.role=relationship_manager", "member.rm_kind=PERSONAL",
-       "member.skills=WEALTH,FX"});
+       "member.role=relationship_manager", "member.rm_kind=PERSONAL", "member.skills=WEALTH,FX"});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->member().employee_number(), "E100");
   EXPECT_EQ(r->member().display_name(), "Li Lei");
@@ -53,7 +52,8 @@ TEST(RequestBuilder, KeepsAGivenRequestIdAndGeneratesNoneWithoutTheField) {
 }
 
 TEST(RequestBuilder, RepeatedFieldGivenTwiceAppends) {
-  auto r = Build<team::v1::BatchGetMembersRequest>({"names=members/1", "names=members/2,members/3"});
+  auto r =
+      Build<team::v1::BatchGetMembersRequest>({"names=members/1", "names=members/2,members/3"});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->names_size(), 3);
   EXPECT_EQ(r->names(2), "members/3");
@@ -80,9 +80,9 @@ TEST(RequestBuilder, ValueLikeMessagesTakeOneWord) {
 }
 
 TEST(RequestBuilder, ScalarsOfEveryKind) {
-  auto r = Build<Sample>({"text=a \"quoted\" 李雷", "flag=yes", "small=-7",
-                          "big=9007199254740993", "unsigned_small=7", "ratio=0.1", "color=2",
-                          "colors=red,GREEN", "inner.deeper.label=deep"});
+  auto r = Build<Sample>({"text=a \"quoted\" 李雷", "flag=yes", "small=-7", "big=9007199254740993",
+                          "unsigned_small=7", "ratio=0.1", "color=2", "colors=red,GREEN",
+                          "inner.deeper.label=deep"});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->text(), "a \"quoted\" 李雷");
   EXPECT_TRUE(r->flag());
@@ -117,22 +117,14 @@ TEST(RequestBuilder, ErrorsNameTheArgument) {
     std::vector<std::string> args;
     std::string field;
   } cases[] = {
-      {{"small=abc"}, "small"},
-      {{"small=99999999999"}, "small"},
-      {{"flag=maybe"}, "flag"},
-      {{"color=PURPLE"}, "color"},
-      {{"inner.nope=1"}, "inner.nope"},
-      {{"inner=x"}, "inner"},
-      {{"labels=a"}, "labels"},
-      {{"inners=x"}, "inners"},
-      {{"text=a", "text=b"}, "text"},
-      {{"tags.x=1"}, "tags"},
-      {{"day=2025-13-01"}, "day"},
-      {{"amount=1.234 CNY"}, "amount"},
-      {{"period=2025-01-01"}, "period"},
-      {{"wait=soon"}, "wait"},
-      {{"at=yesterday"}, "at"},
-      {{"novalue"}, "novalue"},
+      {{"small=abc"}, "small"},          {{"small=99999999999"}, "small"},
+      {{"flag=maybe"}, "flag"},          {{"color=PURPLE"}, "color"},
+      {{"inner.nope=1"}, "inner.nope"},  {{"inner=x"}, "inner"},
+      {{"labels=a"}, "labels"},          {{"inners=x"}, "inners"},
+      {{"text=a", "text=b"}, "text"},    {{"tags.x=1"}, "tags"},
+      {{"day=2025-13-01"}, "day"},       {{"amount=1.234 CNY"}, "amount"},
+      {{"period=2025-01-01"}, "period"}, {{"wait=soon"}, "wait"},
+      {{"at=yesterday"}, "at"},          {{"novalue"}, "novalue"},
   };
   for (const auto& c : cases) {
     auto r = Build<Sample>(c.args);

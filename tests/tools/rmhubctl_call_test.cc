@@ -20,9 +20,9 @@
 namespace rmhub::ctl {
 namespace {
 
+using ctltest::v1::Sample;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using ctltest::v1::Sample;
 
 class TestService final : public ctltest::v1::CtlTestService::Service {
   grpc::Status Echo(grpc::ServerContext* context, const Sample* request,

@@ -43,7 +43,7 @@ struct DemoGoal {
 struct DemoTeam {
   std::string display_name;  // unique within the branch: how the seeder recognises it
   v1::TeamKind kind;
-  std::string leader;        // employee number
+  std::string leader;                // employee number
   std::vector<std::string> members;  // employee numbers, the leader excluded
   std::string description;
   std::vector<DemoGoal> goals;

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   rmhub::seed::Seeder seeder(*stub, absl::GetFlag(FLAGS_timeout), *admin_token, manager_token);
   auto zone = rmhub::LoadZone(rmhub::kDefaultZone);
   if (!zone.ok()) return Fail(zone.status());
-  rmhub::seed::DemoData data = rmhub::seed::MakeDemoData(rmhub::Today(rmhub::RealClock::Instance(), *zone));
+  rmhub::seed::DemoData data =
+      rmhub::seed::MakeDemoData(rmhub::Today(rmhub::RealClock::Instance(), *zone));
   auto result = seeder.Run(data);
   if (!result.ok()) return Fail(result.status());
   std::cout << rmhub::seed::Summary(*result, data, address);

@@ -20,9 +20,8 @@ std::string RequestIdFor(const std::string& key) {
 absl::Status While(const std::string& step, const absl::Status& status) {
   if (status.ok()) return status;
   absl::Status out(status.code(), absl::StrCat(step, ": ", status.message()));
-  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    out.SetPayload(url, payload);
-  });
+  status.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
   return out;
 }
 
@@ -35,7 +34,8 @@ common::v1::Date ToDate(absl::CivilDay day) {
 }
 
 // A relationship manager is created at their ladder position, which records the ENTRY.
-v1::CreateMemberRequest CreateMemberRequestFor(const DemoMember& wanted, const std::string& branch) {
+v1::CreateMemberRequest CreateMemberRequestFor(const DemoMember& wanted,
+                                               const std::string& branch) {
   v1::CreateMemberRequest create;
   v1::Member* m = create.mutable_member();
   m->set_employee_number(wanted.employee_number);
@@ -114,8 +114,8 @@ absl::StatusOr<SeedResult> Seeder::Run(const DemoData& data) {
   }
   if (manager == nullptr) return Internal("SEED_DATA", "the branch manager is not in the data");
   RMHUB_ASSIGN_OR_RETURN(v1::Member bm, EnsureMember(*manager, result_.branch.name()));
-  RMHUB_ASSIGN_OR_RETURN(token_, branch_manager_token_(IdOf(bm.name()),
-                                                       IdOf(result_.branch.name())));
+  RMHUB_ASSIGN_OR_RETURN(token_,
+                         branch_manager_token_(IdOf(bm.name()), IdOf(result_.branch.name())));
   RMHUB_RETURN_IF_ERROR(SeedStaff(data));
   RMHUB_RETURN_IF_ERROR(SeedTeams(data));
   for (const auto& mentorship : data.mentorships) {
@@ -171,8 +171,8 @@ absl::StatusOr<v1::Member> Seeder::EnsureMember(const DemoMember& wanted,
   bool exists = found->members_size() > 0;
   v1::Member member = exists ? found->members(0) : v1::Member();
   if (!exists) {
-    auto created = Call(&v1::TeamService::StubInterface::CreateMember,
-                        CreateMemberRequestFor(wanted, branch));
+    auto created =
+        Call(&v1::TeamService::StubInterface::CreateMember, CreateMemberRequestFor(wanted, branch));
     if (!created.ok()) return While("creating member " + wanted.employee_number, created.status());
     member = *created;
   }
@@ -204,8 +204,8 @@ absl::Status Seeder::EnsureCertifications(const v1::Member& member, const DemoMe
     c->set_number(cert.number);
     *c->mutable_issue_date() = ToDate(data.issued_on);
     *c->mutable_expiry_date() = ToDate(data.expires_on);
-    add.set_request_id(RequestIdFor(absl::StrCat("certification/", cert.number, "/",
-                                                 absl::FormatCivilTime(data.expires_on))));
+    add.set_request_id(RequestIdFor(
+        absl::StrCat("certification/", cert.number, "/", absl::FormatCivilTime(data.expires_on))));
     auto added = Call(&v1::TeamService::StubInterface::AddCertification, add);
     if (!added.ok()) return While("adding certification " + cert.number, added.status());
   }
@@ -279,9 +279,9 @@ absl::Status Seeder::EnsureGoals(const v1::Team& team, const DemoTeam& wanted,
     *set.mutable_goal()->mutable_period()->mutable_end_date() = end;
     set.mutable_goal()->set_target_value(goal.target);
     set.mutable_goal()->set_note(goal.note);
-    set.set_request_id(RequestIdFor(absl::StrCat("goal/", team.name(), "/", goal.metric, "/",
-                                                 absl::FormatCivilTime(data.period_start), "/",
-                                                 goal.target)));
+    set.set_request_id(
+        RequestIdFor(absl::StrCat("goal/", team.name(), "/", goal.metric, "/",
+                                  absl::FormatCivilTime(data.period_start), "/", goal.target)));
     auto stored = Call(&v1::TeamService::StubInterface::SetTeamGoal, set);
     if (!stored.ok()) return While("setting a goal of " + team.name(), stored.status());
   }

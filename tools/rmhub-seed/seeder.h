@@ -28,13 +28,13 @@ struct SeedResult {
   v1::Branch branch;
   std::map<std::string, v1::Member> members;  // by employee number
   std::vector<v1::Team> teams;
-  std::map<std::string, SeedCount> counts;    // by kind: "branch", "member", …
+  std::map<std::string, SeedCount> counts;  // by kind: "branch", "member", …
   int created_total() const;
 };
 
 // Mints a bearer token for the branch manager once the seeder knows their member and branch ids.
-using MemberTokenFn = std::function<absl::StatusOr<std::string>(int64_t member_id,
-                                                                int64_t branch_id)>;
+using MemberTokenFn =
+    std::function<absl::StatusOr<std::string>(int64_t member_id, int64_t branch_id)>;
 
 class Seeder {
  public:
@@ -48,8 +48,8 @@ class Seeder {
 
  private:
   template <class Req, class Resp>
-  using Method = grpc::Status (v1::TeamService::StubInterface::*)(grpc::ClientContext*,
-                                                                   const Req&, Resp*);
+  using Method = grpc::Status (v1::TeamService::StubInterface::*)(grpc::ClientContext*, const Req&,
+                                                                  Resp*);
   template <class Req, class Resp>
   absl::StatusOr<Resp> Call(Method<Req, Resp> method, const Req& request);
 

@@ -34,8 +34,9 @@ std::string Staff(const SeedResult& result) {
 std::string Teams(const SeedResult& result) {
   std::string out = "Teams:\n";
   for (const v1::Team& t : result.teams) {
-    absl::StrAppend(&out, "  ", PadToWidth(t.name(), 10), PadToWidth(v1::TeamKind_Name(t.kind()), 9),
-                    t.display_name(), "  (leader ", t.leader(), ")\n");
+    absl::StrAppend(&out, "  ", PadToWidth(t.name(), 10),
+                    PadToWidth(v1::TeamKind_Name(t.kind()), 9), t.display_name(), "  (leader ",
+                    t.leader(), ")\n");
   }
   return out;
 }
@@ -45,19 +46,21 @@ std::string TryThis(const SeedResult& result, const DemoData& data, const std::s
   const v1::Member& bm = result.members.at(data.branch_manager);
   const v1::Member* rm = nullptr;
   for (const auto& [emp, m] : result.members) {
-    if (rm == nullptr && m.role() == v1::RELATIONSHIP_MANAGER && m.rm_kind() == v1::PERSONAL) rm = &m;
+    if (rm == nullptr && m.role() == v1::RELATIONSHIP_MANAGER && m.rm_kind() == v1::PERSONAL)
+      rm = &m;
   }
   std::string branch_id = result.branch.name().substr(result.branch.name().find('/') + 1);
   std::string member_id = bm.name().substr(bm.name().find('/') + 1);
-  std::string out = absl::StrCat(
-      "Try (as the branch manager, ", bm.display_name(), "):\n",
-      "  export RMHUB_TOKEN=$(rmhubctl token --member ", member_id,
-      " --roles BRANCH_MANAGER --branch ", branch_id, ")\n",
-      "  rmhubctl --addr ", address, " team list-members filter='role = RELATIONSHIP_MANAGER'\n");
+  std::string out =
+      absl::StrCat("Try (as the branch manager, ", bm.display_name(), "):\n",
+                   "  export RMHUB_TOKEN=$(rmhubctl token --member ", member_id,
+                   " --roles BRANCH_MANAGER --branch ", branch_id, ")\n", "  rmhubctl --addr ",
+                   address, " team list-members filter='role = RELATIONSHIP_MANAGER'\n");
   if (rm != nullptr) {
     absl::StrAppend(&out, "  rmhubctl --addr ", address, " team get-member name=", rm->name(), "\n",
-                    "  rmhubctl --addr ", address, " team check-assignment-eligibility member=",
-                    rm->name(), " rm_kind=PERSONAL\n");
+                    "  rmhubctl --addr ", address,
+                    " team check-assignment-eligibility member=", rm->name(),
+                    " rm_kind=PERSONAL\n");
   }
   return out;
 }

@@ -15,9 +15,9 @@ namespace {
 // Every flag any command accepts; CheckFlags narrows it per command.
 const std::set<std::string>& KnownFlags() {
   static const auto* flags = new std::set<std::string>{
-      "addr", "token", "json", "timeout", "columns", "data", "ca-file", "cert-file", "key-file",
-      "help", "member", "service", "roles", "branch", "teams", "perms", "ttl", "secret-file",
-      "issuer", "audience", "wait"};
+      "addr",      "token",    "json", "timeout",     "columns", "data",     "ca-file",
+      "cert-file", "key-file", "help", "member",      "service", "roles",    "branch",
+      "teams",     "perms",    "ttl",  "secret-file", "issuer",  "audience", "wait"};
   return *flags;
 }
 
@@ -48,8 +48,14 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       line.positional.push_back(arg);
       continue;
     }
-    if (arg == "--") { flags_done = true; continue; }
-    if (arg == "-h") { line.flags["help"] = "true"; continue; }
+    if (arg == "--") {
+      flags_done = true;
+      continue;
+    }
+    if (arg == "-h") {
+      line.flags["help"] = "true";
+      continue;
+    }
     std::string body = absl::StartsWith(arg, "--") ? arg.substr(2) : arg.substr(1);
     size_t eq = body.find('=');
     std::string name = body.substr(0, eq);

@@ -44,8 +44,8 @@ absl::StatusOr<ConnectionOptions> ConnectionFromFlags(
 }
 
 const std::set<std::string>& ConnectionFlags() {
-  static const auto* flags = new std::set<std::string>{"addr", "token", "timeout", "ca-file",
-                                                       "cert-file", "key-file"};
+  static const auto* flags =
+      new std::set<std::string>{"addr", "token", "timeout", "ca-file", "cert-file", "key-file"};
   return *flags;
 }
 
@@ -57,8 +57,9 @@ std::set<std::string> With(std::set<std::string> more) {
 // Builds the request of `method` from the positional field arguments and --data.
 absl::StatusOr<std::unique_ptr<Message>> RequestFor(const MethodDescriptor& method,
                                                     const CommandLine& line) {
-  std::unique_ptr<Message> request(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method.input_type())->New());
+  std::unique_ptr<Message> request(google::protobuf::MessageFactory::generated_factory()
+                                       ->GetPrototype(method.input_type())
+                                       ->New());
   std::vector<std::string> fields(line.positional.begin() + 2, line.positional.end());
   std::string data;
   if (line.Has("data")) {
@@ -120,8 +121,9 @@ int RunCall(const CommandLine& line, std::ostream& out, std::ostream& err) {
   if (!request.ok()) return LocalError(request.status(), err);
   auto channel = OpenChannel(*options);
   if (!channel.ok()) return LocalError(channel.status(), err);
-  std::unique_ptr<Message> response(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype((*method)->output_type())->New());
+  std::unique_ptr<Message> response(google::protobuf::MessageFactory::generated_factory()
+                                        ->GetPrototype((*method)->output_type())
+                                        ->New());
   grpc::Status status = CallUnary(*channel, **method, **request, *options, response.get());
   if (!status.ok()) {
     err << FormatRpcError(status);
@@ -187,8 +189,14 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     (pos.empty() && !line->Has("help") ? err : out) << GeneralHelp(Pool());
     return pos.empty() && !line->Has("help") ? kExitUsage : 0;
   }
-  if (pos.size() > 1 && pos[0] != "help" && (pos[0] == "token" || pos[0] == "health" || pos[0] == "services")) {
-    return LocalError(InvalidField(pos[1], "unexpected argument; commands take flags only"), err);
+  bool builtin = pos[0] == "token" || pos[0] == "health" || pos[0] == "services";
+  if (builtin && line->Has("help")) {
+    out << GeneralHelp(Pool());
+    return 0;
+  }
+  if (builtin && pos.size() > 1) {
+    return LocalError(InvalidField(pos[1], "unexpected argument; this command takes flags only"),
+                      err);
   }
   if (pos[0] == "token") return RunToken(*line, out, err);
   if (pos[0] == "health") return RunHealth(*line, out, err);

@@ -96,7 +96,8 @@ std::string GeneralHelp(const google::protobuf::DescriptorPool& pool) {
       "  rmhubctl [flags] <service> --help            methods of a service\n"
       "  rmhubctl [flags] <service> <Method> --help   request fields of a method\n"
       "  rmhubctl token --member ID [--roles R,..] [--branch ID] [--teams ID,..] [--perms P,..]\n"
-      "                 [--service NAME] [--ttl 12h] [--secret-file FILE] [--issuer I] [--audience A]\n"
+      "                 [--service NAME] [--ttl 12h] [--secret-file FILE] [--issuer I] [--audience "
+      "A]\n"
       "  rmhubctl health [--addr HOST:PORT] [--service NAME] [--wait 30s]\n"
       "  rmhubctl services [--addr HOST:PORT]          services the server lists by reflection\n\n"
       "Flags:\n"
@@ -120,9 +121,11 @@ std::string GeneralHelp(const google::protobuf::DescriptorPool& pool) {
 }
 
 std::string ServiceHelp(const google::protobuf::ServiceDescriptor& service) {
-  std::string out = absl::StrCat(service.full_name(), " (default address ",
-                                 DefaultAddress(&service), ")\n\nMethods (kebab-case works too, "
-                                 "e.g. ", KebabCase(service.method(0)->name()), "):\n");
+  std::string out =
+      absl::StrCat(service.full_name(), " (default address ", DefaultAddress(&service),
+                   ")\n\nMethods (kebab-case works too, "
+                   "e.g. ",
+                   KebabCase(service.method(0)->name()), "):\n");
   Rows rows;
   for (int i = 0; i < service.method_count(); ++i) {
     const auto* m = service.method(i);

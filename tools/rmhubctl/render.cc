@@ -56,24 +56,32 @@ std::string MoneyText(const Message& m) {
 }
 
 std::string TimeText(const Message& m, bool is_duration) {
-  absl::Duration d = absl::Seconds(IntField(m, "seconds")) + absl::Nanoseconds(IntField(m, "nanos"));
+  absl::Duration d =
+      absl::Seconds(IntField(m, "seconds")) + absl::Nanoseconds(IntField(m, "nanos"));
   if (is_duration) return absl::FormatDuration(d);
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", absl::UnixEpoch() + d, absl::UTCTimeZone());
 }
 
 std::string ValueMessageText(const Message& m, ValueKind kind) {
   switch (kind) {
-    case ValueKind::kDate: return DateText(m);
+    case ValueKind::kDate:
+      return DateText(m);
     case ValueKind::kPeriod: {
       std::string start = SubText(m, "start_date"), end = SubText(m, "end_date");
       return start.empty() && end.empty() ? "" : absl::StrCat(start, "..", end);
     }
-    case ValueKind::kMoney: return MoneyText(m);
-    case ValueKind::kTimestamp: return TimeText(m, false);
-    case ValueKind::kDuration: return TimeText(m, true);
-    case ValueKind::kFieldMask: return SubText(m, "paths");
-    case ValueKind::kWrapper: return SubText(m, "value");
-    case ValueKind::kNone: break;
+    case ValueKind::kMoney:
+      return MoneyText(m);
+    case ValueKind::kTimestamp:
+      return TimeText(m, false);
+    case ValueKind::kDuration:
+      return TimeText(m, true);
+    case ValueKind::kFieldMask:
+      return SubText(m, "paths");
+    case ValueKind::kWrapper:
+      return SubText(m, "value");
+    case ValueKind::kNone:
+      break;
   }
   std::string json;
   google::protobuf::util::MessageToJsonString(m, &json);
@@ -85,14 +93,22 @@ std::string ScalarText(const Message& m, const FieldDescriptor& f, int i) {
   const Reflection* r = m.GetReflection();
   bool rep = i >= 0;
   switch (f.cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING: return rep ? r->GetRepeatedString(m, &f, i) : r->GetString(m, &f);
-    case FieldDescriptor::CPPTYPE_BOOL: return (rep ? r->GetRepeatedBool(m, &f, i) : r->GetBool(m, &f)) ? "true" : "false";
-    case FieldDescriptor::CPPTYPE_INT32: return absl::StrCat(rep ? r->GetRepeatedInt32(m, &f, i) : r->GetInt32(m, &f));
-    case FieldDescriptor::CPPTYPE_INT64: return absl::StrCat(rep ? r->GetRepeatedInt64(m, &f, i) : r->GetInt64(m, &f));
-    case FieldDescriptor::CPPTYPE_UINT32: return absl::StrCat(rep ? r->GetRepeatedUInt32(m, &f, i) : r->GetUInt32(m, &f));
-    case FieldDescriptor::CPPTYPE_UINT64: return absl::StrCat(rep ? r->GetRepeatedUInt64(m, &f, i) : r->GetUInt64(m, &f));
-    case FieldDescriptor::CPPTYPE_FLOAT: return absl::StrCat(rep ? r->GetRepeatedFloat(m, &f, i) : r->GetFloat(m, &f));
-    case FieldDescriptor::CPPTYPE_DOUBLE: return absl::StrCat(rep ? r->GetRepeatedDouble(m, &f, i) : r->GetDouble(m, &f));
+    case FieldDescriptor::CPPTYPE_STRING:
+      return rep ? r->GetRepeatedString(m, &f, i) : r->GetString(m, &f);
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return (rep ? r->GetRepeatedBool(m, &f, i) : r->GetBool(m, &f)) ? "true" : "false";
+    case FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(rep ? r->GetRepeatedInt32(m, &f, i) : r->GetInt32(m, &f));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return absl::StrCat(rep ? r->GetRepeatedInt64(m, &f, i) : r->GetInt64(m, &f));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return absl::StrCat(rep ? r->GetRepeatedUInt32(m, &f, i) : r->GetUInt32(m, &f));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return absl::StrCat(rep ? r->GetRepeatedUInt64(m, &f, i) : r->GetUInt64(m, &f));
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return absl::StrCat(rep ? r->GetRepeatedFloat(m, &f, i) : r->GetFloat(m, &f));
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return absl::StrCat(rep ? r->GetRepeatedDouble(m, &f, i) : r->GetDouble(m, &f));
     case FieldDescriptor::CPPTYPE_ENUM: {
       int n = rep ? r->GetRepeatedEnumValue(m, &f, i) : r->GetEnumValue(m, &f);
       const auto* v = f.enum_type()->FindValueByNumber(n);
@@ -145,12 +161,15 @@ absl::StatusOr<Chain> ResolveColumn(const Descriptor& type, const std::string& p
   Chain chain;
   const Descriptor* current = &type;
   for (absl::string_view seg : absl::StrSplit(path, '.')) {
-    const FieldDescriptor* f = current == nullptr ? nullptr : current->FindFieldByName(std::string(seg));
+    const FieldDescriptor* f =
+        current == nullptr ? nullptr : current->FindFieldByName(std::string(seg));
     if (f == nullptr) {
-      return InvalidField("--columns", absl::StrCat("\"", path, "\" is not a field of ", type.full_name()));
+      return InvalidField("--columns",
+                          absl::StrCat("\"", path, "\" is not a field of ", type.full_name()));
     }
     chain.push_back(f);
-    current = f->type() == FieldDescriptor::TYPE_MESSAGE && !f->is_repeated() ? f->message_type() : nullptr;
+    current = f->type() == FieldDescriptor::TYPE_MESSAGE && !f->is_repeated() ? f->message_type()
+                                                                              : nullptr;
   }
   return chain;
 }
@@ -195,7 +214,8 @@ std::string FormatGrid(const Grid& grid) {
   for (const auto& row : grid) {
     std::string line;
     for (size_t c = 0; c < row.size(); ++c) {
-      absl::StrAppend(&line, c == 0 ? "" : "  ", c + 1 == row.size() ? row[c] : PadToWidth(row[c], widths[c]));
+      absl::StrAppend(&line, c == 0 ? "" : "  ",
+                      c + 1 == row.size() ? row[c] : PadToWidth(row[c], widths[c]));
     }
     absl::StrAppend(&out, line, "\n");
   }
@@ -245,7 +265,10 @@ absl::StatusOr<std::string> RenderList(const Message& response, const FieldDescr
     const FieldDescriptor* f = response.GetDescriptor()->field(i);
     std::string text = f == &list ? "" : FieldText(response, *f);
     if (text.empty()) continue;
-    absl::StrAppend(&out, f->name() == "next_page_token" ? "\nmore: add page_token=" : absl::StrCat("\n", f->name(), ": "), text, "\n");
+    absl::StrAppend(&out,
+                    f->name() == "next_page_token" ? "\nmore: add page_token="
+                                                   : absl::StrCat("\n", f->name(), ": "),
+                    text, "\n");
   }
   return out;
 }
@@ -296,7 +319,8 @@ std::string RenderJson(const Message& response) {
   options.preserve_proto_field_names = true;
   std::string out;
   auto status = google::protobuf::util::MessageToJsonString(response, &out, options);
-  if (!status.ok()) return absl::StrCat("{\"error\": ", JsonQuote(std::string(status.message())), "}\n");
+  if (!status.ok())
+    return absl::StrCat("{\"error\": ", JsonQuote(std::string(status.message())), "}\n");
   return out;
 }
 

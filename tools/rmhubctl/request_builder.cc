@@ -48,8 +48,8 @@ const FieldDescriptor* FindField(const Descriptor& type, absl::string_view name)
 absl::Status UnknownField(const Descriptor& type, const std::string& path) {
   std::vector<std::string> names;
   for (int i = 0; i < type.field_count(); ++i) names.push_back(type.field(i)->name());
-  return InvalidField(path, absl::StrCat("no such field in ", type.full_name(), " (fields: ",
-                                         absl::StrJoin(names, ", "), ")"));
+  return InvalidField(path, absl::StrCat("no such field in ", type.full_name(),
+                                         " (fields: ", absl::StrJoin(names, ", "), ")"));
 }
 
 // Sets the leaf `field` of `parent` from `text`: one value, or the comma-separated elements of a
@@ -109,7 +109,8 @@ absl::StatusOr<std::string> FieldArgsToJson(const Descriptor& type,
     if (eq == std::string::npos || eq == 0) {
       return InvalidField(arg, "expected field=value (see --help for the request's fields)");
     }
-    RMHUB_RETURN_IF_ERROR(Assign(root, type, arg.substr(0, eq), absl::string_view(arg).substr(eq + 1)));
+    RMHUB_RETURN_IF_ERROR(
+        Assign(root, type, arg.substr(0, eq), absl::string_view(arg).substr(eq + 1)));
   }
   return Serialize(root);
 }

@@ -29,8 +29,7 @@ absl::StatusOr<std::string> FieldArgsToJson(const google::protobuf::Descriptor& 
 // Fills `out` (cleared first): the JSON of `data_json` when not empty, then `field_args` merged
 // over it, then — when the message has a string request_id that is still empty — a fresh one
 // from `new_request_id`, so a retried command line can be replayed with request_id=<that id>.
-absl::Status BuildRequest(const std::vector<std::string>& field_args,
-                          const std::string& data_json,
+absl::Status BuildRequest(const std::vector<std::string>& field_args, const std::string& data_json,
                           const std::function<std::string()>& new_request_id,
                           google::protobuf::Message* out);
 

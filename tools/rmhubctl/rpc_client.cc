@@ -38,7 +38,8 @@ void PrepareContext(const ConnectionOptions& options, grpc::ClientContext* conte
   }
 }
 
-grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel, const google::protobuf::MethodDescriptor& method,
+grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel,
+                       const google::protobuf::MethodDescriptor& method,
                        const google::protobuf::Message& request, const ConnectionOptions& options,
                        google::protobuf::Message* response) {
   grpc::ByteBuffer request_bytes;
@@ -50,8 +51,8 @@ grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel, const goog
   PrepareContext(options, &context);
   grpc::ByteBuffer response_bytes;
   absl::Notification done;
-  stub.UnaryCall(&context, MethodPath(method), grpc::StubOptions(), &request_bytes,
-                 &response_bytes, [&](grpc::Status s) {
+  stub.UnaryCall(&context, MethodPath(method), grpc::StubOptions(), &request_bytes, &response_bytes,
+                 [&](grpc::Status s) {
                    status = std::move(s);
                    done.Notify();
                  });
@@ -60,7 +61,8 @@ grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel, const goog
   return Traits::Deserialize(&response_bytes, response);
 }
 
-absl::StatusOr<std::string> CheckHealth(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+absl::StatusOr<std::string> CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
+                                        const std::string& service,
                                         const ConnectionOptions& options) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;

@@ -33,12 +33,14 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ConnectionOptio
 void PrepareContext(const ConnectionOptions& options, grpc::ClientContext* context);
 
 // Calls the unary `method`; on OK `response` (of the method's output type) holds the reply.
-grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel, const google::protobuf::MethodDescriptor& method,
+grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel,
+                       const google::protobuf::MethodDescriptor& method,
                        const google::protobuf::Message& request, const ConnectionOptions& options,
                        google::protobuf::Message* response);
 
 // "SERVING", "NOT_SERVING", … from grpc.health.v1.Health/Check for `service` ("" = the server).
-absl::StatusOr<std::string> CheckHealth(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+absl::StatusOr<std::string> CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
+                                        const std::string& service,
                                         const ConnectionOptions& options);
 
 // The services the server lists through gRPC server reflection (v1alpha), sorted.

@@ -15,9 +15,9 @@ namespace rmhub::ctl {
 
 // An RM Hub area and where the local stack (scripts/up.sh) serves it.
 struct KnownArea {
-  const char* alias;           // "team"
-  const char* service;         // "rmhub.team.v1.TeamService"
-  const char* default_address; // "127.0.0.1:50051"
+  const char* alias;            // "team"
+  const char* service;          // "rmhub.team.v1.TeamService"
+  const char* default_address;  // "127.0.0.1:50051"
 };
 const std::vector<KnownArea>& KnownAreas();
 

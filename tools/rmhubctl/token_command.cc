@@ -40,7 +40,8 @@ absl::StatusOr<std::set<std::string>> Roles(const std::string& text) {
   std::set<std::string> roles;
   for (std::string role : CommaList(text)) {
     role = absl::AsciiStrToUpper(role);
-    if (role_enum != nullptr && (role_enum->FindValueByName(role) == nullptr || role == "ROLE_UNSPECIFIED")) {
+    if (role_enum != nullptr &&
+        (role_enum->FindValueByName(role) == nullptr || role == "ROLE_UNSPECIFIED")) {
       return InvalidField("--roles", absl::StrCat("\"", role, "\" is not a rmhub.team.v1.Role"));
     }
     roles.insert(role);
@@ -82,19 +83,23 @@ absl::StatusOr<auth::DevTokenRequest> DevTokenRequestFromFlags(const CommandLine
 absl::StatusOr<std::string> ReadDevSecret(const std::string& path, const std::string& flag) {
   absl::StatusOr<std::string> secret = auth::ReadSmallFile(path, flag);
   if (!secret.ok()) {
-    return InvalidField(flag, absl::StrCat("cannot read ", path, " (scripts/up.sh writes the local "
-                                           "stack's secret to ", kDefaultSecretFile, ")"));
+    return InvalidField(flag, absl::StrCat("cannot read ", path,
+                                           " (scripts/up.sh writes the local "
+                                           "stack's secret to ",
+                                           kDefaultSecretFile, ")"));
   }
   while (!secret->empty() && secret->back() == '\n') secret->pop_back();
   return secret;
 }
 
 absl::StatusOr<std::string> MintTokenFromFlags(const CommandLine& line) {
-  RMHUB_RETURN_IF_ERROR(CheckFlags(line, {"member", "service", "roles", "branch", "teams", "perms",
-                                          "ttl", "secret-file", "issuer", "audience"},
+  RMHUB_RETURN_IF_ERROR(CheckFlags(line,
+                                   {"member", "service", "roles", "branch", "teams", "perms", "ttl",
+                                    "secret-file", "issuer", "audience"},
                                    "token"));
   RMHUB_ASSIGN_OR_RETURN(auth::DevTokenRequest request, DevTokenRequestFromFlags(line));
-  RMHUB_ASSIGN_OR_RETURN(absl::Duration ttl, ParsePositiveDuration(line.Get("ttl", "12h"), "--ttl"));
+  RMHUB_ASSIGN_OR_RETURN(absl::Duration ttl,
+                         ParsePositiveDuration(line.Get("ttl", "12h"), "--ttl"));
   std::string file = line.Get("secret-file", kDefaultSecretFile, "RMHUB_JWT_HS256_SECRET_FILE");
   RMHUB_ASSIGN_OR_RETURN(std::string secret, ReadDevSecret(file, "--secret-file"));
   return auth::MintDevToken(request, secret, RealClock::Instance(), ttl);

@@ -54,11 +54,31 @@ absl::StatusOr<std::string> NumberJson(const FieldDescriptor& field, absl::strin
                                        const std::string& path) {
   bool ok = false;
   switch (field.cpp_type()) {
-    case FieldDescriptor::CPPTYPE_INT32: { int32_t v; ok = absl::SimpleAtoi(text, &v); break; }
-    case FieldDescriptor::CPPTYPE_INT64: { int64_t v; ok = absl::SimpleAtoi(text, &v); break; }
-    case FieldDescriptor::CPPTYPE_UINT32: { uint32_t v; ok = absl::SimpleAtoi(text, &v); break; }
-    case FieldDescriptor::CPPTYPE_UINT64: { uint64_t v; ok = absl::SimpleAtoi(text, &v); break; }
-    default: { double v; ok = absl::SimpleAtod(text, &v) && std::isfinite(v); break; }
+    case FieldDescriptor::CPPTYPE_INT32: {
+      int32_t v;
+      ok = absl::SimpleAtoi(text, &v);
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_INT64: {
+      int64_t v;
+      ok = absl::SimpleAtoi(text, &v);
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_UINT32: {
+      uint32_t v;
+      ok = absl::SimpleAtoi(text, &v);
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_UINT64: {
+      uint64_t v;
+      ok = absl::SimpleAtoi(text, &v);
+      break;
+    }
+    default: {
+      double v;
+      ok = absl::SimpleAtod(text, &v) && std::isfinite(v);
+      break;
+    }
   }
   if (!ok) return Bad(path, text, absl::StrCat("a valid ", field.type_name()));
   return JsonQuote(absl::StripAsciiWhitespace(text));
@@ -146,19 +166,26 @@ absl::StatusOr<std::string> FieldMaskJson(absl::string_view text) {
 absl::StatusOr<std::string> MessageValueJson(const FieldDescriptor& field, absl::string_view text,
                                              const std::string& path) {
   switch (ValueKindOf(*field.message_type())) {
-    case ValueKind::kDate: return DateJson(text, path);
-    case ValueKind::kPeriod: return PeriodJson(text, path);
-    case ValueKind::kMoney: return MoneyJson(text, path);
-    case ValueKind::kTimestamp: return TimestampJson(text, path);
-    case ValueKind::kDuration: return DurationJson(text, path);
-    case ValueKind::kFieldMask: return FieldMaskJson(text);
+    case ValueKind::kDate:
+      return DateJson(text, path);
+    case ValueKind::kPeriod:
+      return PeriodJson(text, path);
+    case ValueKind::kMoney:
+      return MoneyJson(text, path);
+    case ValueKind::kTimestamp:
+      return TimestampJson(text, path);
+    case ValueKind::kDuration:
+      return DurationJson(text, path);
+    case ValueKind::kFieldMask:
+      return FieldMaskJson(text);
     case ValueKind::kWrapper:
       return ValueToJson(*field.message_type()->FindFieldByName("value"), text, path);
-    case ValueKind::kNone: break;
+    case ValueKind::kNone:
+      break;
   }
-  return InvalidField(path, absl::StrCat("is a ", field.message_type()->name(),
-                                         " message: set its fields as ", path,
-                                         ".<field>=... or pass it in --data"));
+  return InvalidField(
+      path, absl::StrCat("is a ", field.message_type()->name(), " message: set its fields as ",
+                         path, ".<field>=... or pass it in --data"));
 }
 
 }  // namespace
@@ -167,12 +194,18 @@ absl::StatusOr<std::string> ValueToJson(const FieldDescriptor& field, absl::stri
                                         const std::string& path) {
   switch (field.type()) {
     case FieldDescriptor::TYPE_STRING:
-    case FieldDescriptor::TYPE_BYTES: return JsonQuote(text);
-    case FieldDescriptor::TYPE_BOOL: return BoolJson(text, path);
-    case FieldDescriptor::TYPE_ENUM: return EnumJson(field, text, path);
-    case FieldDescriptor::TYPE_MESSAGE: return MessageValueJson(field, text, path);
-    case FieldDescriptor::TYPE_GROUP: return InvalidField(path, "groups are not supported");
-    default: return NumberJson(field, text, path);
+    case FieldDescriptor::TYPE_BYTES:
+      return JsonQuote(text);
+    case FieldDescriptor::TYPE_BOOL:
+      return BoolJson(text, path);
+    case FieldDescriptor::TYPE_ENUM:
+      return EnumJson(field, text, path);
+    case FieldDescriptor::TYPE_MESSAGE:
+      return MessageValueJson(field, text, path);
+    case FieldDescriptor::TYPE_GROUP:
+      return InvalidField(path, "groups are not supported");
+    default:
+      return NumberJson(field, text, path);
   }
 }
 

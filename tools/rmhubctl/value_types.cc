@@ -21,14 +21,22 @@ ValueKind ValueKindOf(const google::protobuf::Descriptor& type) {
 
 std::string ValueHint(ValueKind kind) {
   switch (kind) {
-    case ValueKind::kDate: return "date YYYY-MM-DD";
-    case ValueKind::kPeriod: return "period START..END (dates, end exclusive)";
-    case ValueKind::kMoney: return "money AMOUNT CUR, e.g. \"12.50 CNY\"";
-    case ValueKind::kTimestamp: return "timestamp RFC 3339, e.g. 2025-06-30T08:00:00Z";
-    case ValueKind::kDuration: return "duration, e.g. 90s";
-    case ValueKind::kFieldMask: return "field mask: comma-separated field names";
-    case ValueKind::kWrapper: return "wrapped scalar";
-    case ValueKind::kNone: break;
+    case ValueKind::kDate:
+      return "date YYYY-MM-DD";
+    case ValueKind::kPeriod:
+      return "period START..END (dates, end exclusive)";
+    case ValueKind::kMoney:
+      return "money AMOUNT CUR, e.g. \"12.50 CNY\"";
+    case ValueKind::kTimestamp:
+      return "timestamp RFC 3339, e.g. 2025-06-30T08:00:00Z";
+    case ValueKind::kDuration:
+      return "duration, e.g. 90s";
+    case ValueKind::kFieldMask:
+      return "field mask: comma-separated field names";
+    case ValueKind::kWrapper:
+      return "wrapped scalar";
+    case ValueKind::kNone:
+      break;
   }
   return "message";
 }

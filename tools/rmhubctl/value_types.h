@@ -9,14 +9,14 @@
 namespace rmhub::ctl {
 
 enum class ValueKind {
-  kNone,        // an ordinary message: addressed field by field
-  kDate,        // rmhub.common.v1.Date            2025-06-30
-  kPeriod,      // rmhub.common.v1.Period          2025-01-01..2025-04-01
-  kMoney,       // rmhub.common.v1.Money           12.50 CNY (minor units 1250)
-  kTimestamp,   // google.protobuf.Timestamp       2025-06-30T08:00:00Z
-  kDuration,    // google.protobuf.Duration        90s
-  kFieldMask,   // google.protobuf.FieldMask       display_name,region
-  kWrapper,     // google.protobuf.*Value          the wrapped scalar
+  kNone,       // an ordinary message: addressed field by field
+  kDate,       // rmhub.common.v1.Date            2025-06-30
+  kPeriod,     // rmhub.common.v1.Period          2025-01-01..2025-04-01
+  kMoney,      // rmhub.common.v1.Money           12.50 CNY (minor units 1250)
+  kTimestamp,  // google.protobuf.Timestamp       2025-06-30T08:00:00Z
+  kDuration,   // google.protobuf.Duration        90s
+  kFieldMask,  // google.protobuf.FieldMask       display_name,region
+  kWrapper,    // google.protobuf.*Value          the wrapped scalar
 };
 
 ValueKind ValueKindOf(const google::protobuf::Descriptor& type);
