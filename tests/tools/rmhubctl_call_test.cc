@@ -32,6 +32,11 @@ class TestService final : public ctltest::v1::CtlTestService::Service {
     if (it != context->client_metadata().end()) {
       response->set_seen_authorization(std::string(it->second.data(), it->second.size()));
     }
+    auto id = context->client_metadata().find("x-request-id");
+    if (id != context->client_metadata().end()) {
+      response->set_text(response->text() +
+                         " id=" + std::string(id->second.data(), id->second.size()));
+    }
     return grpc::Status::OK;
   }
   grpc::Status Fail(grpc::ServerContext*, const Sample*, Sample*) override {
@@ -81,15 +86,20 @@ class RmhubctlCallTest : public ::testing::Test {
 
 TEST_F(RmhubctlCallTest, CallsAnyMethodWithTheTokenAndPrintsJson) {
   int rc = Run({kService, "echo", "text=hi", "colors=RED,GREEN", "day=2025-06-30", "--json",
-                "--token", "T0K"});
+                "--token", "T0K", "request_id=r-1"});
   ASSERT_EQ(rc, 0) << err_.str();
   std::string out = out_.str();
-  EXPECT_THAT(out, HasSubstr("\"text\": \"hi\""));
+  // The request_id doubles as the x-request-id, which joins the server's logs to the change.
+  EXPECT_THAT(out, HasSubstr("\"text\": \"hi id=r-1\""));
   EXPECT_THAT(out, HasSubstr("\"seen_authorization\": \"Bearer T0K\""));
   EXPECT_THAT(out, HasSubstr("\"colors\": [\n  \"RED\",\n  \"GREEN\"\n ]"));
   EXPECT_THAT(out, HasSubstr("\"year\": 2025"));
-  // A request_id was generated because the request has one and none was given.
-  EXPECT_THAT(out, Not(HasSubstr("\"request_id\": \"\"")));
+}
+
+TEST_F(RmhubctlCallTest, GeneratesARequestIdWhenNoneIsGiven) {
+  ASSERT_EQ(Run({kService, "echo", "--json"}), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"request_id\": \""));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("\"request_id\": \"\"")));
 }
 
 TEST_F(RmhubctlCallTest, TokenFromTheEnvironment) {
@@ -151,7 +161,8 @@ TEST(RmhubctlUnreachable, UnavailableWithARetryHint) {
                           out, err);
   EXPECT_EQ(rc, 64 + static_cast<int>(grpc::StatusCode::UNAVAILABLE));
   EXPECT_THAT(err.str(), HasSubstr("error: UNAVAILABLE: "));
-  EXPECT_THAT(err.str(), HasSubstr("request_id: abc"));
+  EXPECT_THAT(err.str(), HasSubstr("  x-request-id: abc\n"));
+  EXPECT_THAT(err.str(), HasSubstr("add request_id=abc"));
 }
 
 }  // namespace

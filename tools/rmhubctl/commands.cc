@@ -85,16 +85,28 @@ int PrintResponse(const Message& response, const CommandLine& line, std::ostream
   return 0;
 }
 
-// Says how to retry a mutation whose outcome is unknown without doing it twice.
-void RetryHint(const Message& request, const grpc::Status& status, std::ostream& err) {
+// The request's request_id when it has one, so the access log and the idempotency record share
+// an id; a fresh one otherwise.
+std::string CallIdFor(const Message& request) {
   const auto* rid = request.GetDescriptor()->FindFieldByName("request_id");
-  if (rid == nullptr || rid->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return;
-  if (status.error_code() != grpc::StatusCode::UNAVAILABLE &&
-      status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return;
+  if (rid == nullptr || rid->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      rid->is_repeated()) {
+    return NewUuidV4();
   }
-  err << "  request_id: " << request.GetReflection()->GetString(request, rid)
-      << " (add request_id=<that> to retry without repeating the change)\n";
+  std::string id = request.GetReflection()->GetString(request, rid);
+  return id.empty() ? NewUuidV4() : id;
+}
+
+// After a failure: the id to look for in the server's log and, when the outcome of a mutation is
+// unknown, how to retry it without doing it twice.
+void FailureHints(const Message& request, const grpc::Status& status, const std::string& call_id,
+                  std::ostream& err) {
+  err << "  x-request-id: " << call_id << "\n";
+  bool unknown_outcome = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+  if (unknown_outcome && request.GetDescriptor()->FindFieldByName("request_id") != nullptr) {
+    err << "  to retry without repeating the change, add request_id=" << call_id << "\n";
+  }
 }
 
 int RunCall(const CommandLine& line, std::ostream& out, std::ostream& err) {
@@ -119,6 +131,7 @@ int RunCall(const CommandLine& line, std::ostream& out, std::ostream& err) {
   if (!options.ok()) return LocalError(options.status(), err);
   auto request = RequestFor(**method, line);
   if (!request.ok()) return LocalError(request.status(), err);
+  options->call_id = CallIdFor(**request);
   auto channel = OpenChannel(*options);
   if (!channel.ok()) return LocalError(channel.status(), err);
   std::unique_ptr<Message> response(google::protobuf::MessageFactory::generated_factory()
@@ -127,7 +140,7 @@ int RunCall(const CommandLine& line, std::ostream& out, std::ostream& err) {
   grpc::Status status = CallUnary(*channel, **method, **request, *options, response.get());
   if (!status.ok()) {
     err << FormatRpcError(status);
-    RetryHint(**request, status, err);
+    FailureHints(**request, status, options->call_id, err);
     return ExitCodeFor(status);
   }
   return PrintResponse(*response, line, out, err);

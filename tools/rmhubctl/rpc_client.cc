@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/auth/tls.h"
+#include "common/grpc/request_id.h"
 #include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -36,6 +37,7 @@ void PrepareContext(const ConnectionOptions& options, grpc::ClientContext* conte
   if (!options.token.empty()) {
     context->AddMetadata("authorization", absl::StrCat("Bearer ", options.token));
   }
+  if (!options.call_id.empty()) context->AddMetadata(grpcx::kRequestIdHeader, options.call_id);
 }
 
 grpc::Status CallUnary(const std::shared_ptr<grpc::Channel>& channel,

@@ -18,6 +18,8 @@ namespace rmhub::ctl {
 struct ConnectionOptions {
   std::string address;  // host:port
   std::string token;    // sent as "authorization: Bearer <token>" when not empty
+  // Sent as x-request-id when not empty, so the call can be found in the server's logs.
+  std::string call_id;
   absl::Duration timeout = absl::Seconds(10);
   // TLS when ca_file is set (the server is verified against it); cert and key add a client
   // certificate for mutual TLS. Plaintext otherwise, as on the local stack.
@@ -29,7 +31,7 @@ struct ConnectionOptions {
 // INVALID_ARGUMENT naming the flag when a TLS file cannot be used. Connecting is lazy.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ConnectionOptions& options);
 
-// Sets the deadline (now + timeout) and the bearer token on `context`.
+// Sets the deadline (now + timeout), the bearer token and the call id on `context`.
 void PrepareContext(const ConnectionOptions& options, grpc::ClientContext* context);
 
 // Calls the unary `method`; on OK `response` (of the method's output type) holds the reply.
