@@ -22,32 +22,18 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/api/filter.h"
-#include "common/api/pagination.h"
+#include "common/api/etag.h"
+#include "common/api/list_query.h"
 #include "google/protobuf/message.h"
 #include "rmhub/common/v1/event.pb.h"
 #include "rmhub/team/v1/team.pb.h"
 
 namespace rmhub::team {
 
-// The etag of a row version ("\"v7\""); ParseEtag is the inverse (nullopt when malformed).
-std::string MakeEtag(int64_t version);
-std::optional<int64_t> ParseEtag(absl::string_view etag);
-
-// A list query: the compiled filter (conditions refer to the table alias documented per method),
-// keyset paging, and an optional branch restriction (0 = none) applied by the store.
-struct ListQuery {
-  api::SqlFilter filter;
-  api::PageRequest page;
-  int64_t branch_id = 0;
-};
-
-template <class T>
-struct Page {
-  std::vector<T> items;
-  // Id of the last item when there may be more rows, else 0.
-  int64_t next_after_id = 0;
-};
+using api::ListQuery;
+using api::MakeEtag;
+using api::Page;
+using api::ParseEtag;
 
 class TeamStore {
  public:

@@ -11,7 +11,7 @@
 
 namespace rmhub::team {
 
-using internal::CheckEtag;
+using api::CheckEtag;
 using internal::IdOf;
 using internal::Missing;
 
@@ -19,18 +19,6 @@ using internal::Missing;
 // Shared helpers
 
 namespace internal {
-
-absl::StatusOr<int64_t> CheckEtag(const std::string& given, const std::string& stored,
-                                  const std::string& field) {
-  std::optional<int64_t> version = ParseEtag(stored);
-  if (!version.has_value()) return Internal("BAD_STORED_ETAG", "stored row has no version");
-  if (given.empty()) return *version;
-  if (!ParseEtag(given).has_value()) return InvalidField(field, "is not an etag of this service");
-  if (given != stored) {
-    return Aborted("ETAG_MISMATCH", "the resource changed since it was read; read it again");
-  }
-  return *version;
-}
 
 bool IsSet(const rmhub::common::v1::Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
 
@@ -65,16 +53,6 @@ int64_t IdOf(const std::string& name, absl::string_view collection) {
 absl::Status Missing(bool sees_all, absl::string_view what) {
   if (sees_all) return NotFound(absl::StrCat(what, "_NOT_FOUND"), absl::StrCat("no such ", what));
   return PermissionDenied("OTHER_BRANCH", "the caller may not see this object");
-}
-
-absl::StatusOr<ListQuery> MakeListQuery(const std::string& filter, const api::FilterSpec& spec,
-                                        int32_t page_size, const std::string& page_token,
-                                        int64_t branch_scope) {
-  ListQuery query;
-  RMHUB_ASSIGN_OR_RETURN(query.page, api::ParsePage(page_size, page_token, filter));
-  RMHUB_ASSIGN_OR_RETURN(query.filter, api::CompileFilter(filter, spec));
-  query.branch_id = branch_scope;
-  return query;
 }
 
 }  // namespace internal

@@ -17,10 +17,7 @@ namespace rmhub::team::internal {
 
 inline constexpr char kSource[] = "team";
 
-// Fails with ABORTED (ETAG_MISMATCH) when `given` is set and differs from the stored etag;
-// INVALID_ARGUMENT on `field` when it is not an etag at all. Returns the stored version.
-absl::StatusOr<int64_t> CheckEtag(const std::string& given, const std::string& stored,
-                                  const std::string& field);
+using api::CheckEtag;
 
 // A civil date from the API; `required` says whether an unset date is an error. An unset,
 // optional date comes back as `fallback`.
@@ -37,15 +34,8 @@ int64_t IdOf(const std::string& name, absl::string_view collection);
 // PERMISSION_DENIED as a forbidden one, unless the caller sees all branches.
 absl::Status Missing(bool sees_all, absl::string_view what);
 
-// Builds the list query and checks the page parameters.
-absl::StatusOr<ListQuery> MakeListQuery(const std::string& filter, const api::FilterSpec& spec,
-                                        int32_t page_size, const std::string& page_token,
-                                        int64_t branch_scope);
-
-template <class T>
-std::string NextToken(const Page<T>& page, const std::string& filter) {
-  return page.next_after_id == 0 ? std::string() : api::NextPageToken(page.next_after_id, filter);
-}
+using api::MakeListQuery;
+using api::NextToken;
 
 // Runs `fn` and stores its value in `*out`, for the capture-by-reference style of Write bodies.
 template <class T, class Fn>
