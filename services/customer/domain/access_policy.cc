@@ -1,0 +1,89 @@
+#include "services/customer/domain/access_policy.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/api/resource_name.h"
+#include "common/pii/masking.h"
+#include "common/status/errors.h"
+
+namespace rmhub::customer {
+namespace {
+
+int64_t IdIn(const std::string& name, absl::string_view collection) {
+  auto id = api::ParseName(name, collection, "name");
+  return id.ok() ? *id : 0;
+}
+
+bool IsStaff(const auth::Principal& p) { return !p.is_service() && p.member_id != 0; }
+
+}  // namespace
+
+bool AccessPolicy::CanAccess(const auth::Principal& p, const v1::Customer& c, Access access) {
+  if (p.is_service()) return access == Access::kRead;
+  if (!IsStaff(p)) return false;
+  if (!c.owner().empty() && IdIn(c.owner(), "members") == p.member_id) return true;
+  if (p.HasRole("TEAM_LEAD") && !c.team().empty() && p.InTeam(IdIn(c.team(), "teams"))) return true;
+  return p.HasRole("BRANCH_MANAGER") && p.branch_id != 0 && IdIn(c.branch(), "branches") == p.branch_id;
+}
+
+absl::Status AccessPolicy::Check(const auth::Principal& p, const v1::Customer& c, Access access) {
+  if (CanAccess(p, c, access)) return absl::OkStatus();
+  return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
+}
+
+absl::StatusOr<api::SqlFilter> AccessPolicy::ListScope(const auth::Principal& p) {
+  api::SqlFilter scope;
+  if (p.is_service()) return scope;
+  if (!IsStaff(p)) return PermissionDenied("NO_MEMBER", "the caller is not a member of staff");
+  std::vector<std::string> terms = {"c.owner_id = ?"};
+  scope.params.push_back(p.member_id);
+  if (p.HasRole("TEAM_LEAD")) {
+    for (int64_t team : p.team_ids) {
+      terms.push_back("c.team_id = ?");
+      scope.params.push_back(team);
+    }
+  }
+  if (p.HasRole("BRANCH_MANAGER") && p.branch_id != 0) {
+    terms.push_back("c.branch_id = ?");
+    scope.params.push_back(p.branch_id);
+  }
+  scope.where = absl::StrCat("(", absl::StrJoin(terms, " OR "), ")");
+  return scope;
+}
+
+absl::Status AccessPolicy::CanManageBook(const auth::Principal& p, int64_t branch_id,
+                                         int64_t team_id) {
+  if (IsStaff(p) && p.HasRole("BRANCH_MANAGER") && p.branch_id == branch_id) return absl::OkStatus();
+  if (IsStaff(p) && p.HasRole("TEAM_LEAD") && team_id != 0 && p.InTeam(team_id)) {
+    return absl::OkStatus();
+  }
+  return PermissionDenied("BOOK_MANAGER_REQUIRED",
+                          "only the branch manager or the team's lead assigns customers");
+}
+
+absl::Status AccessPolicy::CanCreateIn(const auth::Principal& p, int64_t branch_id) {
+  if (IsStaff(p) && p.branch_id == branch_id &&
+      (p.HasRole("BRANCH_MANAGER") || p.HasRole("TEAM_LEAD") ||
+       p.HasRole("RELATIONSHIP_MANAGER"))) {
+    return absl::OkStatus();
+  }
+  return PermissionDenied("OTHER_BRANCH", "customers are created by staff of their own branch");
+}
+
+bool AccessPolicy::MaySeePii(const auth::Principal& p) {
+  return p.HasPermission(auth::kPermPiiRead);
+}
+
+absl::Status AccessPolicy::CanReadAudit(const auth::Principal& p) {
+  if (p.HasPermission(auth::kPermAuditRead)) return absl::OkStatus();
+  return PermissionDenied("AUDIT_READ_REQUIRED", "the PII audit trail needs audit.read");
+}
+
+void MaskPii(v1::Customer& c) {
+  if (!c.national_id().empty()) c.set_national_id(pii::MaskNationalId(c.national_id()));
+  if (!c.credit_code().empty()) c.set_credit_code(pii::MaskCreditCode(c.credit_code()));
+  if (!c.contact_phone().empty()) c.set_contact_phone(pii::MaskPhone(c.contact_phone()));
+  c.set_pii_masked(true);
+}
+
+}  // namespace rmhub::customer
