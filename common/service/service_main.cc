@@ -141,7 +141,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   absl::Status migrated = spec.migrate(*pool);
   if (!migrated.ok()) log::Warn("migrations not applied yet", {{"status", migrated.ToString()}});
 
-  Runtime runtime{*pool, *authenticator, clock, zone, *runner.registry()};
+  Runtime runtime{*pool, *authenticator, auth_config, clock, zone, *runner.registry()};
   auto services = OrExit(spec.build(runtime), "service construction");
   for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
   runner.SetReadinessCheck([&]() -> absl::Status {

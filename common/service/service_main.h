@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/auth/auth_config.h"
 #include "common/auth/authenticator.h"
 #include "common/clock/clock.h"
 #include "common/db/connection_pool.h"
@@ -37,6 +38,8 @@ namespace rmhub::service {
 struct Runtime {
   db::ConnectionPool& pool;
   const auth::Authenticator& authenticator;
+  // For calls to other services (service tokens in development mode).
+  const auth::AuthConfig& auth_config;
   const Clock& clock;
   absl::TimeZone zone;
   prometheus::Registry& registry;

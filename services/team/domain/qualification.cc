@@ -64,6 +64,7 @@ v1::CheckAssignmentEligibilityResponse DecideEligibility(const EligibilityInput&
                                       : input.branch->personal_customer_cap());
   }
   out.set_branch(m.branch());
+  out.set_home_team(m.home_team());
   if (!m.home_team().empty()) out.add_teams(m.home_team());
   for (const auto& t : m.project_teams()) out.add_teams(t);
   return out;
