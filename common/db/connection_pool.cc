@@ -1,0 +1,318 @@
+#include "common/db/connection_pool.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/sql_error.h"
+#include "common/status/errors.h"
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace rmhub::db {
+namespace {
+
+// An idle connection older than this is pinged before it is handed out: the server may have
+// restarted or timed it out meanwhile. Younger ones are trusted; if one fails anyway, the
+// transaction helper re-runs its body on a fresh connection.
+constexpr absl::Duration kRevalidateAfter = absl::Seconds(5);
+
+// Connector/C++'s driver singleton and its connect() are not safe to race on first use.
+std::mutex& DriverMutex() {
+  static std::mutex* mu = new std::mutex();
+  return *mu;
+}
+
+int WholeSeconds(absl::Duration d) {
+  return std::max(1, static_cast<int>(absl::ToInt64Seconds(d)));
+}
+
+sql::ConnectOptionsMap ConnectOptions(const DbConfig& c) {
+  sql::ConnectOptionsMap options;
+  options["hostName"] = sql::SQLString(absl::StrCat("tcp://", c.host, ":", c.port));
+  options["userName"] = sql::SQLString(c.user);
+  options["password"] = sql::SQLString(c.password);
+  if (!c.database.empty()) options["schema"] = sql::SQLString(c.database);
+  options["OPT_CONNECT_TIMEOUT"] = WholeSeconds(c.connect_timeout);
+  options["OPT_READ_TIMEOUT"] = WholeSeconds(c.io_timeout);
+  options["OPT_WRITE_TIMEOUT"] = WholeSeconds(c.io_timeout);
+  options["OPT_RECONNECT"] = false;  // a silent reconnect would lose session state mid-transaction
+  options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  return options;
+}
+
+}  // namespace
+
+absl::Status ValidateDbConfig(const DbConfig& c) {
+  FieldErrors errors;
+  if (c.host.empty()) errors.Add("db_host", "is required");
+  if (c.port <= 0 || c.port > 65535) errors.Add("db_port", "must be 1..65535");
+  if (c.user.empty()) errors.Add("db_user", "is required");
+  if (c.pool_size <= 0) errors.Add("db_pool_size", "must be positive");
+  if (c.connect_timeout < absl::Seconds(1)) errors.Add("db_connect_timeout", "must be >= 1s");
+  if (c.io_timeout < absl::Seconds(2)) errors.Add("db_io_timeout", "must be >= 2s");
+  if (c.acquire_timeout <= absl::ZeroDuration()) {
+    errors.Add("db_acquire_timeout", "must be positive");
+  }
+  return errors.Status();
+}
+
+// ---- Connection ----
+
+Connection::Connection(std::unique_ptr<sql::Connection> raw) : raw_(std::move(raw)) {}
+
+Connection::~Connection() {
+  // Statements first, then the session.
+  statements_.clear();
+  plain_.reset();
+}
+
+sql::PreparedStatement& Connection::Prepare(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    std::unique_ptr<sql::PreparedStatement> st(raw_->prepareStatement(sql));
+    if (static_cast<int>(statements_.size()) >= kMaxCachedStatements) EvictLeastRecentlyUsed();
+    it = statements_.emplace(sql, Cached{std::move(st), 0}).first;
+  }
+  it->second.last_use = ++use_counter_;
+  return *it->second.statement;
+}
+
+void Connection::EvictLeastRecentlyUsed() {
+  auto oldest = std::min_element(statements_.begin(), statements_.end(),
+                                 [](const auto& a, const auto& b) {
+                                   return a.second.last_use < b.second.last_use;
+                                 });
+  if (oldest != statements_.end()) statements_.erase(oldest);
+}
+
+void Connection::Execute(const std::string& sql) {
+  if (!plain_) plain_.reset(raw_->createStatement());
+  plain_->execute(sql);
+}
+
+// ---- Lease ----
+
+Lease::Lease(ConnectionPool* pool, std::unique_ptr<Connection> conn)
+    : pool_(pool), conn_(std::move(conn)) {}
+
+Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_), conn_(std::move(other.conn_)), broken_(other.broken_) {
+  other.pool_ = nullptr;
+}
+
+Lease& Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    Release();
+    pool_ = other.pool_;
+    conn_ = std::move(other.conn_);
+    broken_ = other.broken_;
+    other.pool_ = nullptr;
+  }
+  return *this;
+}
+
+Lease::~Lease() { Release(); }
+
+void Lease::Release() {
+  if (pool_ == nullptr) return;
+  pool_->Return(std::move(conn_), broken_);
+  pool_ = nullptr;
+}
+
+// ---- ConnectionPool ----
+
+struct ConnectionPool::Metrics {
+  prometheus::Gauge* in_use = nullptr;
+  prometheus::Gauge* idle = nullptr;
+  prometheus::Histogram* wait = nullptr;
+  prometheus::Counter* timeouts = nullptr;
+  prometheus::Counter* reconnects = nullptr;
+
+  Metrics(prometheus::Registry& r, int pool_size) {
+    auto& conns = prometheus::BuildGauge()
+                      .Name("rmhub_db_pool_connections")
+                      .Help("Database connections of the pool by state")
+                      .Register(r);
+    in_use = &conns.Add({{"state", "in_use"}});
+    idle = &conns.Add({{"state", "idle"}});
+    prometheus::BuildGauge()
+        .Name("rmhub_db_pool_size")
+        .Help("Configured maximum number of database connections")
+        .Register(r)
+        .Add({})
+        .Set(pool_size);
+    wait = &prometheus::BuildHistogram()
+                .Name("rmhub_db_pool_acquire_wait_seconds")
+                .Help("Time spent waiting for a free database connection")
+                .Register(r)
+                .Add({}, prometheus::Histogram::BucketBoundaries{
+                             0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5});
+    timeouts = &prometheus::BuildCounter()
+                    .Name("rmhub_db_pool_acquire_timeouts_total")
+                    .Help("Acquisitions that found no free connection in time")
+                    .Register(r)
+                    .Add({});
+    reconnects = &prometheus::BuildCounter()
+                      .Name("rmhub_db_reconnects_total")
+                      .Help("Connections opened to replace a broken or stale one")
+                      .Register(r)
+                      .Add({});
+  }
+};
+
+ConnectionPool::ConnectionPool(const DbConfig& config, prometheus::Registry* registry)
+    : config_(config) {
+  if (registry != nullptr) metrics_ = std::make_unique<Metrics>(*registry, config_.pool_size);
+  absl::MutexLock lock(&mu_);
+  UpdateGauges();
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
+    const DbConfig& config, prometheus::Registry* registry) {
+  RMHUB_RETURN_IF_ERROR(ValidateDbConfig(config));
+  {
+    std::lock_guard<std::mutex> lock(DriverMutex());
+    sql::mysql::get_mysql_driver_instance();  // the first call initialises the client library
+  }
+  return std::unique_ptr<ConnectionPool>(new ConnectionPool(config, registry));
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
+  sql::ConnectOptionsMap options = ConnectOptions(config_);
+  try {
+    std::unique_ptr<sql::Connection> raw;
+    {
+      std::lock_guard<std::mutex> lock(DriverMutex());
+      raw.reset(sql::mysql::get_mysql_driver_instance()->connect(options));
+    }
+    auto conn = std::make_unique<Connection>(std::move(raw));
+    // UTC for NOW()/TIMESTAMP; lock waits end (retryably) well before the read timeout would
+    // drop the connection.
+    conn->Execute("SET SESSION time_zone = '+00:00'");
+    conn->Execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
+                               std::max(1, WholeSeconds(config_.io_timeout) / 2)));
+    return conn;
+  } catch (const sql::SQLException& e) {
+    absl::Status s = StatusFromSqlException(e);
+    if (s.code() == absl::StatusCode::kUnavailable) return s;
+    // Bad credentials or a missing database also mean "not usable now"; the code tells which.
+    return Unavailable(kUnavailableReason, absl::StrCat("cannot connect to the database (error ",
+                                                        e.getErrorCode(), ")"));
+  }
+}
+
+std::unique_ptr<Connection> ConnectionPool::TakeIdle() {
+  if (idle_.empty()) return nullptr;
+  std::unique_ptr<Connection> conn = std::move(idle_.back());  // most recently used: warm
+  idle_.pop_back();
+  return conn;
+}
+
+bool ConnectionPool::Reusable(Connection& conn) {
+  if (!conn.suspect_ && absl::Now() - conn.idle_since_ < kRevalidateAfter) return true;
+  try {
+    return conn.raw().isValid();
+  } catch (const sql::SQLException&) {
+    return false;
+  }
+}
+
+absl::StatusOr<Lease> ConnectionPool::Acquire() {
+  const absl::Time start = absl::Now();
+  std::unique_ptr<Connection> conn;
+  {
+    absl::MutexLock lock(&mu_);
+    auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !idle_.empty() || in_use_ + static_cast<int>(idle_.size()) < config_.pool_size;
+    };
+    if (!mu_.AwaitWithDeadline(absl::Condition(&available), start + config_.acquire_timeout)) {
+      if (metrics_) metrics_->timeouts->Increment();
+      return Unavailable("POOL_EXHAUSTED", "no database connection became free in time");
+    }
+    conn = TakeIdle();
+    ++in_use_;
+    UpdateGauges();
+  }
+  if (metrics_) metrics_->wait->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+  if (conn && !Reusable(*conn)) {
+    conn.reset();
+    absl::MutexLock lock(&mu_);
+    ++to_replace_;
+  }
+  if (!conn) {
+    absl::StatusOr<std::unique_ptr<Connection>> opened = Open();
+    if (!opened.ok()) {
+      DropSlot(/*replace_later=*/false);
+      return opened.status();
+    }
+    conn = *std::move(opened);
+    absl::MutexLock lock(&mu_);
+    if (to_replace_ > 0) {
+      --to_replace_;
+      if (metrics_) metrics_->reconnects->Increment();
+    }
+  }
+  return Lease(this, std::move(conn));
+}
+
+void ConnectionPool::Return(std::unique_ptr<Connection> conn, bool broken) {
+  if (broken || !conn) {
+    conn.reset();  // closes the session outside the lock
+    DropSlot(/*replace_later=*/true);
+    return;
+  }
+  conn->idle_since_ = absl::Now();
+  conn->suspect_ = false;
+  absl::MutexLock lock(&mu_);
+  --in_use_;
+  idle_.push_back(std::move(conn));
+  UpdateGauges();
+}
+
+void ConnectionPool::DropSlot(bool replace_later) {
+  absl::MutexLock lock(&mu_);
+  --in_use_;
+  if (replace_later) {
+    ++to_replace_;
+    // One broken connection usually means the server went away or restarted: ping the idle
+    // ones before their next use instead of failing one call per stale connection.
+    for (auto& idle : idle_) idle->suspect_ = true;
+  }
+  UpdateGauges();
+}
+
+void ConnectionPool::UpdateGauges() {
+  if (!metrics_) return;
+  metrics_->in_use->Set(in_use_);
+  metrics_->idle->Set(static_cast<double>(idle_.size()));
+}
+
+absl::Status ConnectionPool::Ping() {
+  // A second try: the first may land on a connection the server dropped while it was idle.
+  absl::Status last;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    RMHUB_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    try {
+      std::unique_ptr<sql::ResultSet> rs(lease->Prepare("SELECT 1").executeQuery());
+      return absl::OkStatus();
+    } catch (const sql::SQLException& e) {
+      lease.MarkBroken();
+      last = StatusFromSqlException(e);
+      if (!IsConnectionLost(e)) return last;
+    }
+  }
+  return last;
+}
+
+}  // namespace rmhub::db
