@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace rmhub {
 
@@ -62,6 +63,16 @@ std::vector<std::pair<std::string, std::string>> ErrorMetadata(const absl::Statu
 inline constexpr absl::string_view kReasonPayload = "rmhub.dev/reason";
 inline constexpr absl::string_view kFieldsPayload = "rmhub.dev/field-violations";
 inline constexpr absl::string_view kMetadataPayload = "rmhub.dev/error-metadata";
+
+// Runs `fn` (returning StatusOr<T>) and stores its value in `*out`: for callbacks that report
+// through captured variables and return a Status.
+template <class T, class Fn>
+absl::Status StoreInto(T* out, Fn&& fn) {
+  absl::StatusOr<T> value = fn();
+  if (!value.ok()) return value.status();
+  *out = *std::move(value);
+  return absl::OkStatus();
+}
 
 }  // namespace rmhub
 

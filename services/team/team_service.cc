@@ -120,7 +120,7 @@ absl::StatusOr<v1::Branch> TeamService::GetBranch(const Principal& p,
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "branches", "name"));
   v1::Branch out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
-    return internal::Into(&out, [&] { return LoadBranch(store, id, "name"); });
+    return StoreInto(&out, [&] { return LoadBranch(store, id, "name"); });
   }));
   return out;
 }
@@ -239,7 +239,7 @@ absl::StatusOr<v1::Member> TeamService::GetMember(const Principal& p,
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "members", "name"));
   v1::Member out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
-    return internal::Into(&out, [&] { return LoadReadableMember(store, p, id, false); });
+    return StoreInto(&out, [&] { return LoadReadableMember(store, p, id, false); });
   }));
   return out;
 }

@@ -37,13 +37,4 @@ absl::Status Missing(bool sees_all, absl::string_view what);
 using api::MakeListQuery;
 using api::NextToken;
 
-// Runs `fn` and stores its value in `*out`, for the capture-by-reference style of Write bodies.
-template <class T, class Fn>
-absl::Status Into(T* out, Fn&& fn) {
-  absl::StatusOr<T> value = fn();
-  if (!value.ok()) return value.status();
-  *out = *std::move(value);
-  return absl::OkStatus();
-}
-
 }  // namespace rmhub::team::internal

@@ -81,7 +81,7 @@ absl::StatusOr<v1::Team> TeamService::GetTeam(const Principal& p, const v1::GetT
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "teams", "name"));
   v1::Team out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
-    return internal::Into(&out, [&] { return LoadReadableTeam(store, p, id, false); });
+    return StoreInto(&out, [&] { return LoadReadableTeam(store, p, id, false); });
   }));
   return out;
 }
