@@ -1,0 +1,19 @@
+#include "services/customer/customer_grpc_service.h"
+
+#include "common/grpc/handler.h"
+
+namespace rmhub::customer {
+
+#define RMHUB_CUSTOMER_RPC(Method, Request, Response)                                         \
+  grpc::Status CustomerGrpcService::Method(grpc::ServerContext* context,                      \
+                                           const v1::Request* request, v1::Response* response) { \
+    return grpcx::ServeUnary(context, authenticator_, response,                                \
+                             [&](const grpcx::CallContext& call) {                            \
+                               Caller caller{call.principal, {call.deadline, call.request_id}}; \
+                               return service_.Method(caller, *request);                      \
+                             });                                                              \
+  }
+#include "services/customer/customer_rpcs.inc"
+#undef RMHUB_CUSTOMER_RPC
+
+}  // namespace rmhub::customer

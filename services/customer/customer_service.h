@@ -1,0 +1,99 @@
+#pragma once
+// The customer service's behaviour behind its gRPC surface (validate, authorize, apply the
+// domain rules, store, audit PII, publish events). Plain arguments in, StatusOr out.
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/api/filter.h"
+#include "common/auth/principal.h"
+#include "common/clock/clock.h"
+#include "rmhub/customer/v1/customer.pb.h"
+#include "services/customer/domain/segmentation.h"
+#include "services/customer/repository.h"
+#include "services/customer/team_client.h"
+
+namespace rmhub::customer {
+
+struct CustomerConfig {
+  SegmentThresholds thresholds;
+  int default_birthday_window_days = 7;
+  int max_import_rows = 1000;
+  int max_handover_customers = 2000;
+};
+
+// Who calls, with what the call carries on to other services.
+struct Caller {
+  const auth::Principal& principal;
+  OutgoingCall call;
+};
+
+class CustomerService {
+ public:
+  CustomerService(CustomerRepository& repository, TeamDirectory& team, const Clock& clock,
+                  absl::TimeZone zone, CustomerConfig config);
+
+  absl::StatusOr<v1::Customer> CreateCustomer(const Caller& c, const v1::CreateCustomerRequest& r);
+  absl::StatusOr<v1::Customer> GetCustomer(const Caller& c, const v1::GetCustomerRequest& r);
+  absl::StatusOr<v1::ListCustomersResponse> ListCustomers(const Caller& c,
+                                                          const v1::ListCustomersRequest& r);
+  absl::StatusOr<v1::Customer> UpdateCustomer(const Caller& c, const v1::UpdateCustomerRequest& r);
+  absl::StatusOr<v1::Customer> ArchiveCustomer(const Caller& c,
+                                               const v1::ArchiveCustomerRequest& r);
+
+  absl::StatusOr<v1::AssignCustomerResponse> AssignCustomer(const Caller& c,
+                                                            const v1::AssignCustomerRequest& r);
+  absl::StatusOr<v1::AssignCustomerResponse> TransferCustomer(
+      const Caller& c, const v1::TransferCustomerRequest& r);
+  absl::StatusOr<v1::HandoverCustomersResponse> HandoverCustomers(
+      const Caller& c, const v1::HandoverCustomersRequest& r);
+  absl::StatusOr<v1::ListAssignmentHistoryResponse> ListAssignmentHistory(
+      const Caller& c, const v1::ListAssignmentHistoryRequest& r);
+
+  absl::StatusOr<v1::Interaction> LogInteraction(const Caller& c,
+                                                 const v1::LogInteractionRequest& r);
+  absl::StatusOr<v1::ListInteractionsResponse> ListInteractions(
+      const Caller& c, const v1::ListInteractionsRequest& r);
+  absl::StatusOr<v1::ListCareRemindersResponse> ListCareReminders(
+      const Caller& c, const v1::ListCareRemindersRequest& r);
+
+  absl::StatusOr<v1::ImportCustomersResponse> ImportCustomers(
+      const Caller& c, const v1::ImportCustomersRequest& r);
+  absl::StatusOr<v1::PortfolioSummary> GetPortfolioSummary(
+      const Caller& c, const v1::GetPortfolioSummaryRequest& r);
+  absl::StatusOr<v1::ListPiiAuditEntriesResponse> ListPiiAuditEntries(
+      const Caller& c, const v1::ListPiiAuditEntriesRequest& r);
+
+ private:
+  // Loads a customer the caller may access (NOT_FOUND otherwise, existing or not).
+  absl::StatusOr<v1::Customer> LoadAccessible(CustomerStore& store, const auth::Principal& p,
+                                              int64_t id, bool lock, int access) const;
+  // Segments derived, PII masked or audited for the caller: what leaves the service.
+  absl::Status Present(CustomerStore& store, const Caller& c, absl::string_view method,
+                       v1::Customer& customer) const;
+  absl::Status AuditPii(CustomerStore& store, const Caller& c, absl::string_view method,
+                        const v1::Customer& customer, v1::PiiAccess access,
+                        const v1::Customer* before) const;
+  absl::Status Emit(CustomerStore& store, const auth::Principal& p, absl::string_view type,
+                    const std::string& aggregate, const google::protobuf::Message& payload,
+                    int64_t version = 0) const;
+  // Takes the manager's lock and checks eligibility and cap for one more customer.
+  absl::Status ReserveCapacity(CustomerStore& store, const v1::Customer& customer,
+                               const ManagerFacts& manager) const;
+  absl::StatusOr<v1::AssignCustomerResponse> MoveCustomer(
+      const Caller& c, absl::string_view method, const google::protobuf::Message& request,
+      const std::string& request_id, const std::string& customer_name,
+      const std::string& manager_name, const std::string& reason, bool transfer);
+  absl::Status ImportRow(CustomerStore& store, const Caller& c, int64_t branch,
+                         const v1::Customer& row, v1::ImportRowResult& result);
+  absl::CivilDay Today() const;
+
+  CustomerRepository& repository_;
+  TeamDirectory& team_;
+  const Clock& clock_;
+  absl::TimeZone zone_;
+  CustomerConfig config_;
+  // The list filter: tiers compile to the configured thresholds.
+  api::FilterSpec filter_spec_;
+};
+
+}  // namespace rmhub::customer

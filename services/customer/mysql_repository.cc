@@ -1,0 +1,843 @@
+#include "services/customer/mysql_repository.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "common/api/resource_name.h"
+#include "common/db/sql_error.h"
+#include "common/db/sql_values.h"
+#include "common/db/transaction.h"
+#include "common/idempotency/idempotency.h"
+#include "common/outbox/outbox.h"
+#include "common/pii/validation.h"
+#include "common/status/errors.h"
+#include "google/protobuf/any.pb.h"
+
+namespace rmhub::customer {
+namespace {
+
+using common::v1::Date;
+using common::v1::Money;
+using db::Binder;
+using db::DateTextOf;
+using db::MicrosOf;
+using db::Row;
+using db::Rows;
+
+constexpr char kDefaultCurrency[] = "CNY";
+// MySQL's "Cannot add or update a child row: a foreign key constraint fails".
+constexpr int kForeignKeyMissingParent = 1452;
+
+// Associated data of each sealed PII column: the field it belongs to.
+constexpr char kNationalIdAad[] = "national_id";
+constexpr char kCreditCodeAad[] = "credit_code";
+constexpr char kPhoneAad[] = "contact_phone";
+
+Money MakeMoney(const std::string& currency, int64_t minor_units) {
+  Money m;
+  m.set_currency_code(currency);
+  m.set_minor_units(minor_units);
+  return m;
+}
+
+std::string MemberName(int64_t id) { return id == 0 ? "" : api::FormatName("members", id); }
+
+// ---------------------------------------------------------------------------------------------
+// Row mapping. Each SELECT lists exactly the columns its mapper reads, in order.
+
+const std::string& CustomerSelect() {
+  static const std::string* const sql = new std::string(absl::StrCat(
+      "SELECT c.id, c.type, c.display_name, c.industry, c.national_id_enc, c.credit_code_enc, "
+      "c.phone_enc, ",
+      DateTextOf("c.birthday"), ", c.aum_minor, c.contribution_minor, c.currency, c.status, ",
+      MicrosOf("c.status_change_time"),
+      ", c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived, ",
+      MicrosOf("c.last_interaction_time"), ", c.version, ", MicrosOf("c.create_time"), ", ",
+      MicrosOf("c.update_time"), " FROM customers c"));
+  return *sql;
+}
+
+// The PII fields hold the sealed bytes until the store opens them (OpenPii).
+std::pair<int64_t, v1::Customer> CustomerFromRow(const sql::ResultSet& rs) {
+  Row row(rs);
+  const int64_t id = row.Int();
+  v1::Customer c;
+  c.set_name(api::FormatName("customers", id));
+  c.set_type(static_cast<v1::CustomerType>(row.Int()));
+  c.set_display_name(row.Str());
+  c.set_industry(row.Str());
+  c.set_national_id(row.Str());
+  c.set_credit_code(row.Str());
+  c.set_contact_phone(row.Str());
+  if (Date birthday = row.Day(); db::IsSetDate(birthday)) *c.mutable_birthday() = birthday;
+  const int64_t aum = row.Int();
+  const int64_t contribution = row.Int();
+  const std::string currency = row.Str();
+  *c.mutable_aum() = MakeMoney(currency, aum);
+  *c.mutable_annual_contribution() = MakeMoney(currency, contribution);
+  c.set_status(static_cast<v1::CustomerStatus>(row.Int()));
+  *c.mutable_status_change_time() = row.Time();
+  c.set_key_account(row.Bool());
+  c.set_risk_tolerance(static_cast<v1::RiskTolerance>(row.Int()));
+  c.set_owner(MemberName(row.Int()));
+  if (int64_t team = row.Int(); team != 0) c.set_team(api::FormatName("teams", team));
+  c.set_branch(api::FormatName("branches", row.Int()));
+  c.set_archived(row.Bool());
+  if (auto last = row.OptionalInt()) {
+    *c.mutable_last_interaction_time() = db::TimestampFromMicros(*last);
+  }
+  c.set_etag(api::MakeEtag(row.Int()));
+  *c.mutable_create_time() = row.Time();
+  *c.mutable_update_time() = row.Time();
+  return {id, std::move(c)};
+}
+
+const std::string& AssignmentSelect() {
+  static const std::string* const sql = new std::string(absl::StrCat(
+      "SELECT asg.id, asg.customer_id, asg.kind, asg.from_owner_id, asg.to_owner_id, asg.reason, "
+      "asg.actor, ",
+      MicrosOf("asg.create_time"), " FROM assignments asg"));
+  return *sql;
+}
+
+std::pair<int64_t, v1::AssignmentRecord> AssignmentFromRow(const sql::ResultSet& rs) {
+  Row row(rs);
+  const int64_t id = row.Int();
+  v1::AssignmentRecord r;
+  r.set_name(api::FormatChildName("customers", row.Int(), "assignments", id));
+  r.set_kind(static_cast<v1::AssignmentKind>(row.Int()));
+  r.set_from_owner(MemberName(row.Int()));
+  r.set_to_owner(MemberName(row.Int()));
+  r.set_reason(row.Str());
+  r.set_actor(row.Str());
+  *r.mutable_create_time() = row.Time();
+  return {id, std::move(r)};
+}
+
+const std::string& InteractionSelect() {
+  static const std::string* const sql = new std::string(absl::StrCat(
+      "SELECT i.id, i.customer_id, i.channel, ", MicrosOf("i.interaction_time"),
+      ", i.manager_id, i.summary, ", DateTextOf("i.next_follow_up"), ", ",
+      MicrosOf("i.create_time"), " FROM interactions i"));
+  return *sql;
+}
+
+std::pair<int64_t, v1::Interaction> InteractionFromRow(const sql::ResultSet& rs) {
+  Row row(rs);
+  const int64_t id = row.Int();
+  v1::Interaction i;
+  i.set_name(api::FormatChildName("customers", row.Int(), "interactions", id));
+  i.set_channel(static_cast<v1::InteractionChannel>(row.Int()));
+  *i.mutable_interaction_time() = row.Time();
+  i.set_manager(MemberName(row.Int()));
+  i.set_summary(row.Str());
+  if (Date next = row.Day(); db::IsSetDate(next)) *i.mutable_next_follow_up_date() = next;
+  *i.mutable_create_time() = row.Time();
+  return {id, std::move(i)};
+}
+
+const std::string& PiiAuditSelect() {
+  static const std::string* const sql = new std::string(absl::StrCat(
+      "SELECT a.id, a.actor, a.customer_id, a.fields, a.access, a.method, a.request_id, ",
+      MicrosOf("a.create_time"), " FROM pii_audit a"));
+  return *sql;
+}
+
+// Fields are stored as a comma list of PiiField names, so the table reads well by hand.
+std::string FieldList(const v1::PiiAuditEntry& entry) {
+  std::vector<std::string> names;
+  std::set<int> seen;
+  for (int field : entry.fields()) {
+    if (seen.insert(field).second) {
+      names.push_back(v1::PiiField_Name(static_cast<v1::PiiField>(field)));
+    }
+  }
+  return absl::StrJoin(names, ",");
+}
+
+std::pair<int64_t, v1::PiiAuditEntry> PiiAuditFromRow(const sql::ResultSet& rs) {
+  Row row(rs);
+  const int64_t id = row.Int();
+  v1::PiiAuditEntry e;
+  e.set_actor(row.Str());
+  e.set_customer(api::FormatName("customers", row.Int()));
+  for (absl::string_view name : absl::StrSplit(row.Str(), ',', absl::SkipEmpty())) {
+    v1::PiiField field;
+    if (v1::PiiField_Parse(std::string(name), &field)) e.add_fields(field);
+  }
+  e.set_access(static_cast<v1::PiiAccess>(row.Int()));
+  e.set_method(row.Str());
+  e.set_request_id(row.Str());
+  *e.mutable_time() = row.Time();
+  return {id, std::move(e)};
+}
+
+std::string Locking(const std::string& sql, bool lock) {
+  return lock ? sql + " FOR UPDATE" : sql;
+}
+
+// "<select> WHERE <parent> = ? [AND <alias>.id < ?] ORDER BY <alias>.id DESC LIMIT ?".
+std::string NewestFirstSql(const std::string& select, absl::string_view alias,
+                           absl::string_view parent_column, bool below) {
+  return absl::StrCat(select, " WHERE ", alias, ".", parent_column, " = ?",
+                      below ? absl::StrCat(" AND ", alias, ".id < ?") : "", " ORDER BY ", alias,
+                      ".id DESC LIMIT ?");
+}
+
+// The sealed and indexed forms of a customer's PII, ready to bind ("" binds NULL).
+struct SealedPii {
+  std::string national_id_enc, national_id_bidx;
+  std::string credit_code_enc, credit_code_bidx;
+  std::string phone_enc;
+};
+
+// A profile's columns, in the order both the INSERT and the UPDATE list them: display_name,
+// industry, the five PII columns, birthday, aum_minor, contribution_minor, currency.
+void BindProfile(Binder& b, const v1::Customer& c, const SealedPii& pii) {
+  const std::string& currency =
+      c.aum().currency_code().empty() ? kDefaultCurrency : c.aum().currency_code();
+  b.Str(c.display_name())
+      .Str(c.industry())
+      .OptionalStr(pii.national_id_enc)
+      .OptionalStr(pii.national_id_bidx)
+      .OptionalStr(pii.credit_code_enc)
+      .OptionalStr(pii.credit_code_bidx)
+      .OptionalStr(pii.phone_enc)
+      .Day(c.birthday())
+      .Int(c.aum().minor_units())
+      .Int(c.annual_contribution().minor_units())
+      .Str(currency);
+}
+
+// The unique blind indexes are the only unique keys a customer write can hit besides the id.
+absl::Status PiiTaken(absl::string_view server_message) {
+  if (absl::StrContains(server_message, "uk_customers_credit_code")) {
+    return AlreadyExists("CREDIT_CODE_TAKEN", "a customer with this credit code already exists");
+  }
+  return AlreadyExists("NATIONAL_ID_TAKEN", "a customer with this national ID already exists");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store: one connection, inside the caller's transaction.
+
+class MySqlCustomerStore final : public CustomerStore {
+ public:
+  MySqlCustomerStore(db::Connection& conn, const pii::FieldCipher& cipher,
+                     const pii::BlindIndex& index)
+      : conn_(conn), cipher_(cipher), index_(index) {}
+
+  absl::StatusOr<std::optional<v1::Customer>> GetCustomer(int64_t id, bool lock) override;
+  absl::StatusOr<std::optional<v1::Customer>> FindByNationalId(
+      const std::string& national_id) override;
+  absl::StatusOr<std::optional<v1::Customer>> FindByCreditCode(
+      const std::string& credit_code) override;
+  absl::StatusOr<int64_t> InsertCustomer(const v1::Customer& customer, const Ownership& ownership,
+                                         absl::Time now) override;
+  absl::Status UpdateCustomer(int64_t id, const v1::Customer& customer, int64_t expected_version,
+                              absl::Time now) override;
+  absl::StatusOr<Page<v1::Customer>> ListCustomers(const ListQuery& query) override;
+
+  absl::Status LockManager(int64_t member_id, absl::Time now) override;
+  absl::StatusOr<Holdings> CountHoldings(int64_t member_id) override;
+  absl::Status SetOwnership(int64_t customer_id, const Ownership& ownership,
+                            absl::Time now) override;
+  absl::StatusOr<int64_t> InsertAssignment(int64_t customer_id,
+                                           const v1::AssignmentRecord& record,
+                                           absl::Time now) override;
+  absl::StatusOr<Page<v1::AssignmentRecord>> ListAssignments(
+      int64_t customer_id, const api::PageRequest& page) override;
+  absl::StatusOr<std::vector<v1::Customer>> ListHeld(int64_t member_id) override;
+
+  absl::StatusOr<int64_t> InsertInteraction(int64_t customer_id,
+                                            const v1::Interaction& interaction,
+                                            int64_t manager_id, absl::Time now) override;
+  absl::StatusOr<std::optional<v1::Interaction>> GetInteraction(int64_t customer_id,
+                                                               int64_t id) override;
+  absl::StatusOr<Page<v1::Interaction>> ListInteractions(int64_t customer_id,
+                                                         const api::PageRequest& page) override;
+  absl::StatusOr<std::vector<DueFollowUp>> ListDueFollowUps(int64_t member_id,
+                                                            absl::CivilDay day) override;
+
+  absl::Status AppendPiiAudit(const v1::PiiAuditEntry& entry) override;
+  absl::StatusOr<Page<v1::PiiAuditEntry>> ListPiiAudit(const ListQuery& query) override;
+
+  absl::Status AppendEvent(const rmhub::common::v1::DomainEvent& event) override;
+
+ private:
+  sql::PreparedStatement& Stmt(const std::string& sql) { return conn_.Prepare(sql); }
+  int64_t LastInsertId();
+  // An INSERT whose row refers to a customer: a missing one is NOT_FOUND, not a DB error.
+  absl::Status InsertReferencingCustomer(sql::PreparedStatement& ps);
+  absl::Status StaleOrMissing(int64_t id);
+
+  absl::StatusOr<SealedPii> Seal(const v1::Customer& c) const;
+  absl::StatusOr<std::string> SealOne(pii::PiiKind kind, const std::string& value,
+                                      const char* aad) const;
+  absl::Status OpenPii(v1::Customer& c) const;
+  // Fills the needs of every row (one query per chunk) and opens their PII.
+  absl::StatusOr<std::vector<v1::Customer>> Complete(Rows<v1::Customer> rows);
+  void FillNeeds(const std::vector<int64_t>& ids, size_t begin, size_t count,
+                 std::unordered_map<int64_t, v1::Customer*>& by_id);
+  void ReplaceNeeds(int64_t id, const v1::Customer& c, bool clear_first);
+  absl::StatusOr<std::optional<v1::Customer>> FindByIndex(const char* column,
+                                                          const std::string& bidx);
+
+  db::Connection& conn_;
+  const pii::FieldCipher& cipher_;
+  const pii::BlindIndex& index_;
+};
+
+// ---- shared statements ----
+
+int64_t MySqlCustomerStore::LastInsertId() {
+  static const std::string kSql = "SELECT LAST_INSERT_ID()";
+  return db::FetchInt(Stmt(kSql));
+}
+
+absl::Status MySqlCustomerStore::InsertReferencingCustomer(sql::PreparedStatement& ps) {
+  try {
+    ps.executeUpdate();
+    return absl::OkStatus();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == kForeignKeyMissingParent) {
+      return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
+    }
+    throw;
+  }
+}
+
+absl::Status MySqlCustomerStore::StaleOrMissing(int64_t id) {
+  static const std::string kSql = "SELECT COUNT(*) FROM customers WHERE id = ?";
+  sql::PreparedStatement& ps = Stmt(kSql);
+  Binder(ps).Int(id);
+  if (db::FetchInt(ps) == 0) return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
+  return Aborted("ETAG_MISMATCH", "the resource changed since it was read; read it again");
+}
+
+absl::Status MySqlCustomerStore::AppendEvent(const rmhub::common::v1::DomainEvent& event) {
+  return db::GuardSql([&] { return outbox::AppendEvent(conn_, event); });
+}
+
+// ---- PII ----
+
+absl::StatusOr<std::string> MySqlCustomerStore::SealOne(pii::PiiKind kind,
+                                                        const std::string& value,
+                                                        const char* aad) const {
+  if (value.empty()) return std::string();
+  return cipher_.Encrypt(pii::Normalize(kind, value), aad);
+}
+
+absl::StatusOr<SealedPii> MySqlCustomerStore::Seal(const v1::Customer& c) const {
+  SealedPii out;
+  RMHUB_ASSIGN_OR_RETURN(out.national_id_enc,
+                         SealOne(pii::PiiKind::kNationalId, c.national_id(), kNationalIdAad));
+  RMHUB_ASSIGN_OR_RETURN(out.credit_code_enc,
+                         SealOne(pii::PiiKind::kCreditCode, c.credit_code(), kCreditCodeAad));
+  RMHUB_ASSIGN_OR_RETURN(out.phone_enc,
+                         SealOne(pii::PiiKind::kPhone, c.contact_phone(), kPhoneAad));
+  if (!c.national_id().empty()) {
+    out.national_id_bidx = index_.Compute(pii::PiiKind::kNationalId, c.national_id());
+  }
+  if (!c.credit_code().empty()) {
+    out.credit_code_bidx = index_.Compute(pii::PiiKind::kCreditCode, c.credit_code());
+  }
+  return out;
+}
+
+absl::Status MySqlCustomerStore::OpenPii(v1::Customer& c) const {
+  struct Field {
+    std::string* value;
+    const char* aad;
+  };
+  for (Field f : {Field{c.mutable_national_id(), kNationalIdAad},
+                  Field{c.mutable_credit_code(), kCreditCodeAad},
+                  Field{c.mutable_contact_phone(), kPhoneAad}}) {
+    if (f.value->empty()) continue;
+    RMHUB_ASSIGN_OR_RETURN(*f.value, cipher_.Decrypt(*f.value, f.aad));
+  }
+  return absl::OkStatus();
+}
+
+// ---- needs ----
+
+absl::StatusOr<std::vector<v1::Customer>> MySqlCustomerStore::Complete(Rows<v1::Customer> rows) {
+  std::vector<int64_t> ids;
+  std::unordered_map<int64_t, v1::Customer*> by_id;
+  for (auto& [id, customer] : rows) {
+    ids.push_back(id);
+    by_id[id] = &customer;
+  }
+  for (size_t begin = 0; begin < ids.size(); begin += db::kMaxInList) {
+    FillNeeds(ids, begin, std::min(db::kMaxInList, ids.size() - begin), by_id);
+  }
+  std::vector<v1::Customer> out;
+  out.reserve(rows.size());
+  for (auto& row : rows) {
+    RMHUB_RETURN_IF_ERROR(OpenPii(row.second));
+    out.push_back(std::move(row.second));
+  }
+  return out;
+}
+
+void MySqlCustomerStore::FillNeeds(const std::vector<int64_t>& ids, size_t begin, size_t count,
+                                   std::unordered_map<int64_t, v1::Customer*>& by_id) {
+  const size_t slots = db::InListSize(count);
+  sql::PreparedStatement& ps = Stmt(absl::StrCat(
+      "SELECT customer_id, need FROM customer_needs WHERE customer_id IN (", db::InList(slots),
+      ") ORDER BY customer_id, need"));
+  Binder b(ps);
+  db::BindIds(b, ids, begin, count, slots);
+  std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+  while (rs->next()) by_id[rs->getInt64(1)]->add_needs(static_cast<v1::Need>(rs->getInt(2)));
+}
+
+// Needs are a set: duplicates collapse, one row each.
+void MySqlCustomerStore::ReplaceNeeds(int64_t id, const v1::Customer& c, bool clear_first) {
+  if (clear_first) {
+    static const std::string kDelete = "DELETE FROM customer_needs WHERE customer_id = ?";
+    sql::PreparedStatement& ps = Stmt(kDelete);
+    Binder(ps).Int(id);
+    ps.executeUpdate();
+  }
+  std::set<int> needs(c.needs().begin(), c.needs().end());
+  if (needs.empty()) return;
+  std::string sql = "INSERT INTO customer_needs (customer_id, need) VALUES (?, ?)";
+  for (size_t i = 1; i < needs.size(); ++i) sql += ", (?, ?)";
+  sql::PreparedStatement& ps = Stmt(sql);
+  Binder b(ps);
+  for (int need : needs) b.Int(id).Int(need);
+  ps.executeUpdate();
+}
+
+// ---- customers ----
+
+absl::StatusOr<std::optional<v1::Customer>> MySqlCustomerStore::GetCustomer(int64_t id,
+                                                                            bool lock) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::optional<v1::Customer>> {
+    static const std::string kSql = CustomerSelect() + " WHERE c.id = ?";
+    sql::PreparedStatement& ps = Stmt(Locking(kSql, lock));
+    Binder(ps).Int(id);
+    RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> found,
+                           Complete(db::Fetch(ps, &CustomerFromRow)));
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  });
+}
+
+absl::StatusOr<std::optional<v1::Customer>> MySqlCustomerStore::FindByIndex(
+    const char* column, const std::string& bidx) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::optional<v1::Customer>> {
+    sql::PreparedStatement& ps = Stmt(absl::StrCat(CustomerSelect(), " WHERE c.", column, " = ?"));
+    Binder(ps).Str(bidx);
+    RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> found,
+                           Complete(db::Fetch(ps, &CustomerFromRow)));
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  });
+}
+
+absl::StatusOr<std::optional<v1::Customer>> MySqlCustomerStore::FindByNationalId(
+    const std::string& national_id) {
+  if (national_id.empty()) return std::nullopt;
+  return FindByIndex("national_id_bidx", index_.Compute(pii::PiiKind::kNationalId, national_id));
+}
+
+absl::StatusOr<std::optional<v1::Customer>> MySqlCustomerStore::FindByCreditCode(
+    const std::string& credit_code) {
+  if (credit_code.empty()) return std::nullopt;
+  return FindByIndex("credit_code_bidx", index_.Compute(pii::PiiKind::kCreditCode, credit_code));
+}
+
+absl::StatusOr<int64_t> MySqlCustomerStore::InsertCustomer(const v1::Customer& customer,
+                                                           const Ownership& ownership,
+                                                           absl::Time now) {
+  RMHUB_ASSIGN_OR_RETURN(SealedPii pii, Seal(customer));
+  return db::GuardSql([&]() -> absl::StatusOr<int64_t> {
+    static const std::string kSql =
+        "INSERT INTO customers (type, display_name, industry, national_id_enc, national_id_bidx, "
+        "credit_code_enc, credit_code_bidx, phone_enc, birthday, aum_minor, contribution_minor, "
+        "currency, status, status_change_time, key_account, risk_tolerance, owner_id, team_id, "
+        "branch_id, archived, version, create_time, update_time) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder b(ps);
+    b.Int(customer.type());
+    BindProfile(b, customer, pii);
+    b.Int(customer.status())
+        .Time(now)
+        .Int(customer.key_account() ? 1 : 0)
+        .Int(customer.risk_tolerance())
+        .OptionalId(ownership.owner_id)
+        .OptionalId(ownership.team_id)
+        .Int(ownership.branch_id)
+        .Int(customer.archived() ? 1 : 0)
+        .Time(now)
+        .Time(now);
+    RMHUB_RETURN_IF_ERROR(db::ExecuteUpdate(ps, &PiiTaken).status());
+    const int64_t id = LastInsertId();
+    ReplaceNeeds(id, customer, /*clear_first=*/false);
+    return id;
+  });
+}
+
+// status_change_time is assigned before status: MariaDB evaluates SET left to right, so the
+// comparison sees the old status (and with SIMULTANEOUS_ASSIGNMENT it would anyway).
+absl::Status MySqlCustomerStore::UpdateCustomer(int64_t id, const v1::Customer& customer,
+                                                int64_t expected_version, absl::Time now) {
+  RMHUB_ASSIGN_OR_RETURN(SealedPii pii, Seal(customer));
+  return db::GuardSql([&]() -> absl::Status {
+    static const std::string kSql =
+        "UPDATE customers SET display_name = ?, industry = ?, national_id_enc = ?, "
+        "national_id_bidx = ?, credit_code_enc = ?, credit_code_bidx = ?, phone_enc = ?, "
+        "birthday = ?, aum_minor = ?, contribution_minor = ?, currency = ?, "
+        "status_change_time = IF(status <> ?, ?, status_change_time), status = ?, "
+        "key_account = ?, risk_tolerance = ?, archived = ?, version = version + 1, "
+        "update_time = ? WHERE id = ? AND version = ?";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder b(ps);
+    BindProfile(b, customer, pii);
+    b.Int(customer.status())
+        .Time(now)
+        .Int(customer.status())
+        .Int(customer.key_account() ? 1 : 0)
+        .Int(customer.risk_tolerance())
+        .Int(customer.archived() ? 1 : 0)
+        .Time(now)
+        .Int(id)
+        .Int(expected_version);
+    RMHUB_ASSIGN_OR_RETURN(int updated, db::ExecuteUpdate(ps, &PiiTaken));
+    if (updated == 0) return StaleOrMissing(id);
+    ReplaceNeeds(id, customer, /*clear_first=*/true);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Page<v1::Customer>> MySqlCustomerStore::ListCustomers(const ListQuery& query) {
+  return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Customer>> {
+    sql::PreparedStatement& ps =
+        Stmt(db::KeysetListSql(CustomerSelect(), "c", "c.branch_id = ?", query));
+    db::BindKeysetList(ps, query);
+    Rows<v1::Customer> rows = db::Fetch(ps, &CustomerFromRow);
+    Page<v1::Customer> page;
+    page.next_after_id = db::TrimToPage(rows, db::PageLimit(query.page));
+    RMHUB_ASSIGN_OR_RETURN(page.items, Complete(std::move(rows)));
+    return page;
+  });
+}
+
+// ---- ownership ----
+
+// ON DUPLICATE KEY UPDATE takes an exclusive lock on an existing row (INSERT IGNORE would take a
+// shared one, and two transactions upgrading their shared locks deadlock); a new row is locked
+// by its insert. The SELECT ... FOR UPDATE then states the lock plainly and checks the row.
+absl::Status MySqlCustomerStore::LockManager(int64_t member_id, absl::Time now) {
+  return db::GuardSql([&]() -> absl::Status {
+    static const std::string kUpsert =
+        "INSERT INTO managers (member_id, create_time) VALUES (?, ?) "
+        "ON DUPLICATE KEY UPDATE member_id = member_id";
+    sql::PreparedStatement& upsert = Stmt(kUpsert);
+    Binder(upsert).Int(member_id).Time(now);
+    upsert.executeUpdate();
+    static const std::string kLock =
+        "SELECT COUNT(*) FROM managers WHERE member_id = ? FOR UPDATE";
+    sql::PreparedStatement& lock = Stmt(kLock);
+    Binder(lock).Int(member_id);
+    if (db::FetchInt(lock) != 1) return Internal("MANAGER_LOCK_MISSING", "manager row not found");
+    return absl::OkStatus();
+  });
+}
+
+// A locking (shared) read: it sees assignments committed after this transaction's snapshot,
+// which a plain read would not, and keeps them from changing until commit.
+absl::StatusOr<Holdings> MySqlCustomerStore::CountHoldings(int64_t member_id) {
+  return db::GuardSql([&]() -> absl::StatusOr<Holdings> {
+    static const std::string kSql =
+        "SELECT COUNT(*), COALESCE(SUM(key_account <> 0), 0) FROM customers "
+        "WHERE owner_id = ? AND archived = 0 LOCK IN SHARE MODE";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Int(member_id);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    Holdings h;
+    if (rs->next()) {
+      h.customers = rs->getInt(1);
+      h.key_accounts = rs->getInt(2);
+    }
+    return h;
+  });
+}
+
+absl::Status MySqlCustomerStore::SetOwnership(int64_t customer_id, const Ownership& ownership,
+                                              absl::Time now) {
+  return db::GuardSql([&]() -> absl::Status {
+    static const std::string kSql =
+        "UPDATE customers SET owner_id = ?, team_id = ?, branch_id = ?, version = version + 1, "
+        "update_time = ? WHERE id = ?";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps)
+        .OptionalId(ownership.owner_id)
+        .OptionalId(ownership.team_id)
+        .Int(ownership.branch_id)
+        .Time(now)
+        .Int(customer_id);
+    // The version bump changes the row every time, so 0 affected rows means no row.
+    if (ps.executeUpdate() == 0) return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> MySqlCustomerStore::InsertAssignment(int64_t customer_id,
+                                                             const v1::AssignmentRecord& record,
+                                                             absl::Time now) {
+  int64_t from = 0;
+  if (!record.from_owner().empty()) {
+    RMHUB_ASSIGN_OR_RETURN(from, api::ParseName(record.from_owner(), "members", "from_owner"));
+  }
+  RMHUB_ASSIGN_OR_RETURN(int64_t to, api::ParseName(record.to_owner(), "members", "to_owner"));
+  return db::GuardSql([&]() -> absl::StatusOr<int64_t> {
+    static const std::string kSql =
+        "INSERT INTO assignments (customer_id, kind, from_owner_id, to_owner_id, reason, actor, "
+        "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps)
+        .Int(customer_id)
+        .Int(record.kind())
+        .OptionalId(from)
+        .Int(to)
+        .Str(record.reason())
+        .Str(record.actor())
+        .Time(now);
+    RMHUB_RETURN_IF_ERROR(InsertReferencingCustomer(ps));
+    return LastInsertId();
+  });
+}
+
+absl::StatusOr<Page<v1::AssignmentRecord>> MySqlCustomerStore::ListAssignments(
+    int64_t customer_id, const api::PageRequest& page) {
+  return db::GuardSql([&]() -> absl::StatusOr<Page<v1::AssignmentRecord>> {
+    const bool below = page.after_id != 0;
+    sql::PreparedStatement& ps =
+        Stmt(NewestFirstSql(AssignmentSelect(), "asg", "customer_id", below));
+    Binder b(ps);
+    b.Int(customer_id);
+    if (below) b.Int(page.after_id);
+    b.Int(db::PageLimit(page) + 1);
+    Rows<v1::AssignmentRecord> rows = db::Fetch(ps, &AssignmentFromRow);
+    const int64_t next = db::TrimToPage(rows, db::PageLimit(page));
+    return db::ToPage(std::move(rows), next);
+  });
+}
+
+// A locking read for the same reason as CountHoldings: a handover must move every customer the
+// manager holds now, including ones assigned after this transaction's snapshot.
+absl::StatusOr<std::vector<v1::Customer>> MySqlCustomerStore::ListHeld(int64_t member_id) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::vector<v1::Customer>> {
+    static const std::string kSql =
+        CustomerSelect() +
+        " WHERE c.owner_id = ? AND c.archived = 0 ORDER BY c.id LOCK IN SHARE MODE";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Int(member_id);
+    return Complete(db::Fetch(ps, &CustomerFromRow));
+  });
+}
+
+// ---- interactions ----
+
+absl::StatusOr<int64_t> MySqlCustomerStore::InsertInteraction(int64_t customer_id,
+                                                              const v1::Interaction& interaction,
+                                                              int64_t manager_id,
+                                                              absl::Time now) {
+  // An interaction logged without a time happened now.
+  const absl::Time when = interaction.has_interaction_time()
+                              ? db::TimeFromTimestamp(interaction.interaction_time())
+                              : now;
+  return db::GuardSql([&]() -> absl::StatusOr<int64_t> {
+    static const std::string kInsert =
+        "INSERT INTO interactions (customer_id, channel, interaction_time, manager_id, summary, "
+        "next_follow_up, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    sql::PreparedStatement& ins = Stmt(kInsert);
+    Binder(ins)
+        .Int(customer_id)
+        .Int(interaction.channel())
+        .Time(when)
+        .Int(manager_id)
+        .Str(interaction.summary())
+        .Day(interaction.next_follow_up_date())
+        .Time(now);
+    RMHUB_RETURN_IF_ERROR(InsertReferencingCustomer(ins));
+    const int64_t id = LastInsertId();
+    static const std::string kRaise =
+        "UPDATE customers SET last_interaction_time = "
+        "GREATEST(COALESCE(last_interaction_time, ?), ?) WHERE id = ?";
+    sql::PreparedStatement& raise = Stmt(kRaise);
+    Binder(raise).Time(when).Time(when).Int(customer_id);
+    raise.executeUpdate();
+    return id;
+  });
+}
+
+absl::StatusOr<std::optional<v1::Interaction>> MySqlCustomerStore::GetInteraction(
+    int64_t customer_id, int64_t id) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::optional<v1::Interaction>> {
+    static const std::string kSql = InteractionSelect() + " WHERE i.id = ? AND i.customer_id = ?";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Int(id).Int(customer_id);
+    return db::FetchOne(ps, &InteractionFromRow);
+  });
+}
+
+absl::StatusOr<Page<v1::Interaction>> MySqlCustomerStore::ListInteractions(
+    int64_t customer_id, const api::PageRequest& page) {
+  return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Interaction>> {
+    const bool below = page.after_id != 0;
+    sql::PreparedStatement& ps =
+        Stmt(NewestFirstSql(InteractionSelect(), "i", "customer_id", below));
+    Binder b(ps);
+    b.Int(customer_id);
+    if (below) b.Int(page.after_id);
+    b.Int(db::PageLimit(page) + 1);
+    Rows<v1::Interaction> rows = db::Fetch(ps, &InteractionFromRow);
+    const int64_t next = db::TrimToPage(rows, db::PageLimit(page));
+    return db::ToPage(std::move(rows), next);
+  });
+}
+
+// The latest interaction of each customer is the one with the highest id (the order they were
+// logged in); a later interaction without a follow-up date clears the reminder.
+absl::StatusOr<std::vector<DueFollowUp>> MySqlCustomerStore::ListDueFollowUps(
+    int64_t member_id, absl::CivilDay day) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::vector<DueFollowUp>> {
+    static const std::string kSql = absl::StrCat(
+        "SELECT c.id, c.display_name, ", DateTextOf("i.next_follow_up"),
+        " FROM customers c JOIN interactions i ON i.id = "
+        "(SELECT MAX(l.id) FROM interactions l WHERE l.customer_id = c.id) "
+        "WHERE c.owner_id = ? AND c.archived = 0 AND i.next_follow_up IS NOT NULL "
+        "AND i.next_follow_up <= ? ORDER BY i.next_follow_up, c.id");
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Int(member_id).Day(day);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    std::vector<DueFollowUp> due;
+    while (rs->next()) {
+      DueFollowUp d;
+      d.customer = api::FormatName("customers", rs->getInt64(1));
+      d.display_name = rs->getString(2).asStdString();
+      absl::ParseCivilTime(rs->getString(3).asStdString(), &d.follow_up);
+      due.push_back(std::move(d));
+    }
+    return due;
+  });
+}
+
+// ---- PII audit ----
+
+absl::Status MySqlCustomerStore::AppendPiiAudit(const v1::PiiAuditEntry& entry) {
+  RMHUB_ASSIGN_OR_RETURN(int64_t customer_id,
+                         api::ParseName(entry.customer(), "customers", "customer"));
+  if (!entry.has_time()) return InvalidField("time", "is required");
+  return db::GuardSql([&]() -> absl::Status {
+    static const std::string kSql =
+        "INSERT INTO pii_audit (actor, customer_id, fields, access, method, request_id, "
+        "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps)
+        .Str(entry.actor())
+        .Int(customer_id)
+        .Str(FieldList(entry))
+        .Int(entry.access())
+        .Str(entry.method())
+        .Str(entry.request_id())
+        .Time(db::TimeFromTimestamp(entry.time()));
+    ps.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+// Newest first: after_id continues below it. The branch restriction goes through the customer.
+absl::StatusOr<Page<v1::PiiAuditEntry>> MySqlCustomerStore::ListPiiAudit(const ListQuery& q) {
+  return db::GuardSql([&]() -> absl::StatusOr<Page<v1::PiiAuditEntry>> {
+    std::vector<std::string> where = {"1 = 1"};
+    if (q.page.after_id != 0) where.push_back("a.id < ?");
+    if (q.branch_id != 0) {
+      where.push_back(
+          "EXISTS (SELECT 1 FROM customers bc WHERE bc.id = a.customer_id AND bc.branch_id = ?)");
+    }
+    if (!q.filter.where.empty()) where.push_back(absl::StrCat("(", q.filter.where, ")"));
+    sql::PreparedStatement& ps = Stmt(absl::StrCat(
+        PiiAuditSelect(), " WHERE ", absl::StrJoin(where, " AND "), " ORDER BY a.id DESC LIMIT ?"));
+    Binder b(ps);
+    if (q.page.after_id != 0) b.Int(q.page.after_id);
+    if (q.branch_id != 0) b.Int(q.branch_id);
+    b.Params(q.filter.params).Int(db::PageLimit(q.page) + 1);
+    Rows<v1::PiiAuditEntry> rows = db::Fetch(ps, &PiiAuditFromRow);
+    const int64_t next = db::TrimToPage(rows, db::PageLimit(q.page));
+    return db::ToPage(std::move(rows), next);
+  });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// The repository
+
+MySqlCustomerRepository::MySqlCustomerRepository(db::ConnectionPool& pool,
+                                                 const pii::FieldCipher& cipher,
+                                                 const pii::BlindIndex& index)
+    : pool_(pool), cipher_(cipher), index_(index) {}
+
+absl::Status MySqlCustomerRepository::Migrate(db::ConnectionPool& pool) {
+  return db::ApplyMigrations(pool, CustomerMigrations());
+}
+
+// A transaction even for reads: several queries then see one consistent snapshot.
+absl::Status MySqlCustomerRepository::Read(
+    const std::function<absl::Status(CustomerStore&)>& body) {
+  return db::RunInTransaction(pool_, [&](db::Connection& conn) {
+    MySqlCustomerStore store(conn, cipher_, index_);
+    return body(store);
+  });
+}
+
+// The idempotency record holds the response as an Any, so one non-template path serves every
+// response type; unpacking on replay also checks the stored type matches the caller's.
+absl::Status MySqlCustomerRepository::Write(
+    absl::string_view method, const std::string& request_id,
+    const google::protobuf::Message& request, google::protobuf::Message* response,
+    const std::function<absl::Status(CustomerStore&)>& body) {
+  absl::StatusOr<google::protobuf::Any> packed = idempotency::RunIdempotent<google::protobuf::Any>(
+      pool_, method, request_id, request,
+      [&](db::Connection& conn) -> absl::StatusOr<google::protobuf::Any> {
+        MySqlCustomerStore store(conn, cipher_, index_);
+        RMHUB_RETURN_IF_ERROR(body(store));
+        google::protobuf::Any any;
+        if (response != nullptr) any.PackFrom(*response);
+        return any;
+      });
+  if (!packed.ok()) return packed.status();
+  if (response != nullptr && !packed->UnpackTo(response)) {
+    return Internal("STORED_RESPONSE_MISMATCH",
+                    "the stored response of this request_id is of another type");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MySqlCustomerRepository::CheckReady() {
+  RMHUB_RETURN_IF_ERROR(pool_.Ping());
+  RMHUB_ASSIGN_OR_RETURN(bool applied, db::MigrationsApplied(pool_, CustomerMigrations()));
+  if (!applied) {
+    return Unavailable("SCHEMA_NOT_CURRENT", "customer migrations are not all applied");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace rmhub::customer

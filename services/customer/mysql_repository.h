@@ -1,0 +1,60 @@
+#pragma once
+// The MySQL (MariaDB) implementation of the customer service's storage
+// (services/customer/repository.h).
+//
+// Storage conventions are those of common/db/sql_values.h (UTC DATETIME(6) written as text and
+// read as microseconds, DATE as "YYYY-MM-DD", keyset paging with LIMIT n+1, no N+1 queries:
+// a page's needs come in one query). In addition:
+//  - PII (national_id, credit_code, contact_phone) is normalised (pii::Normalize), sealed with
+//    the FieldCipher (AES-256-GCM; associated data is the field name "national_id",
+//    "credit_code" or "contact_phone", so a value moved to another column does not decrypt) and
+//    stored in *_enc columns; national ID and credit code also get HMAC-SHA256 blind indexes
+//    (*_bidx, unique) for exact lookups. An empty value is NULL in both columns.
+//  - the manager row lock (LockManager) is taken with INSERT ... ON DUPLICATE KEY UPDATE, which
+//    holds an exclusive lock whether the row is new or old; counts and books read after it are
+//    locking reads, so they see rows committed after the transaction's snapshot.
+//  - logging an interaction raises last_interaction_time without bumping the customer's version:
+//    it is output-only, and a contact must not make the owner's pending edit stale.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/db/connection_pool.h"
+#include "common/db/migrations.h"
+#include "common/pii/blind_index.h"
+#include "common/pii/field_cipher.h"
+#include "services/customer/repository.h"
+
+// The customer schema (services/customer/migrations/*.sql), compiled into the binary by
+// rmhub_embed_migrations (cmake/RmhubMigrations.cmake), in file-name order.
+std::vector<rmhub::db::MigrationFile> CustomerMigrations();
+
+namespace rmhub::customer {
+
+class MySqlCustomerRepository final : public CustomerRepository {
+ public:
+  // None owned; all must outlive the repository.
+  MySqlCustomerRepository(db::ConnectionPool& pool, const pii::FieldCipher& cipher,
+                          const pii::BlindIndex& index);
+
+  // Applies the runtime's and the customer service's migrations (idempotent; safe for replicas
+  // starting together).
+  static absl::Status Migrate(db::ConnectionPool& pool);
+
+  absl::Status Read(const std::function<absl::Status(CustomerStore&)>& body) override;
+  absl::Status Write(absl::string_view method, const std::string& request_id,
+                     const google::protobuf::Message& request, google::protobuf::Message* response,
+                     const std::function<absl::Status(CustomerStore&)>& body) override;
+  // OK when the database answers and every migration is applied.
+  absl::Status CheckReady() override;
+
+ private:
+  db::ConnectionPool& pool_;
+  const pii::FieldCipher& cipher_;
+  const pii::BlindIndex& index_;
+};
+
+}  // namespace rmhub::customer

@@ -1,0 +1,61 @@
+#include "services/customer/team_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
+#include "common/grpc/status_mapping.h"
+#include "common/status/errors.h"
+
+namespace rmhub::customer {
+
+GrpcTeamDirectory::GrpcTeamDirectory(std::shared_ptr<grpc::Channel> channel,
+                                     std::unique_ptr<auth::ServiceCallAuth> auth,
+                                     absl::Duration timeout)
+    : stub_(team::v1::TeamService::NewStub(std::move(channel))),
+      auth_(std::move(auth)),
+      timeout_(timeout) {}
+
+ManagerFacts FactsFrom(int64_t member_id, team::v1::RmKind kind,
+                       const team::v1::CheckAssignmentEligibilityResponse& r) {
+  ManagerFacts f;
+  f.member_id = member_id;
+  f.kind = kind;
+  f.eligible = r.eligible();
+  f.ineligible_reason = r.reason_message();
+  f.cap = r.cap();
+  auto branch = api::ParseName(r.branch(), "branches", "branch");
+  f.branch_id = branch.ok() ? *branch : 0;
+  auto team = api::ParseName(r.home_team(), "teams", "home_team");
+  f.home_team_id = team.ok() ? *team : 0;
+  return f;
+}
+
+absl::StatusOr<ManagerFacts> GrpcTeamDirectory::CheckEligibility(int64_t member_id,
+                                                                 team::v1::RmKind kind,
+                                                                 const OutgoingCall& call) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(std::min(call.deadline, absl::Now() + timeout_)));
+  if (!call.request_id.empty()) ctx.AddMetadata("x-request-id", call.request_id);
+  RMHUB_RETURN_IF_ERROR(auth_->Attach(ctx));
+  team::v1::CheckAssignmentEligibilityRequest request;
+  request.set_member(api::FormatName("members", member_id));
+  request.set_rm_kind(kind);
+  team::v1::CheckAssignmentEligibilityResponse response;
+  grpc::Status s = stub_->CheckAssignmentEligibility(&ctx, request, &response);
+  if (s.ok()) return FactsFrom(member_id, kind, response);
+  switch (s.error_code()) {
+    case grpc::StatusCode::NOT_FOUND:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return FailedPrecondition("MANAGER_NOT_FOUND",
+                                absl::StrCat("members/", member_id, " is not known to the team service"));
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return Unavailable("TEAM_SERVICE_UNAVAILABLE",
+                         "the team service did not answer; nothing was assigned");
+    default:
+      // Anything else is our bug or theirs: report it as it came, reason included.
+      return grpcx::FromGrpcStatus(s);
+  }
+}
+
+}  // namespace rmhub::customer

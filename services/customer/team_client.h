@@ -1,0 +1,51 @@
+#pragma once
+// The customer service's view of the team service: "may this member hold customers of this
+// kind, and under which cap?" An interface so the service logic can be tested with a fake; the
+// real one calls rmhub.team.v1.TeamService over gRPC.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth/call_credentials.h"
+#include "rmhub/team/v1/team.grpc.pb.h"
+#include "services/customer/domain/assignment_policy.h"
+
+namespace rmhub::customer {
+
+// What travels with an outgoing call: the caller's deadline and request id.
+struct OutgoingCall {
+  absl::Time deadline = absl::InfiniteFuture();
+  std::string request_id;
+};
+
+class TeamDirectory {
+ public:
+  virtual ~TeamDirectory() = default;
+  // UNAVAILABLE (TEAM_SERVICE_UNAVAILABLE) when the team service cannot answer in time;
+  // FAILED_PRECONDITION (MANAGER_NOT_FOUND) for a member it does not know.
+  virtual absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
+                                                        const OutgoingCall& call) = 0;
+};
+
+class GrpcTeamDirectory final : public TeamDirectory {
+ public:
+  // `timeout` caps every call; a caller with less time left passes its own deadline on.
+  GrpcTeamDirectory(std::shared_ptr<grpc::Channel> channel,
+                    std::unique_ptr<auth::ServiceCallAuth> auth, absl::Duration timeout);
+  absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
+                                                const OutgoingCall& call) override;
+
+ private:
+  std::unique_ptr<team::v1::TeamService::Stub> stub_;
+  std::unique_ptr<auth::ServiceCallAuth> auth_;
+  absl::Duration timeout_;
+};
+
+// Parses the team service's answer into facts (exposed for tests).
+ManagerFacts FactsFrom(int64_t member_id, team::v1::RmKind kind,
+                       const team::v1::CheckAssignmentEligibilityResponse& response);
+
+}  // namespace rmhub::customer
