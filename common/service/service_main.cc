@@ -116,6 +116,18 @@ grpcx::ServerOptions ServerOptionsFor(int pool_size) {
   return grpcx::ServerOptionsFromFlags(defaults);
 }
 
+// SERVING needs the database to answer and the schema to be current; a schema that is behind
+// (the database was down at start) is brought up to date here.
+absl::Status CheckReady(db::ConnectionPool& pool, const std::vector<db::MigrationFile>& migrations) {
+  RMHUB_RETURN_IF_ERROR(pool.Ping());
+  RMHUB_ASSIGN_OR_RETURN(bool applied, db::MigrationsApplied(pool, migrations));
+  if (applied) return absl::OkStatus();
+  RMHUB_RETURN_IF_ERROR(db::ApplyMigrations(pool, migrations));
+  RMHUB_ASSIGN_OR_RETURN(applied, db::MigrationsApplied(pool, migrations));
+  if (!applied) return Unavailable("SCHEMA_NOT_CURRENT", "migrations are not applied");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int RunService(int argc, char** argv, const ServiceSpec& spec) {
@@ -138,20 +150,13 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
 
   // Migrations run before serving; if the database is down at start, the service still starts,
   // reports NOT_SERVING, and applies them once the database answers.
-  absl::Status migrated = spec.migrate(*pool);
+  absl::Status migrated = db::ApplyMigrations(*pool, spec.migrations);
   if (!migrated.ok()) log::Warn("migrations not applied yet", {{"status", migrated.ToString()}});
 
   Runtime runtime{*pool, *authenticator, auth_config, clock, zone, *runner.registry()};
   auto services = OrExit(spec.build(runtime), "service construction");
   for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
-  runner.SetReadinessCheck([&]() -> absl::Status {
-    absl::Status ready = spec.check_ready(*pool);
-    if (ready.code() == absl::StatusCode::kUnavailable && ErrorReason(ready) == "SCHEMA_NOT_CURRENT") {
-      RMHUB_RETURN_IF_ERROR(spec.migrate(*pool));
-      ready = spec.check_ready(*pool);
-    }
-    return ready;
-  });
+  runner.SetReadinessCheck([&]() { return CheckReady(*pool, spec.migrations); });
 
   std::unique_ptr<outbox::OutboxRelay> relay;
   std::string analytics = absl::GetFlag(FLAGS_analytics_address);

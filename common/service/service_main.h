@@ -29,6 +29,7 @@
 #include "common/auth/authenticator.h"
 #include "common/clock/clock.h"
 #include "common/db/connection_pool.h"
+#include "common/db/migrations.h"
 #include <grpcpp/impl/service_type.h>
 #include <prometheus/registry.h>
 
@@ -54,10 +55,10 @@ struct RegisteredService {
 struct ServiceSpec {
   // "team": names the error domain ("team.rmhub"), the outbox source and the log lines.
   std::string name;
-  // Applies the service's migrations (and the runtime's).
-  std::function<absl::Status(db::ConnectionPool&)> migrate;
-  // OK when the database answers and the schema is current; drives grpc.health.v1.
-  std::function<absl::Status(db::ConnectionPool&)> check_ready;
+  // The service's schema (its compiled-in migrations/*.sql); applied with the runtime's at start,
+  // or as soon as the database answers. Health is SERVING only while the database answers and
+  // every migration is applied.
+  std::vector<db::MigrationFile> migrations;
   // Builds the gRPC services to register; the returned objects live until exit.
   std::function<absl::StatusOr<std::vector<RegisteredService>>(Runtime&)> build;
 };

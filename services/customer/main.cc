@@ -80,12 +80,7 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
 int main(int argc, char** argv) {
   rmhub::service::ServiceSpec spec;
   spec.name = "customer";
-  spec.migrate = [](rmhub::db::ConnectionPool& pool) {
-    return rmhub::customer::MySqlCustomerRepository::Migrate(pool);
-  };
-  spec.check_ready = [](rmhub::db::ConnectionPool& pool) {
-    return rmhub::customer::MySqlCustomerRepository::CheckReady(pool);
-  };
+  spec.migrations = CustomerMigrations();
   spec.build = Build;
   return rmhub::service::RunService(argc, argv, spec);
 }

@@ -42,12 +42,7 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
 int main(int argc, char** argv) {
   rmhub::service::ServiceSpec spec;
   spec.name = "team";
-  spec.migrate = [](rmhub::db::ConnectionPool& pool) {
-    return rmhub::team::MySqlTeamRepository::Migrate(pool);
-  };
-  spec.check_ready = [](rmhub::db::ConnectionPool& pool) {
-    return rmhub::team::MySqlTeamRepository(pool).CheckReady();
-  };
+  spec.migrations = TeamMigrations();
   spec.build = Build;
   return rmhub::service::RunService(argc, argv, spec);
 }
