@@ -229,7 +229,6 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
     DeriveSegments(*stored, config_.thresholds);
     return Emit(store, p, "customer.created", stored->name(), internal::ForEvent(*stored), 1);
   }
-  RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "ImportCustomers", *existing, v1::LOOKUP, nullptr));
   if (IdOf(existing->branch(), "branches") != branch || existing->archived()) {
     result.set_outcome(v1::FAILED);
     result.set_error(existing->archived() ? "the customer is archived"
