@@ -92,9 +92,9 @@ TEST(AssignmentPolicy, HandoverSpreadsRoundRobinWithinCapsAndReportsWhatDoesNotF
 
 TEST(CareReminders, LeapDayBirthdaysAndMonthEnds) {
   // Born 29 Feb: in 2027 (common year) the birthday falls on 28 Feb; in 2028 on 29 Feb.
-  EXPECT_EQ(NextBirthday(absl::CivilDay(1990, 2, 29), absl::CivilDay(2027, 2, 20)),
+  EXPECT_EQ(NextBirthday(absl::CivilDay(1992, 2, 29), absl::CivilDay(2027, 2, 20)),
             absl::CivilDay(2027, 2, 28));
-  EXPECT_EQ(NextBirthday(absl::CivilDay(1990, 2, 29), absl::CivilDay(2028, 2, 20)),
+  EXPECT_EQ(NextBirthday(absl::CivilDay(1992, 2, 29), absl::CivilDay(2028, 2, 20)),
             absl::CivilDay(2028, 2, 29));
   // Past this year's birthday: next year's, across the year end.
   EXPECT_EQ(NextBirthday(absl::CivilDay(1985, 1, 2), absl::CivilDay(2026, 12, 30)),
