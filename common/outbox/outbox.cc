@@ -1,0 +1,79 @@
+#include "common/outbox/outbox.h"
+
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/db/sql_error.h"
+#include "common/status/errors.h"
+
+namespace rmhub::outbox {
+namespace {
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  ts.set_seconds(seconds);
+  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+  return ts;
+}
+
+}  // namespace
+
+std::string NewEventId() {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof(b)) != 1) {
+    // Without randomness event ids could collide and events be dropped as duplicates.
+    std::fprintf(stderr, "outbox: OpenSSL RAND_bytes failed\n");
+    std::abort();
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  char out[37];
+  std::snprintf(out, sizeof(out),
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return out;
+}
+
+rmhub::common::v1::DomainEvent MakeEvent(absl::string_view source, absl::string_view type,
+                                         absl::string_view aggregate, absl::string_view actor,
+                                         const google::protobuf::Message& payload,
+                                         absl::Time occur_time, int64_t aggregate_version) {
+  rmhub::common::v1::DomainEvent event;
+  event.set_event_id(NewEventId());
+  event.set_source(std::string(source));
+  event.set_type(std::string(type));
+  event.set_aggregate(std::string(aggregate));
+  event.set_actor(std::string(actor));
+  *event.mutable_occur_time() = ToTimestamp(occur_time);
+  event.mutable_payload()->PackFrom(payload);
+  event.set_aggregate_version(aggregate_version);
+  return event;
+}
+
+absl::Status AppendEvent(db::Connection& conn, const rmhub::common::v1::DomainEvent& event) {
+  if (event.event_id().empty() || event.source().empty() || event.type().empty()) {
+    return Internal("EVENT_INVALID", "a domain event needs event_id, source and type");
+  }
+  std::string bytes;
+  if (!event.SerializeToString(&bytes)) {
+    return Internal("EVENT_INVALID", "the domain event could not be serialized");
+  }
+  try {
+    sql::PreparedStatement& ps = conn.Prepare(
+        "INSERT INTO outbox_events (event_id, event_type, aggregate, payload) VALUES (?, ?, ?, ?)");
+    ps.setString(1, event.event_id());
+    ps.setString(2, event.type());
+    ps.setString(3, event.aggregate());
+    ps.setString(4, bytes);
+    ps.executeUpdate();
+    return absl::OkStatus();
+  } catch (const sql::SQLException& e) {
+    return db::StatusFromSqlException(e);
+  }
+}
+
+}  // namespace rmhub::outbox

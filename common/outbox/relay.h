@@ -1,0 +1,95 @@
+#pragma once
+// Ships committed outbox rows to analytics: unsent rows in id order, in batches; a batch is
+// marked sent only after the sink accepted it, so delivery is at least once (a crash between
+// the two re-sends the batch; analytics deduplicates on event_id). On failure the relay waits
+// with exponential backoff and tries the same rows again.
+//
+// One relay at a time across replicas: each poll takes the database's named lock
+// (kRelayLockPrefix + the first 40 hex digits of SHA2(DATABASE(), 256)) without waiting, and a
+// replica that does not get it skips the poll. It holds one pool connection while a batch is
+// in flight (at most the sink's deadline).
+//
+// Order: rows are read in id (insert) order. Two transactions can commit in the opposite order
+// of their inserts, so across aggregates delivery order is commit-ish, not strict; for one
+// aggregate, changes serialised by its row lock are shipped in order, and aggregate_version
+// lets a consumer check.
+//
+// Metrics (with a registry): rmhub_outbox_pending (gauge), rmhub_outbox_published_total,
+// rmhub_outbox_publish_failures_total.
+
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/db/connection_pool.h"
+#include "rmhub/common/v1/event.pb.h"
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+
+namespace rmhub::outbox {
+
+inline constexpr char kRelayLockPrefix[] = "rmhub_outbox.";
+
+class EventSink {
+ public:
+  virtual ~EventSink();
+  // OK only when every event of the batch was accepted.
+  virtual absl::Status Publish(const std::vector<rmhub::common::v1::DomainEvent>& events) = 0;
+};
+
+// AnalyticsService.IngestEvents over `channel`, each call with `deadline`. `decorate` (optional)
+// prepares every call's context, e.g. attaching a service token (auth::ServiceCallAuth::Attach).
+std::unique_ptr<EventSink> MakeAnalyticsSink(
+    std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
+    std::function<absl::Status(grpc::ClientContext&)> decorate = nullptr);
+
+struct RelayOptions {
+  int batch_size = 100;
+  absl::Duration poll_interval = absl::Milliseconds(500);
+  absl::Duration initial_backoff = absl::Milliseconds(200);
+  absl::Duration max_backoff = absl::Seconds(30);
+};
+
+class OutboxRelay {
+ public:
+  OutboxRelay(db::ConnectionPool& pool, std::unique_ptr<EventSink> sink, RelayOptions options = {},
+              prometheus::Registry* registry = nullptr);
+  ~OutboxRelay();  // stops the thread
+  OutboxRelay(const OutboxRelay&) = delete;
+  OutboxRelay& operator=(const OutboxRelay&) = delete;
+
+  // Starts the background thread (once).
+  void Start();
+  // Stops it and joins; a batch in flight finishes first (bounded by the sink's deadline).
+  void Stop();
+  // One poll and ship; OK when nothing was pending or another replica holds the lock.
+  absl::Status RunOnce();
+  // As RunOnce, returning how many events were shipped.
+  absl::StatusOr<int> ShipBatch();
+
+ private:
+  struct Metrics;
+  void Loop();
+  absl::Duration NextWait(const absl::StatusOr<int>& shipped, absl::Duration& backoff) const;
+  absl::StatusOr<int> ShipLocked(db::Connection& conn);
+
+  db::ConnectionPool& pool_;
+  std::unique_ptr<EventSink> sink_;
+  const RelayOptions options_;
+  std::unique_ptr<Metrics> metrics_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace rmhub::outbox
