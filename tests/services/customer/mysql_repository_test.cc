@@ -217,7 +217,7 @@ class MySqlCustomerRepositoryTest : public ::testing::Test {
   std::string Fingerprint() {
     std::string out;
     for (const char* table : {"customers", "customer_needs", "managers", "assignments",
-                              "interactions", "pii_audit", "outbox", "idempotency_records"}) {
+                              "interactions", "pii_audit", "outbox_events", "idempotency_records"}) {
       absl::StrAppend(&out, table, "=", Scalar(absl::StrCat("SELECT COUNT(*) FROM ", table)), " ");
     }
     absl::StrAppend(&out, "versions=", Scalar("SELECT COALESCE(SUM(version), 0) FROM customers"));
