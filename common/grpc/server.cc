@@ -81,11 +81,13 @@ std::unique_ptr<grpc::ServerBuilder> ServiceRunner::MakeBuilder() {
   grpc::ResourceQuota quota("rmhub-server");
   quota.SetMaxThreads(options_.max_threads);
   builder->SetResourceQuota(quota);
-  // One completion queue and at most two pollers keep the thread arithmetic predictable: the rest
-  // of max_threads run handlers.
+  // One completion queue keeps the thread arithmetic predictable: one thread always polls, the
+  // rest of max_threads run handlers. Idle threads stay (as pollers) instead of exiting.
   builder->SetSyncServerOption(grpc::ServerBuilder::NUM_CQS, 1);
   builder->SetSyncServerOption(grpc::ServerBuilder::MIN_POLLERS, 1);
-  builder->SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, 2);
+  builder->SetSyncServerOption(
+      grpc::ServerBuilder::MAX_POLLERS,
+      options_.max_pollers > 0 ? options_.max_pollers : options_.max_threads);
   builder->SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder->SetMaxSendMessageSize(options_.max_message_bytes);
   builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options_.keepalive_time));

@@ -47,6 +47,10 @@ struct ServerOptions {
   // The sync server's thread cap (pollers included). Calls beyond it are refused with
   // RESOURCE_EXHAUSTED instead of queueing on a DB pool that cannot serve them.
   int max_threads = 16;
+  // Idle sync-server threads beyond this many exit and are created again under load; 0 keeps
+  // up to max_threads alive. gRPC's default (2) costs a thread start per call under load
+  // (docs/benchmarks.md), so 0 is the default here.
+  int max_pollers = 0;
   // Server pings an idle connection after keepalive_time and drops it if no ack within
   // keepalive_timeout; it lets clients ping no more often than min_client_ping_interval.
   absl::Duration keepalive_time = absl::Minutes(1);
