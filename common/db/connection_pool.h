@@ -19,6 +19,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+// The error vocabulary (and RMHUB_RETURN_IF_ERROR) that code using the pool works in.
+#include "common/status/errors.h"
 
 // Part of this API: callers use raw() and Prepare() with the connector's own types.
 #include <cppconn/connection.h>
