@@ -187,7 +187,7 @@ class MySqlTeamRepositoryTest : public ::testing::Test {
     return outbox::MakeEvent("team", "team.test.happened", aggregate, "members/1", payload, kT0);
   }
 
-  static constexpr char kOutboxTable[] = "outbox";
+  static constexpr char kOutboxTable[] = "outbox_events";
   static constexpr char kIdempotencyTable[] = "idempotency_records";
 
   static testing::TestDatabase* db_;
