@@ -111,6 +111,7 @@ TEST_F(TeamServiceTest, EligibilityFollowsQualificationStatusAndBranchCap) {
 
   // Time passes beyond the expiry: the same certificate no longer qualifies.
   clock_.Set(absl::FromCivil(absl::CivilSecond(2031, 1, 1, 0, 0, 1), zone_));
+  RenewAdminToken();  // tokens expire with the clock too
   EXPECT_EQ(Eligibility(rm.name(), v1::PERSONAL).response.reason(), v1::NO_VALID_QUALIFICATION);
 }
 

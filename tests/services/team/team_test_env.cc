@@ -45,6 +45,10 @@ TeamTestEnv::TeamTestEnv() : clock_(TestStart()), zone_(*LoadZone(kDefaultZone))
   stub_ = v1::TeamService::NewStub(
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
 
+  RenewAdminToken();
+}
+
+void TeamTestEnv::RenewAdminToken() {
   auth::DevTokenRequest admin;
   admin.member_id = 900000;
   admin.permissions = {auth::kPermTeamAdmin};

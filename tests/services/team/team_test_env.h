@@ -38,6 +38,8 @@ class TeamTestEnv : public ::testing::Test {
   ~TeamTestEnv() override;
 
   // ---- callers ----
+  // Mints the head-office token again from the fake clock (after moving the clock far ahead).
+  void RenewAdminToken();
   std::unique_ptr<grpc::ClientContext> Context(const std::string& token) const;
   std::string TokenFor(const v1::Member& member, const v1::Branch& branch,
                        std::set<std::string> roles, std::set<std::string> perms = {}) const;
