@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# End to end: the database goes away under a running team_server and comes back.
+#   db_outage_test.sh <team_server> <rmhubctl> <mariadb.sh>
+# With MariaDB stopped, calls fail fast with UNAVAILABLE (not a hang until the deadline), health
+# turns NOT_SERVING, the process stays up; when MariaDB returns, both recover on their own.
+# It runs its own private MariaDB (it stops it on purpose), on a free loopback port, in a
+# temporary directory; everything it started is stopped at exit. Bounded waits throughout.
+set -uo pipefail
+
+server_bin=${1:?team_server path}
+ctl=${2:?rmhubctl path}
+mariadb_sh=${3:?scripts/mariadb.sh path}
+
+tmp=$(mktemp -d /tmp/rmhub-outage.XXXXXX)
+chmod 755 "$tmp"
+server_pid=""
+passed=0
+failed=0
+
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  "$mariadb_sh" stop "$tmp/db" >/dev/null 2>&1
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
+check() {
+  local what=$1
+  shift
+  if "$@" >"$tmp/out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/    /' "$tmp/out"; fi
+}
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && exit 0
+  exit 1
+}
+require() {
+  check "$@"
+  [ "$failed" -eq 0 ] || { echo "server log:"; tail -40 "$tmp/server.log" 2>/dev/null; finish; }
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Polls `rmhubctl health` for up to $2 seconds until its exit status is $1 (0 SERVING, 1 not).
+wait_health() {
+  local want=$1 seconds=$2
+  for _ in $(seq 1 $((seconds * 5))); do
+    "$ctl" health --addr "$addr" >"$tmp/health" 2>&1
+    [ $? -eq "$want" ] && return 0
+    sleep 0.2
+  done
+  cat "$tmp/health"
+  return 1
+}
+
+db_port=$(free_port)
+require "private MariaDB starts" "$mariadb_sh" start "$tmp/db" "$db_port"
+password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+"$mariadb_sh" sql "$tmp/db" -e "CREATE DATABASE rmhub_team;
+  CREATE USER 'rmhub_team'@'127.0.0.1' IDENTIFIED BY '$password';
+  GRANT ALL PRIVILEGES ON rmhub_team.* TO 'rmhub_team'@'127.0.0.1';" || finish
+printf '%s' "$password" >"$tmp/db-password"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/jwt-secret"
+
+grpc_port=$(free_port)
+addr="127.0.0.1:$grpc_port"
+clean=(env)
+while read -r var; do clean+=(-u "$var"); done < <(env | sed -n 's/^\(RMHUB_[A-Za-z0-9_]*\)=.*/\1/p')
+"${clean[@]}" "$server_bin" --listen_address="$addr" --metrics_address=127.0.0.1:0 \
+  --db_host=127.0.0.1 --db_port="$db_port" --db_user=rmhub_team --db_name=rmhub_team \
+  --db_password_file="$tmp/db-password" --jwt_hs256_secret_file="$tmp/jwt-secret" \
+  --readiness_interval=500ms --drain_timeout=5s 2>"$tmp/server.log" &
+server_pid=$!
+require "health: SERVING with the database up" wait_health 0 60
+
+RMHUB_TOKEN=$("$ctl" token --member 1 --perms team.admin --secret-file "$tmp/jwt-secret" --ttl 10m)
+export RMHUB_TOKEN
+check "a call succeeds with the database up" "$ctl" team list-branches --addr "$addr"
+
+"$mariadb_sh" stop "$tmp/db"
+check "MariaDB is stopped" sh -c "! '$mariadb_sh' sql '$tmp/db' -e 'SELECT 1' 2>/dev/null"
+
+start=$(date +%s%N)
+"$ctl" team list-branches --addr "$addr" --timeout 10s >"$tmp/out" 2>"$tmp/err"
+rc=$?
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "with the database down: UNAVAILABLE (exit 78 = 64 + 14), got $rc" test "$rc" -eq 78
+check "with the database down: it failed fast (${elapsed_ms} ms, well inside the 10 s deadline)" \
+  test "$elapsed_ms" -lt 8000
+check "with the database down: the error says UNAVAILABLE" grep -q 'UNAVAILABLE' "$tmp/err"
+check "health: NOT_SERVING while the database is down" wait_health 1 30
+check "the server process is still running" kill -0 "$server_pid"
+
+require "MariaDB restarts on the same port" "$mariadb_sh" start "$tmp/db" "$db_port"
+check "health: SERVING again, on its own" wait_health 0 60
+check "calls succeed again, on their own" "$ctl" team list-branches --addr "$addr"
+
+kill -TERM "$server_pid"
+code=timeout
+for _ in $(seq 1 300); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    wait "$server_pid"
+    code=$?
+    break
+  fi
+  sleep 0.1
+done
+check "SIGTERM: exits 0 (got $code)" test "$code" = 0
+server_pid=""
+finish
