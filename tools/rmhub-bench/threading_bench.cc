@@ -3,7 +3,7 @@
 // See docs/benchmarks.md for how it is run and what it found.
 //
 //   threading_bench --mysql_port=3307 --mysql_user=rmhub_bench --mysql_password=...
-//                   [--modes=sync,sync-strict,sync-wide,callback] [--concurrency=1,8,32,64]
+//                   [--modes=sync,sync-strict,sync-4x,sync-wide,callback] [--concurrency=1,8,32,64]
 
 #include <cstdio>
 #include <map>
@@ -30,7 +30,7 @@ ABSL_FLAG(std::string, mysql_password, "", "MariaDB password");
 ABSL_FLAG(std::string, mysql_database, "rmhub_bench", "database holding bench_members (must exist)");
 ABSL_FLAG(int, pool_size, 8, "database connections");
 ABSL_FLAG(int64_t, rows, 1000, "rows in bench_members; reads pick ids uniformly");
-ABSL_FLAG(std::string, modes, "sync,sync-strict,sync-wide,callback", "server shapes to measure");
+ABSL_FLAG(std::string, modes, "sync,sync-strict,sync-4x,sync-wide,callback", "server shapes to measure");
 ABSL_FLAG(std::string, concurrency, "1,8,32,64", "client concurrencies");
 ABSL_FLAG(int, connections, 4, "HTTP/2 connections the client spreads calls over");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "unrecorded warm-up per level");
@@ -45,10 +45,16 @@ namespace {
 using rmhub::bench::LoadOptions;
 using rmhub::bench::LoadResult;
 
+bool IsKnownMode(absl::string_view mode) {
+  return mode == "sync" || mode == "sync-strict" || mode == "sync-4x" || mode == "sync-wide" ||
+         mode == "callback";
+}
+
 // max_threads for a sync mode: pollers count against the cap (one is always polling), so
 // pool + 1 gives exactly one handler per connection.
 int SyncThreads(const std::string& mode, int pool) {
   if (mode == "sync-strict") return pool + 1;
+  if (mode == "sync-4x") return pool * 4 + 1;
   if (mode == "sync-wide") return pool * 8 + 1;
   return pool + 4;  // "sync": what common/service/service_main.cc configures
 }
@@ -118,6 +124,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     levels.push_back(c);
+  }
+  for (absl::string_view mode : absl::StrSplit(absl::GetFlag(FLAGS_modes), ',')) {
+    if (!IsKnownMode(mode)) {
+      std::fprintf(stderr, "--modes: unknown mode %s\n", std::string(mode).c_str());
+      return 2;
+    }
   }
   rmhub::db::DbConfig db;
   db.host = absl::GetFlag(FLAGS_mysql_host);
