@@ -18,6 +18,11 @@ using internal::IdOf;
 
 namespace {
 
+bool ValidTimestamp(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= TimeUtil::kTimestampMinSeconds &&
+         t.seconds() <= TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 && t.nanos() < 1000000000;
+}
+
 absl::Status ValidateInteraction(v1::Interaction& i, absl::Time now, const absl::TimeZone& zone) {
   FieldErrors errors;
   if (i.channel() == v1::INTERACTION_CHANNEL_UNSPECIFIED || !v1::InteractionChannel_IsValid(i.channel())) {
@@ -25,7 +30,7 @@ absl::Status ValidateInteraction(v1::Interaction& i, absl::Time now, const absl:
   }
   if (!i.has_interaction_time()) {
     *i.mutable_interaction_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-  } else if (!TimeUtil::IsTimestampValid(i.interaction_time()) ||
+  } else if (!ValidTimestamp(i.interaction_time()) ||
              absl::FromUnixSeconds(i.interaction_time().seconds()) > now + absl::Minutes(5)) {
     errors.Add("interaction.interaction_time", "must be a valid time, not in the future");
   }
@@ -35,7 +40,7 @@ absl::Status ValidateInteraction(v1::Interaction& i, absl::Time now, const absl:
     absl::CivilDay day(f.year(), f.month(), f.day());
     if (f.year() < 1900 || day.month() != f.month() || day.day() != f.day()) {
       errors.Add("interaction.next_follow_up_date", "is not a valid calendar date");
-    } else if (TimeUtil::IsTimestampValid(i.interaction_time()) &&
+    } else if (ValidTimestamp(i.interaction_time()) &&
                day < absl::ToCivilDay(absl::FromUnixSeconds(i.interaction_time().seconds()), zone)) {
       errors.Add("interaction.next_follow_up_date", "must not be before the interaction");
     }

@@ -1,5 +1,7 @@
 #include "services/customer/team_client.h"
 
+#include <grpcpp/channel.h>
+
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/grpc/status_mapping.h"
