@@ -32,7 +32,18 @@ build_release() {
   say "building Release into ${build#"$root"/} (first time: several minutes)"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DRMHUB_BUILD_TESTS=OFF -DRMHUB_BUILD_BENCH=OFF >/dev/null
-  cmake --build "$build" -j "${JOBS:-$(nproc)}" >"$run/logs/build.log" 2>&1 || {
+  # Only what the stack runs: the tools and every service binary defined so far (tests and
+  # benchmarks are scripts/test.sh's business).
+  local targets=(rmhubctl rmhub-seed) entry name defined
+  defined=$(ninja -C "$build" -t targets all)
+  for entry in "${services[@]}"; do
+    read -r name _ _ <<<"$entry"
+    if grep -q "^${name}_server:" <<<"$defined"; then
+      targets+=("${name}_server")
+    fi
+  done
+  cmake --build "$build" -j "${JOBS:-$(nproc)}" --target "${targets[@]}" \
+    >"$run/logs/build.log" 2>&1 || {
     tail -40 "$run/logs/build.log" >&2
     say "build failed; full log in .run/logs/build.log"
     exit 1
@@ -69,13 +80,14 @@ running() {
   [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null
 }
 
-# Flags naming the other services' addresses, passed only to binaries that define them.
+# --<peer>_address flags for the other services this stack runs, passed only to binaries that
+# define them (e.g. --analytics_address turns the outbox relay on).
 peer_flags() {
-  local bin=$1 entry name port
-  local help
+  local self=$1 bin=$2 entry name port help
   help=$("${clean_env[@]}" "$bin" --helpfull 2>&1 || true)
   for entry in "${services[@]}"; do
     read -r name port _ <<<"$entry"
+    if [ "$name" = "$self" ] || [ ! -x "$build/services/$name/${name}_server" ]; then continue; fi
     if grep -q -- "--${name}_address" <<<"$help"; then
       printf -- '--%s_address=127.0.0.1:%s\n' "$name" "$port"
     fi
@@ -95,7 +107,7 @@ start_service() {
     --db_password_file="$secrets/db-$name-password"
     --jwt_hs256_secret_file="$secrets/jwt-dev-secret")
   local peers
-  mapfile -t peers < <(peer_flags "$bin")
+  mapfile -t peers < <(peer_flags "$name" "$bin")
   say "starting $name on 127.0.0.1:$port"
   nohup "${clean_env[@]}" "$bin" "${args[@]}" "${peers[@]}" >>"$run/logs/$name.log" 2>&1 &
   echo $! >"$pidf"

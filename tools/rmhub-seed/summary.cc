@@ -21,6 +21,9 @@ std::string Staff(const SeedResult& result) {
   std::string out = "Staff:\n";
   for (const auto& [employee_number, m] : result.members) {
     std::string role = v1::Role_Name(m.role());
+    if (m.back_office_function() != v1::BACK_OFFICE_FUNCTION_UNSPECIFIED) {
+      absl::StrAppend(&role, " ", v1::BackOfficeFunction_Name(m.back_office_function()));
+    }
     if (m.rm_kind() != v1::RM_KIND_UNSPECIFIED) {
       absl::StrAppend(&role, " ", v1::RmKind_Name(m.rm_kind()), " ",
                       v1::CareerLevel_Name(m.career_level()), "/", m.career_grade());
