@@ -127,10 +127,10 @@ std::pair<int64_t, v1::AssignmentRecord> AssignmentFromRow(const sql::ResultSet&
 }
 
 const std::string& InteractionSelect() {
-  static const std::string* const sql = new std::string(absl::StrCat(
-      "SELECT i.id, i.customer_id, i.channel, ", MicrosOf("i.interaction_time"),
-      ", i.manager_id, i.summary, ", DateTextOf("i.next_follow_up"), ", ",
-      MicrosOf("i.create_time"), " FROM interactions i"));
+  static const std::string* const sql = new std::string(
+      absl::StrCat("SELECT i.id, i.customer_id, i.channel, ", MicrosOf("i.interaction_time"),
+                   ", i.manager_id, i.summary, ", DateTextOf("i.next_follow_up"), ", ",
+                   MicrosOf("i.create_time"), " FROM interactions i"));
   return *sql;
 }
 
@@ -184,9 +184,7 @@ std::pair<int64_t, v1::PiiAuditEntry> PiiAuditFromRow(const sql::ResultSet& rs) 
   return {id, std::move(e)};
 }
 
-std::string Locking(const std::string& sql, bool lock) {
-  return lock ? sql + " FOR UPDATE" : sql;
-}
+std::string Locking(const std::string& sql, bool lock) { return lock ? sql + " FOR UPDATE" : sql; }
 
 // "<select> WHERE <parent> = ? [AND <alias>.id < ?] ORDER BY <alias>.id DESC LIMIT ?".
 std::string NewestFirstSql(const std::string& select, absl::string_view alias,
@@ -253,18 +251,16 @@ class MySqlCustomerStore final : public CustomerStore {
   absl::StatusOr<Holdings> CountHoldings(int64_t member_id) override;
   absl::Status SetOwnership(int64_t customer_id, const Ownership& ownership,
                             absl::Time now) override;
-  absl::StatusOr<int64_t> InsertAssignment(int64_t customer_id,
-                                           const v1::AssignmentRecord& record,
+  absl::StatusOr<int64_t> InsertAssignment(int64_t customer_id, const v1::AssignmentRecord& record,
                                            absl::Time now) override;
-  absl::StatusOr<Page<v1::AssignmentRecord>> ListAssignments(
-      int64_t customer_id, const api::PageRequest& page) override;
+  absl::StatusOr<Page<v1::AssignmentRecord>> ListAssignments(int64_t customer_id,
+                                                             const api::PageRequest& page) override;
   absl::StatusOr<std::vector<v1::Customer>> ListHeld(int64_t member_id) override;
 
-  absl::StatusOr<int64_t> InsertInteraction(int64_t customer_id,
-                                            const v1::Interaction& interaction,
+  absl::StatusOr<int64_t> InsertInteraction(int64_t customer_id, const v1::Interaction& interaction,
                                             int64_t manager_id, absl::Time now) override;
   absl::StatusOr<std::optional<v1::Interaction>> GetInteraction(int64_t customer_id,
-                                                               int64_t id) override;
+                                                                int64_t id) override;
   absl::StatusOr<Page<v1::Interaction>> ListInteractions(int64_t customer_id,
                                                          const api::PageRequest& page) override;
   absl::StatusOr<std::vector<DueFollowUp>> ListDueFollowUps(int64_t member_id,
@@ -332,8 +328,7 @@ absl::Status MySqlCustomerStore::AppendEvent(const rmhub::common::v1::DomainEven
 
 // ---- PII ----
 
-absl::StatusOr<std::string> MySqlCustomerStore::SealOne(pii::PiiKind kind,
-                                                        const std::string& value,
+absl::StatusOr<std::string> MySqlCustomerStore::SealOne(pii::PiiKind kind, const std::string& value,
                                                         const char* aad) const {
   if (value.empty()) return std::string();
   return cipher_.Encrypt(pii::Normalize(kind, value), aad);
@@ -394,9 +389,9 @@ absl::StatusOr<std::vector<v1::Customer>> MySqlCustomerStore::Complete(Rows<v1::
 void MySqlCustomerStore::FillNeeds(const std::vector<int64_t>& ids, size_t begin, size_t count,
                                    std::unordered_map<int64_t, v1::Customer*>& by_id) {
   const size_t slots = db::InListSize(count);
-  sql::PreparedStatement& ps = Stmt(absl::StrCat(
-      "SELECT customer_id, need FROM customer_needs WHERE customer_id IN (", db::InList(slots),
-      ") ORDER BY customer_id, need"));
+  sql::PreparedStatement& ps =
+      Stmt(absl::StrCat("SELECT customer_id, need FROM customer_needs WHERE customer_id IN (",
+                        db::InList(slots), ") ORDER BY customer_id, need"));
   Binder b(ps);
   db::BindIds(b, ids, begin, count, slots);
   std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
@@ -423,8 +418,7 @@ void MySqlCustomerStore::ReplaceNeeds(int64_t id, const v1::Customer& c, bool cl
 
 // ---- customers ----
 
-absl::StatusOr<std::optional<v1::Customer>> MySqlCustomerStore::GetCustomer(int64_t id,
-                                                                            bool lock) {
+absl::StatusOr<std::optional<v1::Customer>> MySqlCustomerStore::GetCustomer(int64_t id, bool lock) {
   return db::GuardSql([&]() -> absl::StatusOr<std::optional<v1::Customer>> {
     static const std::string kSql = CustomerSelect() + " WHERE c.id = ?";
     sql::PreparedStatement& ps = Stmt(Locking(kSql, lock));
@@ -550,8 +544,7 @@ absl::Status MySqlCustomerStore::LockManager(int64_t member_id, absl::Time now) 
     sql::PreparedStatement& upsert = Stmt(kUpsert);
     Binder(upsert).Int(member_id).Time(now);
     upsert.executeUpdate();
-    static const std::string kLock =
-        "SELECT COUNT(*) FROM managers WHERE member_id = ? FOR UPDATE";
+    static const std::string kLock = "SELECT COUNT(*) FROM managers WHERE member_id = ? FOR UPDATE";
     sql::PreparedStatement& lock = Stmt(kLock);
     Binder(lock).Int(member_id);
     if (db::FetchInt(lock) != 1) return Internal("MANAGER_LOCK_MISSING", "manager row not found");
@@ -656,8 +649,7 @@ absl::StatusOr<std::vector<v1::Customer>> MySqlCustomerStore::ListHeld(int64_t m
 
 absl::StatusOr<int64_t> MySqlCustomerStore::InsertInteraction(int64_t customer_id,
                                                               const v1::Interaction& interaction,
-                                                              int64_t manager_id,
-                                                              absl::Time now) {
+                                                              int64_t manager_id, absl::Time now) {
   // An interaction logged without a time happened now.
   const absl::Time when = interaction.has_interaction_time()
                               ? db::TimeFromTimestamp(interaction.interaction_time())
@@ -715,15 +707,15 @@ absl::StatusOr<Page<v1::Interaction>> MySqlCustomerStore::ListInteractions(
 
 // The latest interaction of each customer is the one with the highest id (the order they were
 // logged in); a later interaction without a follow-up date clears the reminder.
-absl::StatusOr<std::vector<DueFollowUp>> MySqlCustomerStore::ListDueFollowUps(
-    int64_t member_id, absl::CivilDay day) {
+absl::StatusOr<std::vector<DueFollowUp>> MySqlCustomerStore::ListDueFollowUps(int64_t member_id,
+                                                                              absl::CivilDay day) {
   return db::GuardSql([&]() -> absl::StatusOr<std::vector<DueFollowUp>> {
-    static const std::string kSql = absl::StrCat(
-        "SELECT c.id, c.display_name, ", DateTextOf("i.next_follow_up"),
-        " FROM customers c JOIN interactions i ON i.id = "
-        "(SELECT MAX(l.id) FROM interactions l WHERE l.customer_id = c.id) "
-        "WHERE c.owner_id = ? AND c.archived = 0 AND i.next_follow_up IS NOT NULL "
-        "AND i.next_follow_up <= ? ORDER BY i.next_follow_up, c.id");
+    static const std::string kSql =
+        absl::StrCat("SELECT c.id, c.display_name, ", DateTextOf("i.next_follow_up"),
+                     " FROM customers c JOIN interactions i ON i.id = "
+                     "(SELECT MAX(l.id) FROM interactions l WHERE l.customer_id = c.id) "
+                     "WHERE c.owner_id = ? AND c.archived = 0 AND i.next_follow_up IS NOT NULL "
+                     "AND i.next_follow_up <= ? ORDER BY i.next_follow_up, c.id");
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps).Int(member_id).Day(day);
     std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());

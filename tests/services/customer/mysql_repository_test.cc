@@ -89,17 +89,16 @@ pii::FieldCipher MakeCipher(std::map<std::string, std::string> keys, const std::
 // Valid 18-character resident IDs: region 110105, a birth date, sequence `seq`, with the right
 // check character.
 std::string NationalId(int seq, absl::string_view born = "19900307") {
-  const std::string first17 =
-      absl::StrCat("110105", born, absl::Dec(seq % 1000, absl::kZeroPad3));
+  const std::string first17 = absl::StrCat("110105", born, absl::Dec(seq % 1000, absl::kZeroPad3));
   return first17 + pii::NationalIdCheckDigit(first17);
 }
 
-// A resident ID whose check character is 'X', to show lower-case input finds it. Another birth
-// date than NationalId's keeps the two series apart.
-std::string NationalIdEndingInX(int start) {
-  for (int seq = start;; ++seq) {
+// The n-th resident ID (n >= 1) whose check character is 'X', to show lower-case input finds
+// it. Another birth date than NationalId's keeps the two series apart.
+std::string NationalIdEndingInX(int n) {
+  for (int seq = 0, found = 0;; ++seq) {
     std::string id = NationalId(seq, "19850101");
-    if (id.back() == 'X') return id;
+    if (id.back() == 'X' && ++found == n) return id;
   }
 }
 
@@ -216,8 +215,9 @@ class MySqlCustomerRepositoryTest : public ::testing::Test {
   // Row counts of every table a write may touch, outbox and idempotency records included.
   std::string Fingerprint() {
     std::string out;
-    for (const char* table : {"customers", "customer_needs", "managers", "assignments",
-                              "interactions", "pii_audit", "outbox_events", "idempotency_records"}) {
+    for (const char* table :
+         {"customers", "customer_needs", "managers", "assignments", "interactions", "pii_audit",
+          "outbox_events", "idempotency_records"}) {
       absl::StrAppend(&out, table, "=", Scalar(absl::StrCat("SELECT COUNT(*) FROM ", table)), " ");
     }
     absl::StrAppend(&out, "versions=", Scalar("SELECT COALESCE(SUM(version), 0) FROM customers"));
@@ -227,8 +227,8 @@ class MySqlCustomerRepositoryTest : public ::testing::Test {
   rmhub::common::v1::DomainEvent Event(const std::string& aggregate) {
     v1::Customer payload;
     payload.set_name(aggregate);
-    return outbox::MakeEvent("customer", "customer.test.happened", aggregate, "members/1",
-                             payload, kT0);
+    return outbox::MakeEvent("customer", "customer.test.happened", aggregate, "members/1", payload,
+                             kT0);
   }
 
   static testing::TestDatabase* db_;
@@ -279,7 +279,8 @@ TEST_F(MySqlCustomerRepositoryTest, RetailCustomerRoundTrip) {
   EXPECT_EQ(got.asset_tier(), v1::ASSET_TIER_UNSPECIFIED);  // derived by the service
 
   std::optional<v1::Customer> missing;
-  ASSERT_OK(Read([&](CustomerStore& s) { return Into(s.GetCustomer(id + 100000, true), &missing); }));
+  ASSERT_OK(
+      Read([&](CustomerStore& s) { return Into(s.GetCustomer(id + 100000, true), &missing); }));
   EXPECT_FALSE(missing.has_value());
 }
 
@@ -380,8 +381,7 @@ TEST_F(MySqlCustomerRepositoryTest, RotatedKeyRingReadsOldRowsAndWritesWithTheNe
   v1::Customer in = NewRetail();
   const int64_t id = Insert(in, Ownership{7, 0, 2});  // sealed under k2024
 
-  const pii::FieldCipher rotated =
-      MakeCipher({{"k2024", Key('a')}, {"k2025", Key('b')}}, "k2025");
+  const pii::FieldCipher rotated = MakeCipher({{"k2024", Key('a')}, {"k2025", Key('b')}}, "k2025");
   MySqlCustomerRepository after(*pool_, rotated, index_);
   std::optional<v1::Customer> got;
   ASSERT_OK(after.Read([&](CustomerStore& s) { return Into(s.GetCustomer(id, false), &got); }));
@@ -390,14 +390,14 @@ TEST_F(MySqlCustomerRepositoryTest, RotatedKeyRingReadsOldRowsAndWritesWithTheNe
   EXPECT_EQ(got->contact_phone(), in.contact_phone());
 
   // Rewriting the row re-seals it under the active key; the blind index is unchanged.
-  ASSERT_OK(after.Write("Test", "", v1::GetCustomerRequest(), nullptr, [&](CustomerStore& s) {
-    return s.UpdateCustomer(id, *got, 1, kT0);
-  }));
+  ASSERT_OK(after.Write("Test", "", v1::GetCustomerRequest(), nullptr,
+                        [&](CustomerStore& s) { return s.UpdateCustomer(id, *got, 1, kT0); }));
   const std::string sealed =
       Bytes(absl::StrCat("SELECT national_id_enc FROM customers WHERE id = ", id));
   EXPECT_EQ(*pii::FieldCipher::KeyIdOf(sealed), "k2025");
   std::optional<v1::Customer> found;
-  ASSERT_OK(after.Read([&](CustomerStore& s) { return Into(s.FindByNationalId(in.national_id()), &found); }));
+  ASSERT_OK(after.Read(
+      [&](CustomerStore& s) { return Into(s.FindByNationalId(in.national_id()), &found); }));
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->contact_phone(), in.contact_phone());
 
@@ -455,7 +455,8 @@ TEST_F(MySqlCustomerRepositoryTest, UpdateRewritesFieldsAndNeedsAndIsOptimistic)
   const std::string before = Fingerprint();
   changed.clear_needs();
   changed.set_display_name("lost update");
-  absl::Status stale = Tx([&](CustomerStore& s) { return s.UpdateCustomer(id, changed, 2, later); });
+  absl::Status stale =
+      Tx([&](CustomerStore& s) { return s.UpdateCustomer(id, changed, 2, later); });
   EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(ErrorReason(stale), "ETAG_MISMATCH");
   EXPECT_EQ(Fingerprint(), before);
@@ -467,7 +468,8 @@ TEST_F(MySqlCustomerRepositoryTest, UpdateRewritesFieldsAndNeedsAndIsOptimistic)
   EXPECT_EQ(ErrorReason(missing), "CUSTOMER_NOT_FOUND");
 }
 
-TEST_F(MySqlCustomerRepositoryTest, DuplicateNationalIdOrCreditCodeIsAlreadyExistsAndWritesNothing) {
+TEST_F(MySqlCustomerRepositoryTest,
+       DuplicateNationalIdOrCreditCodeIsAlreadyExistsAndWritesNothing) {
   v1::Customer retail = NewRetail();
   v1::Customer corporate = NewCorporate();
   Insert(retail, Ownership{7, 0, 2});
@@ -502,7 +504,8 @@ TEST_F(MySqlCustomerRepositoryTest, DuplicateNationalIdOrCreditCodeIsAlreadyExis
   const int64_t other_id = Insert(other, Ownership{7, 0, 2});
   const std::string before_update = Fingerprint();
   other.set_credit_code(corporate.credit_code());
-  absl::Status taken = Tx([&](CustomerStore& s) { return s.UpdateCustomer(other_id, other, 1, kT0); });
+  absl::Status taken =
+      Tx([&](CustomerStore& s) { return s.UpdateCustomer(other_id, other, 1, kT0); });
   EXPECT_EQ(ErrorReason(taken), "CREDIT_CODE_TAKEN");
   EXPECT_EQ(Fingerprint(), before_update);
   EXPECT_EQ(Get(corporate_id).credit_code(), corporate.credit_code());
@@ -634,14 +637,17 @@ TEST_F(MySqlCustomerRepositoryTest, SetOwnershipAssignmentsAndTheBook) {
   EXPECT_TRUE(older.items[0].from_owner().empty());
   EXPECT_EQ(older.next_after_id, 0);
 
-  absl::Status gone = Tx([&](CustomerStore& s) { return s.SetOwnership(a + 100000, {to, 0, 4}, kT0); });
+  absl::Status gone = Tx([&](CustomerStore& s) {
+    return s.SetOwnership(a + 100000, {to, 0, 4}, kT0);
+  });
   EXPECT_EQ(ErrorReason(gone), "CUSTOMER_NOT_FOUND");
   absl::Status orphan =
       Tx([&](CustomerStore& s) { return s.InsertAssignment(a + 100000, first, kT0).status(); });
   EXPECT_EQ(orphan.code(), absl::StatusCode::kNotFound);
   v1::AssignmentRecord bad = first;
   bad.set_to_owner("teams/3");
-  absl::Status invalid = Tx([&](CustomerStore& s) { return s.InsertAssignment(a, bad, kT0).status(); });
+  absl::Status invalid =
+      Tx([&](CustomerStore& s) { return s.InsertAssignment(a, bad, kT0).status(); });
   EXPECT_EQ(invalid.code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -667,36 +673,18 @@ TEST_F(MySqlCustomerRepositoryTest, LockManagerBlocksASecondTransactionUntilTheF
       return absl::OkStatus();
     }));
   });
-  // Wait (bounded) until the server reports the second transaction waiting on a lock.
+  // Wait (bounded) until the server reports the second transaction waiting on a lock. InnoDB
+  // refreshes INNODB_TRX only when it has not been read for 100 ms, hence the slow polling.
   const std::string waiting = absl::StrCat(
       "SELECT COUNT(*) FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p "
       "ON p.ID = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.DB = '",
       db_->name(), "'");
   bool seen_waiting = false;
-  for (int i = 0; i < 2000 && !seen_waiting; ++i) {
+  for (int i = 0; i < 300 && !seen_waiting; ++i) {
+    absl::SleepFor(absl::Milliseconds(150));
     seen_waiting = Scalar(waiting) == 1;
-    if (!seen_waiting) absl::SleepFor(absl::Milliseconds(5));
-    if (i == 200) {
-      EXPECT_OK(Raw([&](sql::Statement& st) {
-        std::unique_ptr<sql::ResultSet> rs(st.executeQuery(
-            "SELECT t.trx_state, t.trx_mysql_thread_id, COALESCE(p.DB, 'null'), COALESCE(t.trx_query, 'null'), COALESCE(p.STATE,'null'), COALESCE(p.INFO, 'null') FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"));
-        while (rs->next()) ADD_FAILURE() << rs->getString(1) << " " << rs->getString(2) << " " << rs->getString(3) << " " << rs->getString(4) << " | " << rs->getString(5) << " | " << rs->getString(6);
-      }));
-      EXPECT_OK(Raw([&](sql::Statement& st) {
-        std::unique_ptr<sql::ResultSet> rs(st.executeQuery(
-            "SELECT ID, COALESCE(DB,'null'), COMMAND, TIME, COALESCE(STATE,'null'), COALESCE(INFO,'null') FROM information_schema.PROCESSLIST"));
-        while (rs->next()) ADD_FAILURE() << "PL " << rs->getString(1) << " " << rs->getString(2) << " " << rs->getString(3) << " " << rs->getString(4) << " | " << rs->getString(5) << " | " << rs->getString(6);
-      }));
-    }
   }
   EXPECT_TRUE(seen_waiting);
-  if (!seen_waiting) {
-    EXPECT_OK(Raw([&](sql::Statement& st) {
-      std::unique_ptr<sql::ResultSet> rs(st.executeQuery(
-          "SELECT t.trx_state, t.trx_mysql_thread_id, COALESCE(p.DB, 'null'), COALESCE(t.trx_query, 'null') FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"));
-      while (rs->next()) ADD_FAILURE() << rs->getString(1) << " " << rs->getString(2) << " " << rs->getString(3) << " " << rs->getString(4);
-    }));
-  }
   EXPECT_FALSE(second_locked.load()) << "the second LockManager returned while the first held it";
   release_first.Notify();
   first.join();
@@ -722,17 +710,17 @@ TEST_F(MySqlCustomerRepositoryTest, TheManagerLockKeepsACapUnderConcurrentAssign
     threads.emplace_back([&, t] {
       for (int k = 0; k < kPerThread; ++k) {
         const int64_t customer = candidates[t * kPerThread + k];
-        EXPECT_OK(repo.Write("Test", "", v1::GetCustomerRequest(), nullptr,
-                             [&](CustomerStore& s) -> absl::Status {
-          RMHUB_RETURN_IF_ERROR(s.GetCustomer(customer, false).status());  // snapshot first
-          RMHUB_RETURN_IF_ERROR(s.LockManager(manager, kT0));
-          Holdings h;
-          RMHUB_RETURN_IF_ERROR(Into(s.CountHoldings(manager), &h));
-          if (h.customers >= kCap) return absl::OkStatus();
-          RMHUB_RETURN_IF_ERROR(s.SetOwnership(customer, Ownership{manager, 0, 2}, kT0));
-          ++assigned;
-          return absl::OkStatus();
-        }));
+        EXPECT_OK(repo.Write(
+            "Test", "", v1::GetCustomerRequest(), nullptr, [&](CustomerStore& s) -> absl::Status {
+              RMHUB_RETURN_IF_ERROR(s.GetCustomer(customer, false).status());  // snapshot first
+              RMHUB_RETURN_IF_ERROR(s.LockManager(manager, kT0));
+              Holdings h;
+              RMHUB_RETURN_IF_ERROR(Into(s.CountHoldings(manager), &h));
+              if (h.customers >= kCap) return absl::OkStatus();
+              RMHUB_RETURN_IF_ERROR(s.SetOwnership(customer, Ownership{manager, 0, 2}, kT0));
+              ++assigned;
+              return absl::OkStatus();
+            }));
       }
     });
   }
@@ -752,10 +740,10 @@ TEST_F(MySqlCustomerRepositoryTest, LockingReadsSeeAssignmentsCommittedAfterTheS
   std::vector<v1::Customer> book;
   ASSERT_OK(Tx([&](CustomerStore& s) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(s.GetCustomer(customer, false).status());  // takes the snapshot
-    RMHUB_RETURN_IF_ERROR(other.Write("Test", "", v1::GetCustomerRequest(), nullptr,
-                                      [&](CustomerStore& o) {
-      return o.SetOwnership(customer, Ownership{manager, 0, 2}, kT0);
-    }));
+    RMHUB_RETURN_IF_ERROR(
+        other.Write("Test", "", v1::GetCustomerRequest(), nullptr, [&](CustomerStore& o) {
+          return o.SetOwnership(customer, Ownership{manager, 0, 2}, kT0);
+        }));
     RMHUB_RETURN_IF_ERROR(s.LockManager(manager, kT0));
     RMHUB_RETURN_IF_ERROR(Into(s.CountHoldings(manager), &h));
     return Into(s.ListHeld(manager), &book);
@@ -810,13 +798,15 @@ TEST_F(MySqlCustomerRepositoryTest, InteractionsRoundTripAndRaiseLastInteraction
   api::PageRequest page;
   page.limit = 1;
   Page<v1::Interaction> newest, older;
-  ASSERT_OK(Read([&](CustomerStore& s) { return Into(s.ListInteractions(customer, page), &newest); }));
+  ASSERT_OK(
+      Read([&](CustomerStore& s) { return Into(s.ListInteractions(customer, page), &newest); }));
   ASSERT_EQ(newest.items.size(), 1u);
   EXPECT_EQ(newest.items[0].manager(), "members/8");
   EXPECT_FALSE(newest.items[0].has_next_follow_up_date());
   EXPECT_EQ(newest.next_after_id, call_id);
   page.after_id = call_id;
-  ASSERT_OK(Read([&](CustomerStore& s) { return Into(s.ListInteractions(customer, page), &older); }));
+  ASSERT_OK(
+      Read([&](CustomerStore& s) { return Into(s.ListInteractions(customer, page), &older); }));
   ASSERT_EQ(older.items.size(), 1u);
   EXPECT_EQ(older.items[0].name(), got->name());
   EXPECT_EQ(older.next_after_id, 0);
@@ -825,7 +815,9 @@ TEST_F(MySqlCustomerRepositoryTest, InteractionsRoundTripAndRaiseLastInteraction
   v1::Interaction now_call;
   now_call.set_channel(v1::SMS);
   const absl::Time latest = kT0 + absl::Hours(9);
-  ASSERT_OK(Tx([&](CustomerStore& s) { return s.InsertInteraction(customer, now_call, 7, latest).status(); }));
+  ASSERT_OK(Tx([&](CustomerStore& s) {
+    return s.InsertInteraction(customer, now_call, 7, latest).status();
+  }));
   EXPECT_TRUE(MessageDifferencer::Equals(Get(customer).last_interaction_time(), Micros(latest)));
   absl::Status orphan = Tx([&](CustomerStore& s) {
     return s.InsertInteraction(customer + 100000, now_call, 7, latest).status();
@@ -841,7 +833,8 @@ TEST_F(MySqlCustomerRepositoryTest, DueFollowUpsTakeEachCustomersLatestInteracti
     v1::Interaction i;
     i.set_channel(v1::PHONE);
     if (next) *i.mutable_next_follow_up_date() = *next;
-    ASSERT_OK(Tx([&](CustomerStore& s) { return s.InsertInteraction(customer, i, manager, kT0).status(); }));
+    ASSERT_OK(Tx(
+        [&](CustomerStore& s) { return s.InsertInteraction(customer, i, manager, kT0).status(); }));
   };
   const int64_t overdue = InsertOwned(manager, 2);
   log(overdue, Day(2024, 6, 1));
@@ -892,8 +885,8 @@ TEST_F(MySqlCustomerRepositoryTest, PiiAuditRoundTripFiltersAndPagesNewestFirst)
     return e;
   };
   ASSERT_OK(Tx([&](CustomerStore& s) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(s.AppendPiiAudit(
-        entry(customer, {v1::NATIONAL_ID, v1::CONTACT_PHONE, v1::NATIONAL_ID}, v1::READ_CLEAR, kT0)));
+    RMHUB_RETURN_IF_ERROR(s.AppendPiiAudit(entry(
+        customer, {v1::NATIONAL_ID, v1::CONTACT_PHONE, v1::NATIONAL_ID}, v1::READ_CLEAR, kT0)));
     RMHUB_RETURN_IF_ERROR(
         s.AppendPiiAudit(entry(customer, {v1::CONTACT_PHONE}, v1::WRITE, kT0 + absl::Hours(1))));
     return s.AppendPiiAudit(entry(elsewhere, {v1::CREDIT_CODE}, v1::WRITE, kT0));
