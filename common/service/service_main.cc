@@ -108,11 +108,13 @@ T OrExit(absl::StatusOr<T> value, const std::string& what) {
   return *std::move(value);
 }
 
-grpcx::ServerOptions ServerOptionsFor(int pool_size) {
+grpcx::ServerOptions ServerOptionsFor(const ServiceSpec& spec, int pool_size) {
   grpcx::ServerOptions defaults;
-  // Sync server: handler threads block on the database, so more threads than connections only
-  // queue on the pool; a few extra keep health and reflection answering (docs/decisions.md).
-  defaults.max_threads = pool_size + 4;
+  defaults.listen_address = spec.default_listen_address;
+  defaults.metrics_address = spec.default_metrics_address;
+  // Sync server with a thread cap (docs/decisions.md, "Runtime"): about four handler threads per
+  // connection let short bursts wait on the pool instead of being refused.
+  defaults.max_threads = 4 * pool_size + 1;
   return grpcx::ServerOptionsFromFlags(defaults);
 }
 
@@ -137,7 +139,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
 
   db::DbConfig db_config = OrExit(DbConfigFromFlags(), "database configuration");
   config::ExitIfInvalid(CheckSharedFlags(db_config));
-  grpcx::ServerOptions server_options = ServerOptionsFor(db_config.pool_size);
+  grpcx::ServerOptions server_options = ServerOptionsFor(spec, db_config.pool_size);
   config::ExitIfInvalid(grpcx::CheckServerOptions(server_options));
   auth::AuthConfig auth_config = OrExit(AuthConfigFromFlags(), "authentication configuration");
   absl::TimeZone zone = OrExit(LoadZone(absl::GetFlag(FLAGS_time_zone), "time_zone"), "time zone");

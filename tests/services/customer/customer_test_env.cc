@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/grpc/status_mapping.h"
 #include "common/pii/validation.h"
 #include "common/status/errors.h"
 
