@@ -29,7 +29,11 @@ build_release() {
   "$root/scripts/deps.sh"
   export CCACHE_BASEDIR="$root"
   export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
-  say "building Release into ${build#"$root"/} (first time: several minutes)"
+  if [ -d "$build" ]; then
+    say "building Release into ${build#"$root"/}"
+  else
+    say "building Release into ${build#"$root"/} (the first build takes several minutes)"
+  fi
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DRMHUB_BUILD_TESTS=OFF -DRMHUB_BUILD_BENCH=OFF >/dev/null
   # Only what the stack runs: the tools and every service binary defined so far (tests and
@@ -75,6 +79,27 @@ GRANT ALL PRIVILEGES ON \`rmhub_$name\`.* TO 'rmhub_$name'@'127.0.0.1';
   "$root/scripts/mariadb.sh" sql "$run/mariadb" -e "$sql"
 }
 
+# A random 32-byte key in base64, written once.
+make_key() {
+  local file=$1
+  if [ ! -s "$file" ]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 -w0 >"$file")
+  fi
+}
+
+# Secrets a service defines flags for, as RMHUB_* environment entries (argv shows in ps; the
+# environment does not): today the customer service's PII keys.
+secret_env() {
+  local help=$1
+  if grep -q -- "--pii_encryption_keys" <<<"$help"; then
+    make_key "$secrets/pii-encryption-key-dev1"
+    make_key "$secrets/pii-blind-index-key"
+    printf '%s\n' "RMHUB_PII_ENCRYPTION_KEYS=dev1:$(cat "$secrets/pii-encryption-key-dev1")" \
+      "RMHUB_PII_ACTIVE_KEY_ID=dev1" \
+      "RMHUB_PII_BLIND_INDEX_KEY=$(cat "$secrets/pii-blind-index-key")"
+  fi
+}
+
 running() {
   local pidf=$1
   [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null
@@ -83,8 +108,7 @@ running() {
 # --<peer>_address flags for the other services this stack runs, passed only to binaries that
 # define them (e.g. --analytics_address turns the outbox relay on).
 peer_flags() {
-  local self=$1 bin=$2 entry name port help
-  help=$("${clean_env[@]}" "$bin" --helpfull 2>&1 || true)
+  local self=$1 help=$2 entry name port
   for entry in "${services[@]}"; do
     read -r name port _ <<<"$entry"
     if [ "$name" = "$self" ] || [ ! -x "$build/services/$name/${name}_server" ]; then continue; fi
@@ -106,10 +130,13 @@ start_service() {
     --db_host=127.0.0.1 --db_port="$db_port" --db_user="rmhub_$name" --db_name="rmhub_$name"
     --db_password_file="$secrets/db-$name-password"
     --jwt_hs256_secret_file="$secrets/jwt-dev-secret")
-  local peers
-  mapfile -t peers < <(peer_flags "$name" "$bin")
+  local help peers secret_vars
+  help=$("${clean_env[@]}" "$bin" --helpfull 2>&1 || true)
+  mapfile -t peers < <(peer_flags "$name" "$help")
+  mapfile -t secret_vars < <(secret_env "$help")
   say "starting $name on 127.0.0.1:$port"
-  nohup "${clean_env[@]}" "$bin" "${args[@]}" "${peers[@]}" >>"$run/logs/$name.log" 2>&1 &
+  nohup "${clean_env[@]}" "${secret_vars[@]}" "$bin" "${args[@]}" "${peers[@]}" \
+    >>"$run/logs/$name.log" 2>&1 &
   echo $! >"$pidf"
 }
 
