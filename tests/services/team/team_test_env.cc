@@ -1,11 +1,7 @@
 #include "tests/services/team/team_test_env.h"
 
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
-
 #include "common/api/resource_name.h"
 #include "common/auth/auth_config.h"
-#include "common/db/transaction.h"
 
 namespace rmhub::team {
 namespace {
@@ -18,33 +14,16 @@ absl::Time TestStart() {
 
 }  // namespace
 
-TeamTestEnv::TeamTestEnv() : clock_(TestStart()), zone_(*LoadZone(kDefaultZone)) {
+TeamTestEnv::TeamTestEnv()
+    : harness_("team", TeamMigrations(), TestStart()),
+      clock_(harness_.clock()),
+      zone_(harness_.zone()) {
   grpcx::SetErrorDomain("team.rmhub");
-  db_ = testing::TestDatabase::Create("team");
-  auto pool = db::ConnectionPool::Create(db_->config());
-  EXPECT_TRUE(pool.ok()) << pool.status();
-  pool_ = *std::move(pool);
-  absl::Status migrated = MySqlTeamRepository::Migrate(*pool_);
-  EXPECT_TRUE(migrated.ok()) << migrated;
-  repository_ = std::make_unique<MySqlTeamRepository>(*pool_);
+  repository_ = std::make_unique<MySqlTeamRepository>(harness_.pool());
   service_ = std::make_unique<TeamService>(*repository_, clock_, zone_, TeamConfig{});
-
-  auth::AuthConfig auth_config;
-  auth_config.jwt_hs256_secret = kSecret;
-  auto authenticator = auth::BuildAuthenticator(auth_config, clock_);
-  EXPECT_TRUE(authenticator.ok()) << authenticator.status();
-  authenticator_ = *std::move(authenticator);
-  grpc_service_ = std::make_unique<TeamGrpcService>(*service_, *authenticator_);
-
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(grpc_service_.get());
-  server_ = builder.BuildAndStart();
-  EXPECT_NE(port, 0);
-  stub_ = v1::TeamService::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-
+  grpc_service_ = std::make_unique<TeamGrpcService>(*service_, harness_.authenticator());
+  harness_.Serve(grpc_service_.get(), "rmhub.team.v1.TeamService");
+  stub_ = v1::TeamService::NewStub(harness_.channel());
   RenewAdminToken();
 }
 
@@ -52,18 +31,11 @@ void TeamTestEnv::RenewAdminToken() {
   auth::DevTokenRequest admin;
   admin.member_id = 900000;
   admin.permissions = {auth::kPermTeamAdmin};
-  admin_token_ = *auth::MintDevToken(admin, kSecret, clock_, absl::Hours(24 * 7));
-}
-
-TeamTestEnv::~TeamTestEnv() {
-  if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  admin_token_ = harness_.Token(admin);
 }
 
 std::unique_ptr<grpc::ClientContext> TeamTestEnv::Context(const std::string& token) const {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
+  return harness_.Context(token);
 }
 
 std::string TeamTestEnv::TokenFor(const v1::Member& member, const v1::Branch& branch,
@@ -73,7 +45,7 @@ std::string TeamTestEnv::TokenFor(const v1::Member& member, const v1::Branch& br
   r.branch_id = *api::ParseName(branch.name(), "branches", "name");
   r.roles = std::move(roles);
   r.permissions = std::move(perms);
-  return *auth::MintDevToken(r, kSecret, clock_, absl::Hours(24 * 7));
+  return harness_.Token(r);
 }
 
 std::string TeamTestEnv::Reason(const grpc::Status& status) {
@@ -214,54 +186,16 @@ grpc::Status TeamTestEnv::AddToTeam(const std::string& team, const std::string& 
   return stub_->AddTeamMember(ctx.get(), r, &out);
 }
 
-namespace {
-
-int64_t QueryInt(db::ConnectionPool& pool, const std::string& sql) {
-  int64_t value = -1;
-  absl::Status s = db::RunWithConnection(pool, [&](db::Connection& conn) -> absl::Status {
-    std::unique_ptr<sql::Statement> st(conn.raw().createStatement());
-    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(sql));
-    if (rs->next()) value = rs->getInt64(1);
-    return absl::OkStatus();
-  });
-  EXPECT_TRUE(s.ok()) << s;
-  return value;
-}
-
-}  // namespace
-
 int64_t TeamTestEnv::CountRows(const std::string& table_and_where) {
-  return QueryInt(*pool_, "SELECT COUNT(*) FROM " + table_and_where);
+  return harness_.QueryInt("SELECT COUNT(*) FROM " + table_and_where);
 }
 
 int64_t TeamTestEnv::OutboxCount(const std::string& event_type) {
-  // The outbox table's name and columns belong to common/outbox; the event type is a column there.
-  return QueryInt(*pool_, "SELECT COUNT(*) FROM outbox_events WHERE event_type = '" + event_type + "'");
-}
-
-std::string TeamTestEnv::TableChecksums() {
-  std::string out;
-  absl::Status s = db::RunWithConnection(*pool_, [&](db::Connection& conn) -> absl::Status {
-    std::unique_ptr<sql::Statement> st(conn.raw().createStatement());
-    std::unique_ptr<sql::ResultSet> tables(st->executeQuery(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
-        "ORDER BY table_name"));
-    std::vector<std::string> names;
-    while (tables->next()) names.push_back(tables->getString(1));
-    for (const auto& name : names) {
-      std::unique_ptr<sql::ResultSet> rs(st->executeQuery("CHECKSUM TABLE `" + name + "`"));
-      if (rs->next()) absl::StrAppend(&out, name, "=", rs->getString(2).asStdString(), ";");
-    }
-    return absl::OkStatus();
-  });
-  EXPECT_TRUE(s.ok()) << s;
-  return out;
+  return harness_.QueryInt("SELECT COUNT(*) FROM outbox_events WHERE event_type = '" + event_type + "'");
 }
 
 void TeamTestEnv::ExpectNothingWritten(const std::function<void()>& fn) {
-  std::string before = TableChecksums();
-  fn();
-  EXPECT_EQ(TableChecksums(), before) << "a rejected call changed the database";
+  harness_.ExpectNothingWritten(fn);
 }
 
 }  // namespace rmhub::team

@@ -13,14 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/jwt.h"
 #include "common/clock/clock.h"
-#include "common/db/connection_pool.h"
 #include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
 #include "rmhub/team/v1/team.grpc.pb.h"
 #include "services/team/mysql_repository.h"
 #include "services/team/team_grpc_service.h"
 #include "services/team/team_service.h"
-#include "tests/support/test_database.h"
+#include "tests/support/service_harness.h"
 
 namespace rmhub::team {
 
@@ -32,10 +31,7 @@ struct Result {
 
 class TeamTestEnv : public ::testing::Test {
  protected:
-  static constexpr char kSecret[] = "team-service-test-secret-0123456789abcdef";
-
   TeamTestEnv();
-  ~TeamTestEnv() override;
 
   // ---- callers ----
   // Mints the head-office token again from the fake clock (after moving the clock far ahead).
@@ -74,23 +70,19 @@ class TeamTestEnv : public ::testing::Test {
   // records included).
   void ExpectNothingWritten(const std::function<void()>& fn);
 
-  FakeClock clock_;
-  absl::TimeZone zone_;
+  testing::ServiceHarness harness_;
+  FakeClock& clock_;
+  const absl::TimeZone& zone_;
   std::string admin_token_;
   std::string admin_subject_ = "members/900000";
   std::unique_ptr<v1::TeamService::Stub> stub_;
 
  private:
-  std::string TableChecksums();
   std::string Unique(const std::string& prefix) const;
 
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<MySqlTeamRepository> repository_;
   std::unique_ptr<TeamService> service_;
-  std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<TeamGrpcService> grpc_service_;
-  std::unique_ptr<grpc::Server> server_;
   mutable std::atomic<int> counter_{0};
 };
 
