@@ -154,6 +154,12 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
     if (id.ok()) owner = *id;
   }
   RMHUB_RETURN_IF_ERROR(errors.Status());
+  // A relationship manager's new customer is their own: otherwise it would vanish from their view.
+  if (owner == 0 && !p.is_service() && p.HasRole("RELATIONSHIP_MANAGER") &&
+      !p.HasRole("BRANCH_MANAGER") && !p.HasRole("TEAM_LEAD")) {
+    owner = p.member_id;
+  }
+  const std::string owner_name = owner == 0 ? "" : api::FormatName("members", owner);
 
   ManagerFacts facts;
   Ownership ownership;
@@ -180,7 +186,7 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
     if (owner != 0) {
       v1::AssignmentRecord record;
       record.set_kind(v1::ASSIGNED);
-      record.set_to_owner(r.owner());
+      record.set_to_owner(owner_name);
       record.set_reason("assigned on creation");
       record.set_actor(p.subject);
       RMHUB_RETURN_IF_ERROR(store.InsertAssignment(id, record, clock_.Now()).status());

@@ -49,6 +49,10 @@ absl::StatusOr<v1::AssignCustomerResponse> CustomerService::MoveCustomer(
   RMHUB_ASSIGN_OR_RETURN(ManagerFacts facts,
                          team_.CheckEligibility(*manager_id, RequiredRmKind(before.type()), c.call));
   RMHUB_RETURN_IF_ERROR(CheckEligible(facts));
+  if (facts.branch_id != IdOf(before.branch(), "branches")) {
+    return FailedPrecondition("OTHER_BRANCH_MANAGER",
+                              "the manager belongs to another branch; customers move within a branch");
+  }
 
   v1::AssignCustomerResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(method, request_id, request, &out,
@@ -168,6 +172,15 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
     }
     for (const auto& m : moving) {
       RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, IdOf(m.branch(), "branches"), IdOf(m.team(), "teams")));
+    }
+    // Customers move within their branch: a receiver elsewhere is named as the field at fault.
+    for (size_t k = 0; k < in.receivers.size() && !moving.empty(); ++k) {
+      if (personal[k].facts.branch_id != IdOf(moving.front().branch(), "branches")) {
+        return WithErrorMetadata(
+            FailedPrecondition("OTHER_BRANCH_MANAGER",
+                               absl::StrCat("to_managers[", k, "] belongs to another branch")),
+            "to_manager", r.to_managers(static_cast<int>(k)));
+      }
     }
     for (size_t k = 0; k < in.receivers.size(); ++k) {
       RMHUB_ASSIGN_OR_RETURN(Holdings h, store.CountHoldings(in.receivers[k]));

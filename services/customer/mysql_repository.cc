@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <memory>
 #include <set>
-#include <unordered_map>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -23,7 +22,6 @@
 #include "common/outbox/outbox.h"
 #include "common/pii/validation.h"
 #include "common/status/errors.h"
-#include "google/protobuf/any.pb.h"
 
 namespace rmhub::customer {
 namespace {
@@ -184,16 +182,6 @@ std::pair<int64_t, v1::PiiAuditEntry> PiiAuditFromRow(const sql::ResultSet& rs) 
   return {id, std::move(e)};
 }
 
-std::string Locking(const std::string& sql, bool lock) { return lock ? sql + " FOR UPDATE" : sql; }
-
-// "<select> WHERE <parent> = ? [AND <alias>.id < ?] ORDER BY <alias>.id DESC LIMIT ?".
-std::string NewestFirstSql(const std::string& select, absl::string_view alias,
-                           absl::string_view parent_column, bool below) {
-  return absl::StrCat(select, " WHERE ", alias, ".", parent_column, " = ?",
-                      below ? absl::StrCat(" AND ", alias, ".id < ?") : "", " ORDER BY ", alias,
-                      ".id DESC LIMIT ?");
-}
-
 // The sealed and indexed forms of a customer's PII, ready to bind ("" binds NULL).
 struct SealedPii {
   std::string national_id_enc, national_id_bidx;
@@ -273,7 +261,7 @@ class MySqlCustomerStore final : public CustomerStore {
 
  private:
   sql::PreparedStatement& Stmt(const std::string& sql) { return conn_.Prepare(sql); }
-  int64_t LastInsertId();
+  int64_t LastInsertId() { return db::LastInsertId(conn_); }
   // An INSERT whose row refers to a customer: a missing one is NOT_FOUND, not a DB error.
   absl::Status InsertReferencingCustomer(sql::PreparedStatement& ps);
   absl::Status StaleOrMissing(int64_t id);
@@ -284,8 +272,6 @@ class MySqlCustomerStore final : public CustomerStore {
   absl::Status OpenPii(v1::Customer& c) const;
   // Fills the needs of every row (one query per chunk) and opens their PII.
   absl::StatusOr<std::vector<v1::Customer>> Complete(Rows<v1::Customer> rows);
-  void FillNeeds(const std::vector<int64_t>& ids, size_t begin, size_t count,
-                 std::unordered_map<int64_t, v1::Customer*>& by_id);
   void ReplaceNeeds(int64_t id, const v1::Customer& c, bool clear_first);
   absl::StatusOr<std::optional<v1::Customer>> FindByIndex(const char* column,
                                                           const std::string& bidx);
@@ -296,11 +282,6 @@ class MySqlCustomerStore final : public CustomerStore {
 };
 
 // ---- shared statements ----
-
-int64_t MySqlCustomerStore::LastInsertId() {
-  static const std::string kSql = "SELECT LAST_INSERT_ID()";
-  return db::FetchInt(Stmt(kSql));
-}
 
 absl::Status MySqlCustomerStore::InsertReferencingCustomer(sql::PreparedStatement& ps) {
   try {
@@ -315,11 +296,8 @@ absl::Status MySqlCustomerStore::InsertReferencingCustomer(sql::PreparedStatemen
 }
 
 absl::Status MySqlCustomerStore::StaleOrMissing(int64_t id) {
-  static const std::string kSql = "SELECT COUNT(*) FROM customers WHERE id = ?";
-  sql::PreparedStatement& ps = Stmt(kSql);
-  Binder(ps).Int(id);
-  if (db::FetchInt(ps) == 0) return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
-  return Aborted("ETAG_MISMATCH", "the resource changed since it was read; read it again");
+  return db::StaleOrMissing(conn_, "customers", id,
+                            NotFound("CUSTOMER_NOT_FOUND", "no such customer"));
 }
 
 absl::Status MySqlCustomerStore::AppendEvent(const rmhub::common::v1::DomainEvent& event) {
@@ -368,15 +346,11 @@ absl::Status MySqlCustomerStore::OpenPii(v1::Customer& c) const {
 // ---- needs ----
 
 absl::StatusOr<std::vector<v1::Customer>> MySqlCustomerStore::Complete(Rows<v1::Customer> rows) {
-  std::vector<int64_t> ids;
-  std::unordered_map<int64_t, v1::Customer*> by_id;
-  for (auto& [id, customer] : rows) {
-    ids.push_back(id);
-    by_id[id] = &customer;
-  }
-  for (size_t begin = 0; begin < ids.size(); begin += db::kMaxInList) {
-    FillNeeds(ids, begin, std::min(db::kMaxInList, ids.size() - begin), by_id);
-  }
+  db::FillFromChildRows<v1::Customer>(
+      conn_, rows, "SELECT customer_id, need FROM customer_needs WHERE customer_id",
+      "ORDER BY customer_id, need", [](v1::Customer& c, const sql::ResultSet& rs) {
+        c.add_needs(static_cast<v1::Need>(rs.getInt(2)));
+      });
   std::vector<v1::Customer> out;
   out.reserve(rows.size());
   for (auto& row : rows) {
@@ -386,34 +360,11 @@ absl::StatusOr<std::vector<v1::Customer>> MySqlCustomerStore::Complete(Rows<v1::
   return out;
 }
 
-void MySqlCustomerStore::FillNeeds(const std::vector<int64_t>& ids, size_t begin, size_t count,
-                                   std::unordered_map<int64_t, v1::Customer*>& by_id) {
-  const size_t slots = db::InListSize(count);
-  sql::PreparedStatement& ps =
-      Stmt(absl::StrCat("SELECT customer_id, need FROM customer_needs WHERE customer_id IN (",
-                        db::InList(slots), ") ORDER BY customer_id, need"));
-  Binder b(ps);
-  db::BindIds(b, ids, begin, count, slots);
-  std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
-  while (rs->next()) by_id[rs->getInt64(1)]->add_needs(static_cast<v1::Need>(rs->getInt(2)));
-}
-
 // Needs are a set: duplicates collapse, one row each.
 void MySqlCustomerStore::ReplaceNeeds(int64_t id, const v1::Customer& c, bool clear_first) {
-  if (clear_first) {
-    static const std::string kDelete = "DELETE FROM customer_needs WHERE customer_id = ?";
-    sql::PreparedStatement& ps = Stmt(kDelete);
-    Binder(ps).Int(id);
-    ps.executeUpdate();
-  }
-  std::set<int> needs(c.needs().begin(), c.needs().end());
-  if (needs.empty()) return;
-  std::string sql = "INSERT INTO customer_needs (customer_id, need) VALUES (?, ?)";
-  for (size_t i = 1; i < needs.size(); ++i) sql += ", (?, ?)";
-  sql::PreparedStatement& ps = Stmt(sql);
-  Binder b(ps);
-  for (int need : needs) b.Int(id).Int(need);
-  ps.executeUpdate();
+  static constexpr db::IntSetTable kNeeds{"customer_needs", "customer_id", "need"};
+  db::ReplaceIntSet(conn_, kNeeds, id, std::set<int>(c.needs().begin(), c.needs().end()),
+                    clear_first);
 }
 
 // ---- customers ----
@@ -421,7 +372,7 @@ void MySqlCustomerStore::ReplaceNeeds(int64_t id, const v1::Customer& c, bool cl
 absl::StatusOr<std::optional<v1::Customer>> MySqlCustomerStore::GetCustomer(int64_t id, bool lock) {
   return db::GuardSql([&]() -> absl::StatusOr<std::optional<v1::Customer>> {
     static const std::string kSql = CustomerSelect() + " WHERE c.id = ?";
-    sql::PreparedStatement& ps = Stmt(Locking(kSql, lock));
+    sql::PreparedStatement& ps = Stmt(db::Locking(kSql, lock));
     Binder(ps).Int(id);
     RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> found,
                            Complete(db::Fetch(ps, &CustomerFromRow)));
@@ -619,16 +570,10 @@ absl::StatusOr<int64_t> MySqlCustomerStore::InsertAssignment(int64_t customer_id
 absl::StatusOr<Page<v1::AssignmentRecord>> MySqlCustomerStore::ListAssignments(
     int64_t customer_id, const api::PageRequest& page) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::AssignmentRecord>> {
-    const bool below = page.after_id != 0;
     sql::PreparedStatement& ps =
-        Stmt(NewestFirstSql(AssignmentSelect(), "asg", "customer_id", below));
-    Binder b(ps);
-    b.Int(customer_id);
-    if (below) b.Int(page.after_id);
-    b.Int(db::PageLimit(page) + 1);
-    Rows<v1::AssignmentRecord> rows = db::Fetch(ps, &AssignmentFromRow);
-    const int64_t next = db::TrimToPage(rows, db::PageLimit(page));
-    return db::ToPage(std::move(rows), next);
+        Stmt(db::NewestFirstSql(AssignmentSelect(), "asg", "customer_id", page.after_id != 0));
+    db::BindNewestFirst(ps, customer_id, page);
+    return db::FetchPage(ps, &AssignmentFromRow, page);
   });
 }
 
@@ -692,16 +637,10 @@ absl::StatusOr<std::optional<v1::Interaction>> MySqlCustomerStore::GetInteractio
 absl::StatusOr<Page<v1::Interaction>> MySqlCustomerStore::ListInteractions(
     int64_t customer_id, const api::PageRequest& page) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Interaction>> {
-    const bool below = page.after_id != 0;
     sql::PreparedStatement& ps =
-        Stmt(NewestFirstSql(InteractionSelect(), "i", "customer_id", below));
-    Binder b(ps);
-    b.Int(customer_id);
-    if (below) b.Int(page.after_id);
-    b.Int(db::PageLimit(page) + 1);
-    Rows<v1::Interaction> rows = db::Fetch(ps, &InteractionFromRow);
-    const int64_t next = db::TrimToPage(rows, db::PageLimit(page));
-    return db::ToPage(std::move(rows), next);
+        Stmt(db::NewestFirstSql(InteractionSelect(), "i", "customer_id", page.after_id != 0));
+    db::BindNewestFirst(ps, customer_id, page);
+    return db::FetchPage(ps, &InteractionFromRow, page);
   });
 }
 
@@ -771,9 +710,7 @@ absl::StatusOr<Page<v1::PiiAuditEntry>> MySqlCustomerStore::ListPiiAudit(const L
     if (q.page.after_id != 0) b.Int(q.page.after_id);
     if (q.branch_id != 0) b.Int(q.branch_id);
     b.Params(q.filter.params).Int(db::PageLimit(q.page) + 1);
-    Rows<v1::PiiAuditEntry> rows = db::Fetch(ps, &PiiAuditFromRow);
-    const int64_t next = db::TrimToPage(rows, db::PageLimit(q.page));
-    return db::ToPage(std::move(rows), next);
+    return db::FetchPage(ps, &PiiAuditFromRow, q.page);
   });
 }
 
@@ -800,36 +737,19 @@ absl::Status MySqlCustomerRepository::Read(
   });
 }
 
-// The idempotency record holds the response as an Any, so one non-template path serves every
-// response type; unpacking on replay also checks the stored type matches the caller's.
 absl::Status MySqlCustomerRepository::Write(
     absl::string_view method, const std::string& request_id,
     const google::protobuf::Message& request, google::protobuf::Message* response,
     const std::function<absl::Status(CustomerStore&)>& body) {
-  absl::StatusOr<google::protobuf::Any> packed = idempotency::RunIdempotent<google::protobuf::Any>(
-      pool_, method, request_id, request,
-      [&](db::Connection& conn) -> absl::StatusOr<google::protobuf::Any> {
-        MySqlCustomerStore store(conn, cipher_, index_);
-        RMHUB_RETURN_IF_ERROR(body(store));
-        google::protobuf::Any any;
-        if (response != nullptr) any.PackFrom(*response);
-        return any;
-      });
-  if (!packed.ok()) return packed.status();
-  if (response != nullptr && !packed->UnpackTo(response)) {
-    return Internal("STORED_RESPONSE_MISMATCH",
-                    "the stored response of this request_id is of another type");
-  }
-  return absl::OkStatus();
+  return idempotency::RunIdempotentInto(pool_, method, request_id, request, response,
+                                        [&](db::Connection& conn) {
+                                          MySqlCustomerStore store(conn, cipher_, index_);
+                                          return body(store);
+                                        });
 }
 
 absl::Status MySqlCustomerRepository::CheckReady() {
-  RMHUB_RETURN_IF_ERROR(pool_.Ping());
-  RMHUB_ASSIGN_OR_RETURN(bool applied, db::MigrationsApplied(pool_, CustomerMigrations()));
-  if (!applied) {
-    return Unavailable("SCHEMA_NOT_CURRENT", "customer migrations are not all applied");
-  }
-  return absl::OkStatus();
+  return db::CheckSchemaReady(pool_, CustomerMigrations(), "customer");
 }
 
 }  // namespace rmhub::customer

@@ -146,6 +146,30 @@ TEST_F(CustomerServiceTest, HandoverIsAllOrNothingWithinCaps) {
   EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM assignments WHERE kind = 3"), 4);
 }
 
+TEST_F(CustomerServiceTest, ARelationshipManagersNewCustomerIsTheirsAndCustomersStayInTheBranch) {
+  team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
+  team_.AddManager(31, team::v1::PERSONAL, 400, /*branch=*/2, 9);
+  v1::CreateCustomerRequest r;
+  *r.mutable_customer() = RetailCustomer();
+  v1::Customer mine;
+  auto ctx = Context(RmToken(7, 1, {3}));
+  ASSERT_TRUE(stub_->CreateCustomer(ctx.get(), r, &mine).ok());
+  EXPECT_EQ(mine.owner(), "members/7");
+  EXPECT_EQ(mine.branch(), "branches/1");
+
+  v1::TransferCustomerRequest t;
+  t.set_customer(mine.name());
+  t.set_to_manager("members/31");
+  t.set_reason("customer moved house");
+  v1::AssignCustomerResponse out;
+  harness_.ExpectNothingWritten([&] {
+    auto c = Context(manager_token_);
+    grpc::Status s = stub_->TransferCustomer(c.get(), t, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(ReasonOf(s), "OTHER_BRANCH_MANAGER");
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Who sees what
 
