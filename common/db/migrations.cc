@@ -188,6 +188,18 @@ absl::StatusOr<bool> MigrationsApplied(ConnectionPool& pool,
   return complete;
 }
 
+absl::Status CheckSchemaReady(ConnectionPool& pool,
+                              const std::vector<MigrationFile>& service_migrations,
+                              absl::string_view service) {
+  RMHUB_RETURN_IF_ERROR(pool.Ping());
+  RMHUB_ASSIGN_OR_RETURN(bool applied, MigrationsApplied(pool, service_migrations));
+  if (!applied) {
+    return Unavailable("SCHEMA_NOT_CURRENT",
+                       absl::StrCat(service, " migrations are not all applied"));
+  }
+  return absl::OkStatus();
+}
+
 // The runtime's own tables. Their columns belong to common/idempotency and common/outbox; they
 // live here because every service gets them through ApplyMigrations.
 const std::vector<MigrationFile>& RuntimeMigrations() {

@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/db/connection_pool.h"
 
 namespace rmhub::db {
@@ -29,6 +30,13 @@ absl::Status ApplyMigrations(ConnectionPool& pool, const std::vector<MigrationFi
 // True when every runtime and service migration is applied with the same checksum.
 absl::StatusOr<bool> MigrationsApplied(ConnectionPool& pool,
                                        const std::vector<MigrationFile>& service_migrations);
+
+// A repository's readiness: OK when the database answers and every runtime and service
+// migration is applied; UNAVAILABLE "SCHEMA_NOT_CURRENT" ("<service> migrations are not all
+// applied") when one is missing.
+absl::Status CheckSchemaReady(ConnectionPool& pool,
+                              const std::vector<MigrationFile>& service_migrations,
+                              absl::string_view service);
 
 // The runtime's own migrations (idempotency records, outbox).
 const std::vector<MigrationFile>& RuntimeMigrations();

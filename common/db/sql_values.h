@@ -1,5 +1,5 @@
 #pragma once
-// Values between C++ and SQL, and keyset paging, for the MySQL repositories of every service.
+// Values between C++ and SQL, keyset paging, and the statements every MySQL repository repeats.
 // Lifted out of services/team/mysql_repository.cc so each repository does not grow its own copy.
 //
 // Conventions (see services/team/mysql_repository.h):
@@ -8,12 +8,12 @@
 //    the session's time_zone and no driver DATETIME formatting matters;
 //  - civil dates are DATE, written and read as "YYYY-MM-DD" (DateTextOf);
 //  - lists use keyset paging: id > after_id ORDER BY id LIMIT n+1, the extra row saying whether
-//    a next page exists;
+//    a next page exists (histories: id < after_id ORDER BY id DESC, NewestFirstSql);
 //  - Connector/C++ exceptions never leave a repository: GuardSql turns them into a status whose
 //    message carries no SQL values.
+// Table and column names passed to these helpers are code constants, never caller input.
 //
-// Header-only (inline functions and templates): users already link rmhub_db, rmhub_api and the
-// common proto library, so no build change is needed to share it.
+// Templates and one-liners live here; the rest is in sql_values.cc (part of rmhub_db).
 
 #include <cppconn/datatype.h>
 #include <cppconn/exception.h>
@@ -25,20 +25,21 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "absl/types/variant.h"
 #include "common/api/filter.h"
 #include "common/api/list_query.h"
 #include "common/api/pagination.h"
+#include "common/db/connection_pool.h"
 #include "common/db/sql_error.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "rmhub/common/v1/common.pb.h"
@@ -50,31 +51,18 @@ namespace rmhub::db {
 
 // Integer microseconds since the epoch of a UTC DATETIME(6) column, computed by the server with
 // no time-zone conversion.
-inline std::string MicrosOf(absl::string_view column) {
-  return absl::StrCat("TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ", column, ")");
-}
+std::string MicrosOf(absl::string_view column);
 
-inline std::string DateTextOf(absl::string_view column) {
-  return absl::StrCat("DATE_FORMAT(", column, ", '%Y-%m-%d')");
-}
+std::string DateTextOf(absl::string_view column);
 
 // DATETIME(6) keeps microseconds; truncating first makes what is returned equal what is stored.
 inline absl::Time TruncateToMicros(absl::Time t) {
   return absl::FromUnixMicros(absl::ToUnixMicros(t));
 }
 
-inline std::string SqlTime(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", TruncateToMicros(t), absl::UTCTimeZone());
-}
+std::string SqlTime(absl::Time t);
 
-inline google::protobuf::Timestamp TimestampFromMicros(int64_t micros) {
-  const absl::Time t = absl::FromUnixMicros(micros);
-  google::protobuf::Timestamp ts;
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  ts.set_seconds(seconds);
-  ts.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-  return ts;
-}
+google::protobuf::Timestamp TimestampFromMicros(int64_t micros);
 
 inline absl::Time TimeFromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
@@ -84,22 +72,12 @@ inline bool IsSetDate(const common::v1::Date& d) {
   return d.year() != 0 || d.month() != 0 || d.day() != 0;
 }
 
-inline std::string SqlDate(const common::v1::Date& d) {
-  return absl::FormatCivilTime(absl::CivilDay(d.year(), d.month(), d.day()));
-}
+std::string SqlDate(const common::v1::Date& d);
 
 inline std::string SqlDate(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
 // "" (a NULL column) or unparsable text → an unset Date.
-inline common::v1::Date DateFromText(const std::string& text) {
-  common::v1::Date d;
-  absl::CivilDay day;
-  if (text.empty() || !absl::ParseCivilTime(text, &day)) return d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
+common::v1::Date DateFromText(const std::string& text);
 
 // ---------------------------------------------------------------------------------------------
 // Binding parameters and reading columns
@@ -129,16 +107,8 @@ class Binder {
   Binder& OptionalId(int64_t id) { return id == 0 ? Null() : Int(id); }
   // "" means NULL (optional text or bytes).
   Binder& OptionalStr(const std::string& v) { return v.empty() ? Null() : Str(v); }
-  Binder& Params(const std::vector<api::SqlParam>& params) {
-    for (const auto& p : params) {
-      if (const int64_t* i = absl::get_if<int64_t>(&p)) {
-        Int(*i);
-      } else {
-        Str(absl::get<std::string>(p));
-      }
-    }
-    return *this;
-  }
+  // A filter's parameters (api::SqlParam: integer or text), in order.
+  Binder& Params(const std::vector<api::SqlParam>& params);
 
  private:
   sql::PreparedStatement& ps_;
@@ -167,7 +137,7 @@ class Row {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Fetching rows
+// Fetching rows and running statements
 
 // Rows keyed by their paging id.
 template <class T>
@@ -192,10 +162,7 @@ std::optional<T> FetchOne(sql::PreparedStatement& ps, RowMapper<T> map) {
 }
 
 // The first column of the first row, 0 when there is none (or it is NULL).
-inline int64_t FetchInt(sql::PreparedStatement& ps) {
-  std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
-  return rs->next() ? rs->getInt64(1) : 0;
-}
+int64_t FetchInt(sql::PreparedStatement& ps);
 
 // Runs fn, turning a Connector/C++ exception into a status (no SQL values in it).
 template <class Fn>
@@ -210,16 +177,37 @@ auto GuardSql(Fn&& fn) -> decltype(fn()) {
 // Runs an INSERT/UPDATE/DELETE and returns the affected row count. A duplicate key becomes
 // on_duplicate(server message) when given: the message names the violated key, which is all
 // that may be read from it (it also quotes the row's values). Other errors throw.
-inline absl::StatusOr<int> ExecuteUpdate(
+absl::StatusOr<int> ExecuteUpdate(
     sql::PreparedStatement& ps,
-    const std::function<absl::Status(absl::string_view)>& on_duplicate = nullptr) {
-  try {
-    return ps.executeUpdate();
-  } catch (const sql::SQLException& e) {
-    if (on_duplicate && IsDuplicateKey(e)) return on_duplicate(e.what());
-    throw;
-  }
+    const std::function<absl::Status(absl::string_view)>& on_duplicate = nullptr);
+
+// The id the connection's last INSERT generated (or set with LAST_INSERT_ID(expr)).
+int64_t LastInsertId(Connection& conn);
+
+// `sql` with " FOR UPDATE" when `lock`.
+inline std::string Locking(const std::string& sql, bool lock) {
+  return lock ? sql + " FOR UPDATE" : sql;
 }
+
+// Whether `table` has a row with this id (throws on SQL errors).
+bool RowExists(Connection& conn, absl::string_view table, int64_t id);
+
+// After an optimistic UPDATE (... WHERE id = ? AND version = ?) matched no row: `not_found`
+// when the row is gone, else ABORTED "ETAG_MISMATCH" (it changed since it was read).
+absl::Status StaleOrMissing(Connection& conn, absl::string_view table, int64_t id,
+                            absl::Status not_found);
+
+// A set of small integers (enum values) stored one row each as table(owner_column, value_column).
+struct IntSetTable {
+  const char* table;
+  const char* owner_column;
+  const char* value_column;
+};
+
+// Writes `values` as the owner's set in one INSERT, deleting the owner's old rows first when
+// `clear_first` (an update; a new owner has none). Throws on SQL errors.
+void ReplaceIntSet(Connection& conn, const IntSetTable& t, int64_t owner_id,
+                   const std::set<int>& values, bool clear_first);
 
 // ---------------------------------------------------------------------------------------------
 // Keyset paging
@@ -246,23 +234,29 @@ api::Page<T> ToPage(Rows<T> rows, int64_t next_after_id) {
   return page;
 }
 
-// "<select> WHERE <alias>.id > ? [AND <scope>] [AND (<filter>)] ORDER BY <alias>.id LIMIT ?";
-// `scope_condition` has one '?' for the branch id.
-inline std::string KeysetListSql(const std::string& select, absl::string_view alias,
-                                 absl::string_view scope_condition, const api::ListQuery& q) {
-  std::string sql = absl::StrCat(select, " WHERE ", alias, ".id > ?");
-  if (q.branch_id != 0) absl::StrAppend(&sql, " AND ", scope_condition);
-  if (!q.filter.where.empty()) absl::StrAppend(&sql, " AND (", q.filter.where, ")");
-  absl::StrAppend(&sql, " ORDER BY ", alias, ".id LIMIT ?");
-  return sql;
+// Runs a statement bound with LIMIT PageLimit(page)+1 and keeps one page of its rows.
+template <class T>
+api::Page<T> FetchPage(sql::PreparedStatement& ps, RowMapper<T> map, const api::PageRequest& page) {
+  Rows<T> rows = Fetch(ps, map);
+  const int64_t next = TrimToPage(rows, PageLimit(page));
+  return ToPage(std::move(rows), next);
 }
 
-inline void BindKeysetList(sql::PreparedStatement& ps, const api::ListQuery& q) {
-  Binder b(ps);
-  b.Int(q.page.after_id);
-  if (q.branch_id != 0) b.Int(q.branch_id);
-  b.Params(q.filter.params).Int(PageLimit(q.page) + 1);
-}
+// "<select> WHERE <alias>.id > ? [AND <scope>] [AND (<filter>)] ORDER BY <alias>.id LIMIT ?";
+// `scope_condition` has one '?' for the branch id.
+std::string KeysetListSql(const std::string& select, absl::string_view alias,
+                          absl::string_view scope_condition, const api::ListQuery& q);
+
+void BindKeysetList(sql::PreparedStatement& ps, const api::ListQuery& q);
+
+// A history, newest first: after_id continues below it.
+// "<select> WHERE <alias>.<parent_column> = ? [AND <alias>.id < ?] ORDER BY <alias>.id DESC
+// LIMIT ?", the middle part when `below` (page.after_id != 0).
+std::string NewestFirstSql(const std::string& select, absl::string_view alias,
+                           absl::string_view parent_column, bool below);
+
+// Binds NewestFirstSql(..., page.after_id != 0): the parent, the page's after_id, the limit+1.
+void BindNewestFirst(sql::PreparedStatement& ps, int64_t parent_id, const api::PageRequest& page);
 
 // ---------------------------------------------------------------------------------------------
 // IN lists. They are padded to a power of two (repeating an id changes nothing) so each
@@ -270,22 +264,50 @@ inline void BindKeysetList(sql::PreparedStatement& ps, const api::ListQuery& q) 
 
 inline constexpr size_t kMaxInList = 512;
 
-inline size_t InListSize(size_t n) {
-  size_t size = 8;
-  while (size < n) size *= 2;
-  return size;
-}
+size_t InListSize(size_t n);
 
-inline std::string InList(size_t n) {
-  std::string out = "?";
-  for (size_t i = 1; i < n; ++i) out += ", ?";
-  return out;
-}
+std::string InList(size_t n);
 
 // Binds ids[begin, begin+count) into `slots` parameters, repeating the last id.
-inline void BindIds(Binder& b, const std::vector<int64_t>& ids, size_t begin, size_t count,
-                    size_t slots) {
-  for (size_t i = 0; i < slots; ++i) b.Int(ids[begin + std::min(i, count - 1)]);
+void BindIds(Binder& b, const std::vector<int64_t>& ids, size_t begin, size_t count, size_t slots);
+
+// For each chunk of at most kMaxInList ids: prepares "<select_in> IN (?, ...)[ <suffix>]" (e.g.
+// select_in "SELECT ... WHERE m.id", suffix "ORDER BY m.id"), binds the chunk's ids and calls
+// run(statement). Nothing runs for no ids. Throws on SQL errors.
+void ForEachIdChunk(Connection& conn, const std::vector<int64_t>& ids, absl::string_view select_in,
+                    absl::string_view suffix,
+                    const std::function<void(sql::PreparedStatement&)>& run);
+
+// The rows whose id is in `ids` (one query per chunk), in the order the server returns them.
+template <class T>
+Rows<T> FetchByIds(Connection& conn, absl::string_view select_in, const std::vector<int64_t>& ids,
+                   RowMapper<T> map) {
+  Rows<T> found;
+  ForEachIdChunk(conn, ids, select_in, "", [&](sql::PreparedStatement& ps) {
+    for (auto& row : Fetch(ps, map)) found.push_back(std::move(row));
+  });
+  return found;
+}
+
+// Completes already fetched rows from a child table without one query per row: runs
+// "<select_in> IN (ids of rows) <order_by>" per chunk, whose first column is the parent's id,
+// and calls fill(parent, child row) for each result row.
+template <class T>
+void FillFromChildRows(Connection& conn, Rows<T>& rows, absl::string_view select_in,
+                       absl::string_view order_by,
+                       const std::function<void(T&, const sql::ResultSet&)>& fill) {
+  std::vector<int64_t> ids;
+  std::unordered_map<int64_t, T*> by_id;
+  for (auto& [id, item] : rows) {
+    ids.push_back(id);
+    by_id[id] = &item;
+  }
+  ForEachIdChunk(conn, ids, select_in, order_by, [&](sql::PreparedStatement& ps) {
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    while (rs->next()) {
+      if (auto it = by_id.find(rs->getInt64(1)); it != by_id.end()) fill(*it->second, *rs);
+    }
+  });
 }
 
 }  // namespace rmhub::db

@@ -10,6 +10,7 @@
 #include "common/db/sha256.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
+#include <google/protobuf/any.pb.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
@@ -130,6 +131,27 @@ absl::Status RunRecorded(db::ConnectionPool& pool, absl::string_view method,
   const Key key{request_id, std::string(method), RequestFingerprint(request)};
   return db::RunInTransaction(
       pool, [&](db::Connection& c) { return RunOnce(c, key, body, response); });
+}
+
+absl::Status RunIdempotentInto(db::ConnectionPool& pool, absl::string_view method,
+                               const std::string& request_id,
+                               const google::protobuf::Message& request,
+                               google::protobuf::Message* response,
+                               const std::function<absl::Status(db::Connection&)>& body) {
+  absl::StatusOr<google::protobuf::Any> packed = RunIdempotent<google::protobuf::Any>(
+      pool, method, request_id, request,
+      [&](db::Connection& conn) -> absl::StatusOr<google::protobuf::Any> {
+        RMHUB_RETURN_IF_ERROR(body(conn));
+        google::protobuf::Any any;
+        if (response != nullptr) any.PackFrom(*response);
+        return any;
+      });
+  if (!packed.ok()) return packed.status();
+  if (response != nullptr && !packed->UnpackTo(response)) {
+    return Internal("STORED_RESPONSE_MISMATCH",
+                    "the stored response of this request_id is of another type");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> PurgeIdempotencyRecords(db::ConnectionPool& pool, absl::Time cutoff,

@@ -72,6 +72,17 @@ absl::StatusOr<Response> RunIdempotent(
   return response;
 }
 
+// RunIdempotent for a caller that holds its response as a plain message: `body` runs in the
+// transaction and fills *response (may be nullptr: nothing to answer); on a replay *response is
+// filled from the record instead. The record holds the response as a google.protobuf.Any, so
+// this one non-template path serves every response type, and a replay into a message of another
+// type than the one stored is INTERNAL "STORED_RESPONSE_MISMATCH" rather than garbage.
+absl::Status RunIdempotentInto(db::ConnectionPool& pool, absl::string_view method,
+                               const std::string& request_id,
+                               const google::protobuf::Message& request,
+                               google::protobuf::Message* response,
+                               const std::function<absl::Status(db::Connection&)>& body);
+
 // Deletes records created before `cutoff`, at most `limit` of them; returns how many went.
 // Replays of those request ids then run again, so keep them longer than any client retries.
 absl::StatusOr<int64_t> PurgeIdempotencyRecords(db::ConnectionPool& pool, absl::Time cutoff,

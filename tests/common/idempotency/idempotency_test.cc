@@ -204,6 +204,59 @@ TEST_F(IdempotencyTest, PurgedRecordsNoLongerDeduplicate) {
   EXPECT_EQ(Count("idempotency_records"), 1);
 }
 
+// RunIdempotentInto: the body fills the caller's message; a replay fills it from the record.
+TEST_F(IdempotencyTest, RunIdempotentIntoFillsTheResponseAndReplaysItIntoTheSameType) {
+  auto create = [&](google::protobuf::Message* response) {
+    return RunIdempotentInto(
+        *pool_, "/test.Widgets/Create", "into-1", Str("wi"), response, [&](db::Connection& c) {
+          c.Execute("INSERT INTO widgets (name) VALUES ('wi')");
+          if (response != nullptr) {
+            static_cast<StringValue*>(response)->set_value("run #" + std::to_string(++runs_));
+          }
+          return absl::OkStatus();
+        });
+  };
+  StringValue first;
+  ASSERT_TRUE(create(&first).ok());
+  EXPECT_EQ(first.value(), "run #1");
+  StringValue replay;
+  absl::Status replayed = create(&replay);
+  ASSERT_TRUE(replayed.ok()) << replayed;
+  EXPECT_EQ(replay.value(), "run #1");
+  EXPECT_EQ(runs_, 1);
+  EXPECT_EQ(Count("widgets"), 1);
+
+  // A replay into another message type is refused rather than parsed as garbage.
+  google::protobuf::BytesValue other;
+  absl::Status mismatch =
+      RunIdempotentInto(*pool_, "/test.Widgets/Create", "into-1", Str("wi"), &other,
+                        [](db::Connection&) { return absl::OkStatus(); });
+  EXPECT_EQ(mismatch.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ErrorReason(mismatch), "STORED_RESPONSE_MISMATCH");
+}
+
+TEST_F(IdempotencyTest, RunIdempotentIntoWithoutAResponseStillRecordsAndDeduplicates) {
+  auto body = [&](db::Connection& c) {
+    ++runs_;
+    c.Execute("INSERT INTO widgets (name) VALUES ('silent')");
+    return absl::OkStatus();
+  };
+  ASSERT_TRUE(RunIdempotentInto(*pool_, "/m", "into-2", Str("s"), nullptr, body).ok());
+  ASSERT_TRUE(RunIdempotentInto(*pool_, "/m", "into-2", Str("s"), nullptr, body).ok());
+  EXPECT_EQ(runs_, 1);
+  EXPECT_EQ(Count("widgets"), 1);
+  EXPECT_EQ(Count("idempotency_records"), 1);
+
+  absl::Status failed =
+      RunIdempotentInto(*pool_, "/m", "into-3", Str("f"), nullptr, [](db::Connection& c) {
+        c.Execute("INSERT INTO widgets (name) VALUES ('f')");
+        return FailedPrecondition("NOT_NOW", "try later");
+      });
+  EXPECT_EQ(ErrorReason(failed), "NOT_NOW");
+  EXPECT_EQ(Count("widgets"), 1);
+  EXPECT_EQ(Count("idempotency_records"), 1);
+}
+
 TEST(RequestFingerprintTest, IsStableAndSensitiveToContent) {
   EXPECT_EQ(RequestFingerprint(Str("a")), RequestFingerprint(Str("a")));
   EXPECT_NE(RequestFingerprint(Str("a")), RequestFingerprint(Str("b")));
