@@ -26,6 +26,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/status/errors.h"
@@ -44,11 +45,16 @@ ABSL_FLAG(std::string, mysqld_pid_file, "",
 ABSL_FLAG(int, pool_size, 8, "database connections (server and raw point-select alike)");
 ABSL_FLAG(int, max_threads, 0, "server thread cap; 0 = production's 4 x pool + 1");
 ABSL_FLAG(int64_t, customers, 20000, "customers in the book; point reads pick ids uniformly");
-ABSL_FLAG(std::string, workloads, "noop,raw,get,get-pii,list", "what to drive, in this order");
+ABSL_FLAG(std::string, workloads, "noop,raw,repo,get,get-pii,list",
+          "what to drive, in this order: noop (gRPC floor), raw (database floor), repo (the "
+          "repository's GetCustomer called in process), get, get-pii, list");
 ABSL_FLAG(std::string, concurrency, "1,8,32,64", "client concurrencies");
 ABSL_FLAG(int, connections, 4, "HTTP/2 connections the client spreads RPCs over");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "unrecorded warm-up per level");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "measured window per level");
+ABSL_FLAG(bool, mutex_deadlock_detection, true,
+          "leave Abseil's Mutex deadlock detection as the library ships it (Debian's build has it "
+          "on); false turns it off, to measure what it costs");
 ABSL_FLAG(std::string, list_filter, "asset_tier = VIP AND type = RETAIL", "ListCustomers filter");
 ABSL_FLAG(int, list_page_size, 20, "ListCustomers page size");
 
@@ -60,7 +66,9 @@ using bench::LoadOptions;
 using bench::LoadResult;
 using bench::Operation;
 
-const std::vector<std::string> kWorkloads = {"noop", "raw", "get", "get-pii", "list"};
+const std::vector<std::string> kWorkloads = {"noop", "raw", "repo", "get", "get-pii", "list"};
+
+bool IsInProcess(const std::string& workload) { return workload == "raw" || workload == "repo"; }
 
 // Everything a workload needs, built once.
 struct Bench {
@@ -91,6 +99,17 @@ Operation MakeOperation(const Bench& b, const std::string& workload,
     return [&b](std::mt19937_64& rng) {
       int64_t id = std::uniform_int_distribution<int64_t>(b.ids.first, b.ids.last)(rng);
       absl::Status s = bench::RawPointSelect(*b.pool, id);
+      return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+    };
+  }
+  if (workload == "repo") {
+    return [&b](std::mt19937_64& rng) {
+      int64_t id = std::uniform_int_distribution<int64_t>(b.ids.first, b.ids.last)(rng);
+      absl::Status s = b.server->repository().Read([id](rmhub::customer::CustomerStore& store) {
+        auto found = store.GetCustomer(id, /*lock=*/false);
+        if (!found.ok()) return found.status();
+        return found->has_value() ? absl::OkStatus() : rmhub::NotFound("CUSTOMER_NOT_FOUND", "none");
+      });
       return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
     };
   }
@@ -125,7 +144,8 @@ Operation MakeOperation(const Bench& b, const std::string& workload,
 
 // CPU seconds used so far by this process (client and server threads) and by MariaDB.
 struct CpuSample {
-  double self = 0, mysqld = 0;
+  double self = 0, self_sys = 0, mysqld = 0;
+  int64_t switches = 0;  // this process's context switches, voluntary or not
 };
 
 double ProcessCpuSeconds(pid_t pid) {
@@ -143,7 +163,9 @@ CpuSample SampleCpu(pid_t mysqld) {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   CpuSample s;
-  s.self = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  s.self_sys = u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  s.self = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + s.self_sys;
+  s.switches = u.ru_nvcsw + u.ru_nivcsw;
   if (mysqld > 0) s.mysqld = ProcessCpuSeconds(mysqld);
   return s;
 }
@@ -175,7 +197,7 @@ double RunLevel(const Bench& b, const std::string& workload, int c) {
   o.at_measure_start = [&] { start = SampleCpu(b.mysqld); };
   o.at_measure_end = [&] { end = SampleCpu(b.mysqld); };
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  if (workload != "raw") {
+  if (!IsInProcess(workload)) {
     channels = bench::MakeChannels(absl::StrCat("127.0.0.1:", b.server->port()),
                                    std::min(absl::GetFlag(FLAGS_connections), c));
   }
@@ -184,8 +206,11 @@ double RunLevel(const Bench& b, const std::string& workload, int c) {
   });
   int64_t calls = r.ok;
   for (const auto& [code, n] : r.errors) calls += n;
-  std::printf("| %s | %d | %.0f | %.2f | %.2f | %.2f | %s | %s | %s |\n", workload.c_str(), c,
-              r.throughput(), r.p50_ms, r.p99_ms, r.max_ms, PerCall(end.self - start.self, calls).c_str(),
+  std::printf("| %s | %d | %.0f | %.2f | %.2f | %.2f | %s (%s) | %.1f | %s | %s |\n",
+              workload.c_str(), c, r.throughput(), r.p50_ms, r.p99_ms, r.max_ms,
+              PerCall(end.self - start.self, calls).c_str(),
+              PerCall(end.self_sys - start.self_sys, calls).c_str(),
+              calls > 0 ? static_cast<double>(end.switches - start.switches) / calls : 0.0,
               b.mysqld > 0 ? PerCall(end.mysqld - start.mysqld, calls).c_str() : "-",
               Errors(r).c_str());
   std::fflush(stdout);
@@ -247,12 +272,13 @@ void PrintRatios(const std::map<std::string, std::map<int, double>>& ok_per_s,
     if (ia == ok_per_s.end() || ib == ok_per_s.end() || ib->second.at(c) <= 0) return "-";
     return absl::StrFormat("%.2f", ia->second.at(c) / ib->second.at(c));
   };
-  std::printf("\n| concurrency | get / raw | get-pii / raw | list / raw | get / noop | raw / noop |\n");
-  std::printf("|---|---|---|---|---|---|\n");
+  std::printf("\n| concurrency | get / raw | get-pii / raw | list / raw | repo / raw | get / repo | "
+              "get / noop | noop / raw |\n|---|---|---|---|---|---|---|---|\n");
   for (int c : levels) {
-    std::printf("| %d | %s | %s | %s | %s | %s |\n", c, ratio("get", "raw", c).c_str(),
+    std::printf("| %d | %s | %s | %s | %s | %s | %s | %s |\n", c, ratio("get", "raw", c).c_str(),
                 ratio("get-pii", "raw", c).c_str(), ratio("list", "raw", c).c_str(),
-                ratio("get", "noop", c).c_str(), ratio("raw", "noop", c).c_str());
+                ratio("repo", "raw", c).c_str(), ratio("get", "repo", c).c_str(),
+                ratio("get", "noop", c).c_str(), ratio("noop", "raw", c).c_str());
   }
 }
 
@@ -333,6 +359,9 @@ int main(int argc, char** argv) {
   rmhub::grpcx::ServiceRunner::BlockTerminationSignals();
   rmhub::config::ParseFlagsWithEnv(argc, argv, "customer_bench: the customer read path");
   rmhub::log::SetMinLevel(rmhub::log::Level::kWarning);  // no access-log line per call
+  if (!absl::GetFlag(FLAGS_mutex_deadlock_detection)) {
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  }
   std::vector<int> levels = LevelsFromFlag();
   std::vector<std::string> workloads = WorkloadsFromFlag();
   std::unique_ptr<rmhub::db::ConnectionPool> pool = PoolFromFlags();
@@ -349,8 +378,9 @@ int main(int argc, char** argv) {
               static_cast<long long>(shape.customers), static_cast<long long>(b.ids.first),
               static_cast<long long>(b.ids.last), pool->size(), server->max_threads(),
               LoadAverage().c_str());
-  std::printf("| workload | concurrency | ok/s | p50 ms | p99 ms | max ms | bench CPU us/call | "
-              "mysqld CPU us/call | errors |\n|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("| workload | concurrency | ok/s | p50 ms | p99 ms | max ms | bench CPU us/call (sys) | "
+              "bench ctx switches/call | mysqld CPU us/call | errors |\n"
+              "|---|---|---|---|---|---|---|---|---|---|\n");
   std::map<std::string, std::map<int, double>> ok_per_s;
   for (const std::string& w : workloads) {
     for (int c : levels) ok_per_s[w][c] = RunLevel(b, w, c);
