@@ -226,7 +226,7 @@ absl::StatusOr<v1::Customer> CustomerService::GetCustomer(const Caller& c,
   if (AccessPolicy::MaySeePii(c.principal)) {
     RMHUB_RETURN_IF_ERROR(repository_.Write("GetCustomer", "", r, &out, body));
   } else {
-    RMHUB_RETURN_IF_ERROR(repository_.Read(body));
+    RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT
   }
   return out;
 }
@@ -295,7 +295,7 @@ absl::StatusOr<v1::ListCustomersResponse> CustomerService::ListCustomers(
   if (AccessPolicy::MaySeePii(c.principal)) {
     RMHUB_RETURN_IF_ERROR(repository_.Write("ListCustomers", "", r, &out, body));
   } else {
-    RMHUB_RETURN_IF_ERROR(repository_.Read(body));
+    RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT per page
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -63,7 +64,10 @@ const std::string& CustomerSelect() {
       MicrosOf("c.status_change_time"),
       ", c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived, ",
       MicrosOf("c.last_interaction_time"), ", c.version, ", MicrosOf("c.create_time"), ", ",
-      MicrosOf("c.update_time"), " FROM customers c"));
+      MicrosOf("c.update_time"),
+      // The needs ride along in the same statement: a point read is one round trip.
+      ", (SELECT GROUP_CONCAT(n.need ORDER BY n.need) FROM customer_needs n "
+      "WHERE n.customer_id = c.id) FROM customers c"));
   return *sql;
 }
 
@@ -99,6 +103,10 @@ std::pair<int64_t, v1::Customer> CustomerFromRow(const sql::ResultSet& rs) {
   c.set_etag(api::MakeEtag(row.Int()));
   *c.mutable_create_time() = row.Time();
   *c.mutable_update_time() = row.Time();
+  for (absl::string_view need : absl::StrSplit(row.Str(), ',', absl::SkipEmpty())) {
+    int value = 0;
+    if (absl::SimpleAtoi(need, &value)) c.add_needs(static_cast<v1::Need>(value));
+  }
   return {id, std::move(c)};
 }
 
@@ -346,11 +354,6 @@ absl::Status MySqlCustomerStore::OpenPii(v1::Customer& c) const {
 // ---- needs ----
 
 absl::StatusOr<std::vector<v1::Customer>> MySqlCustomerStore::Complete(Rows<v1::Customer> rows) {
-  db::FillFromChildRows<v1::Customer>(
-      conn_, rows, "SELECT customer_id, need FROM customer_needs WHERE customer_id",
-      "ORDER BY customer_id, need", [](v1::Customer& c, const sql::ResultSet& rs) {
-        c.add_needs(static_cast<v1::Need>(rs.getInt(2)));
-      });
   std::vector<v1::Customer> out;
   out.reserve(rows.size());
   for (auto& row : rows) {
@@ -732,6 +735,14 @@ absl::Status MySqlCustomerRepository::Migrate(db::ConnectionPool& pool) {
 absl::Status MySqlCustomerRepository::Read(
     const std::function<absl::Status(CustomerStore&)>& body) {
   return db::RunInTransaction(pool_, [&](db::Connection& conn) {
+    MySqlCustomerStore store(conn, cipher_, index_);
+    return body(store);
+  });
+}
+
+absl::Status MySqlCustomerRepository::ReadSingle(
+    const std::function<absl::Status(CustomerStore&)>& body) {
+  return db::RunWithConnection(pool_, [&](db::Connection& conn) {
     MySqlCustomerStore store(conn, cipher_, index_);
     return body(store);
   });

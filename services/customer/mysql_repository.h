@@ -45,6 +45,7 @@ class MySqlCustomerRepository final : public CustomerRepository {
   static absl::Status Migrate(db::ConnectionPool& pool);
 
   absl::Status Read(const std::function<absl::Status(CustomerStore&)>& body) override;
+  absl::Status ReadSingle(const std::function<absl::Status(CustomerStore&)>& body) override;
   absl::Status Write(absl::string_view method, const std::string& request_id,
                      const google::protobuf::Message& request, google::protobuf::Message* response,
                      const std::function<absl::Status(CustomerStore&)>& body) override;

@@ -127,7 +127,12 @@ class CustomerStore {
 class CustomerRepository {
  public:
   virtual ~CustomerRepository() = default;
+  // A read-only transaction: several statements see one snapshot.
   virtual absl::Status Read(const std::function<absl::Status(CustomerStore&)>& body) = 0;
+  // For a body that reads with ONE statement (GetCustomer, a ListCustomers page): it runs in
+  // autocommit, where a statement is its own consistent snapshot, saving the START TRANSACTION
+  // and COMMIT round trips (docs/benchmarks.md, "Customer read path").
+  virtual absl::Status ReadSingle(const std::function<absl::Status(CustomerStore&)>& body) = 0;
   // One transaction, at most once per non-empty request_id (see team/repository.h).
   virtual absl::Status Write(absl::string_view method, const std::string& request_id,
                              const google::protobuf::Message& request,

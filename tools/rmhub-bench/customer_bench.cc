@@ -105,7 +105,7 @@ Operation MakeOperation(const Bench& b, const std::string& workload,
   if (workload == "repo") {
     return [&b](std::mt19937_64& rng) {
       int64_t id = std::uniform_int_distribution<int64_t>(b.ids.first, b.ids.last)(rng);
-      absl::Status s = b.server->repository().Read([id](rmhub::customer::CustomerStore& store) {
+      absl::Status s = b.server->repository().ReadSingle([id](rmhub::customer::CustomerStore& store) {
         auto found = store.GetCustomer(id, /*lock=*/false);
         if (!found.ok()) return found.status();
         return found->has_value() ? absl::OkStatus() : rmhub::NotFound("CUSTOMER_NOT_FOUND", "none");
