@@ -2,28 +2,12 @@
 
 #include <set>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
-#include "tools/rmhubctl/uuid.h"
+#include "tools/rmhub-seed/rpc.h"
 
 namespace rmhub::seed {
 namespace {
-
-// The request_id of the create that makes `key`: the same intent gets the same id on every run.
-std::string RequestIdFor(const std::string& key) {
-  return ctl::NameBasedUuid(absl::StrCat("rmhub-seed/", key));
-}
-
-// Keeps the code and details of `status`, saying which step failed.
-absl::Status While(const std::string& step, const absl::Status& status) {
-  if (status.ok()) return status;
-  absl::Status out(status.code(), absl::StrCat(step, ": ", status.message()));
-  status.ForEachPayload(
-      [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
-  return out;
-}
 
 common::v1::Date ToDate(absl::CivilDay day) {
   common::v1::Date d;
@@ -68,12 +52,6 @@ bool HasGoal(const v1::ListTeamGoalsResponse& goals, const DemoGoal& wanted,
 
 std::string Quoted(const std::string& s) { return absl::StrCat("\"", s, "\""); }
 
-int64_t IdOf(const std::string& name) {
-  int64_t id = 0;
-  absl::SimpleAtoi(name.substr(name.rfind('/') + 1), &id);
-  return id;
-}
-
 }  // namespace
 
 int SeedResult::created_total() const {
@@ -91,13 +69,7 @@ Seeder::Seeder(v1::TeamService::StubInterface& stub, absl::Duration timeout,
 
 template <class Req, class Resp>
 absl::StatusOr<Resp> Seeder::Call(Method<Req, Resp> method, const Req& request) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
-  Resp response;
-  grpc::Status status = (stub_.*method)(&context, request, &response);
-  if (!status.ok()) return grpcx::FromGrpcStatus(status);
-  return response;
+  return CallAs(stub_, method, request, token_, timeout_);
 }
 
 void Seeder::Count(const std::string& kind, bool created) {
