@@ -1,5 +1,7 @@
-// rmhub-seed: puts the demo branch on a running team service (tools/rmhub-seed/seeder.h).
-//   rmhub-seed [--addr 127.0.0.1:50051] [--secret_file .run/secrets/jwt-dev-secret]
+// rmhub-seed: puts the demo branch on a running team service (tools/rmhub-seed/seeder.h) and its
+// customer book on a running customer service (tools/rmhub-seed/customer_seeder.h).
+//   rmhub-seed [--addr 127.0.0.1:50051] [--customer_addr 127.0.0.1:50052]
+//              [--secret_file .run/secrets/jwt-dev-secret]
 #include <iostream>
 #include <string>
 
@@ -9,7 +11,10 @@
 #include "absl/time/time.h"
 #include "common/auth/jwt.h"
 #include "common/clock/clock.h"
+#include "rmhub/customer/v1/customer.grpc.pb.h"
 #include "rmhub/team/v1/team.grpc.pb.h"
+#include "tools/rmhub-seed/customer_demo.h"
+#include "tools/rmhub-seed/customer_seeder.h"
 #include "tools/rmhub-seed/demo_data.h"
 #include "tools/rmhub-seed/seeder.h"
 #include "tools/rmhub-seed/summary.h"
@@ -18,6 +23,8 @@
 #include <grpcpp/create_channel.h>
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "team service address");
+ABSL_FLAG(std::string, customer_addr, "127.0.0.1:50052",
+          "customer service address; empty: seed no customers");
 ABSL_FLAG(std::string, secret_file, ".run/secrets/jwt-dev-secret",
           "the stack's HS256 dev signing secret (as given to the services)");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "deadline of each call");
@@ -41,7 +48,8 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Seeds the RM Hub demo branch through the team service's API.");
+  absl::SetProgramUsageMessage(
+      "Seeds the RM Hub demo branch and its customers through the services' APIs.");
   absl::ParseCommandLine(argc, argv);
   auto secret = rmhub::ctl::ReadDevSecret(absl::GetFlag(FLAGS_secret_file), "--secret_file");
   if (!secret.ok()) return Fail(secret.status());
@@ -50,12 +58,15 @@ int main(int argc, char** argv) {
   admin.permissions = {rmhub::auth::kPermTeamAdmin};
   auto admin_token = Mint(admin, *secret);
   if (!admin_token.ok()) return Fail(admin_token.status());
+  auto staff_token = [&](int64_t member_id, int64_t branch_id, const std::string& role) {
+    DevTokenRequest staff;
+    staff.member_id = member_id;
+    staff.roles = {role};
+    staff.branch_id = branch_id;
+    return Mint(staff, *secret);
+  };
   auto manager_token = [&](int64_t member_id, int64_t branch_id) {
-    DevTokenRequest bm;
-    bm.member_id = member_id;
-    bm.roles = {"BRANCH_MANAGER"};
-    bm.branch_id = branch_id;
-    return Mint(bm, *secret);
+    return staff_token(member_id, branch_id, "BRANCH_MANAGER");
   };
   std::string address = absl::GetFlag(FLAGS_addr);
   auto stub = rmhub::team::v1::TeamService::NewStub(
@@ -63,10 +74,21 @@ int main(int argc, char** argv) {
   rmhub::seed::Seeder seeder(*stub, absl::GetFlag(FLAGS_timeout), *admin_token, manager_token);
   auto zone = rmhub::LoadZone(rmhub::kDefaultZone);
   if (!zone.ok()) return Fail(zone.status());
-  rmhub::seed::DemoData data =
-      rmhub::seed::MakeDemoData(rmhub::Today(rmhub::RealClock::Instance(), *zone));
+  absl::CivilDay today = rmhub::Today(rmhub::RealClock::Instance(), *zone);
+  rmhub::seed::DemoData data = rmhub::seed::MakeDemoData(today);
   auto result = seeder.Run(data);
   if (!result.ok()) return Fail(result.status());
   std::cout << rmhub::seed::Summary(*result, data, address);
+
+  std::string customer_address = absl::GetFlag(FLAGS_customer_addr);
+  if (customer_address.empty()) return 0;
+  auto customer_stub = rmhub::customer::v1::CustomerService::NewStub(
+      grpc::CreateChannel(customer_address, grpc::InsecureChannelCredentials()));
+  rmhub::seed::CustomerSeeder customers(*customer_stub, absl::GetFlag(FLAGS_timeout), staff_token,
+                                        *zone);
+  auto book = customers.Run(rmhub::seed::MakeCustomerDemoData(rmhub::seed::ManagersOf(data), today),
+                            *result, data.branch_manager);
+  if (!book.ok()) return Fail(book.status());
+  std::cout << rmhub::seed::CustomerSummary(*book, *result, customer_address);
   return 0;
 }

@@ -68,7 +68,65 @@ std::string TryThis(const SeedResult& result, const DemoData& data, const std::s
   return out;
 }
 
+std::string Segments(const google::protobuf::RepeatedPtrField<cv1::SegmentCount>& counts) {
+  std::string out;
+  for (const cv1::SegmentCount& s : counts) absl::StrAppend(&out, " ", s.segment(), " ", s.count());
+  return out;
+}
+
+std::string Books(const CustomerSeedResult& result, const SeedResult& team) {
+  std::string out = "Books (GetPortfolioSummary):\n";
+  for (const auto& [employee_number, book] : result.portfolios) {
+    const v1::Member& m = team.members.at(employee_number);
+    absl::StrAppend(&out, "  ", PadToWidth(employee_number, 11), PadToWidth(m.display_name(), 8),
+                    PadToWidth(v1::RmKind_Name(m.rm_kind()), 10), book.customer_count(),
+                    " customers, ", book.key_account_count(), " key accounts, cap ",
+                    book.cap_used(), "/", book.cap(), ";", Segments(book.by_asset_tier()), "\n");
+  }
+  return out;
+}
+
+// Sample calls as the first personal relationship manager with a book.
+std::string TryCustomers(const CustomerSeedResult& result, const SeedResult& team,
+                         const std::string& address) {
+  for (const auto& [employee_number, book] : result.portfolios) {
+    const v1::Member& rm = team.members.at(employee_number);
+    if (rm.rm_kind() != v1::PERSONAL) continue;
+    std::string id = rm.name().substr(rm.name().find('/') + 1);
+    std::string branch_id = team.branch.name().substr(team.branch.name().find('/') + 1);
+    std::string ctl = absl::StrCat("  rmhubctl --addr ", address, " customer ");
+    return absl::StrCat("Try (as relationship manager ", rm.display_name(), "):\n",
+                        "  export RMHUB_TOKEN=$(rmhubctl token --member ", id,
+                        " --roles RELATIONSHIP_MANAGER --branch ", branch_id, ")\n", ctl,
+                        "list-customers filter='asset_tier = VIP'\n", ctl,
+                        "list-care-reminders manager=", rm.name(), "\n", ctl,
+                        "get-portfolio-summary manager=", rm.name(), "\n");
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string CustomerSummary(const CustomerSeedResult& result, const SeedResult& team,
+                            const std::string& address) {
+  std::string out = absl::StrCat(
+      "rmhub-seed: demo customers on ", address, ": ", result.created, " created, ", result.updated,
+      " updated, ", result.unchanged, " unchanged, ", result.skipped, " skipped; ", result.assigned,
+      " assigned (", result.already_held, " held already); ", result.interactions_logged,
+      " interactions logged (", result.interactions_existing, " there already)\n  demo rows:");
+  for (const auto& [type, count] : result.by_type) {
+    absl::StrAppend(&out, " ", cv1::CustomerType_Name(type), " ", count);
+  }
+  absl::StrAppend(&out, "\n");
+  constexpr size_t kShown = 5;
+  for (size_t i = 0; i < result.skip_reasons.size() && i < kShown; ++i) {
+    absl::StrAppend(&out, "  skipped ", result.skip_reasons[i], "\n");
+  }
+  if (result.skip_reasons.size() > kShown) {
+    absl::StrAppend(&out, "  … and ", result.skip_reasons.size() - kShown, " more skipped\n");
+  }
+  return absl::StrCat(out, Books(result, team), TryCustomers(result, team, address));
+}
 
 std::string Summary(const SeedResult& result, const DemoData& data, const std::string& address) {
   return absl::StrCat("rmhub-seed: demo data on ", address, ": ", result.created_total(),
