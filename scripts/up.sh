@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Brings up the local stack: installs what is missing, builds Release into build-release/, starts
 # a private MariaDB on 127.0.0.1:3307 (data in .run/mariadb), one database and one MySQL user per
-# service, the services built so far, waits until each is SERVING, seeds the demo branch and
-# prints where everything is. Running it again is harmless: what runs is left alone.
+# service, the services built so far, waits until each is SERVING, seeds the demo branch (and,
+# with the customer service, its 2,000 demo customers) and prints where everything is. Running it
+# again is harmless: what runs is left alone, the seed finds everything there.
 #   scripts/up.sh            env: JOBS (build parallelism), RMHUB_DB_PORT (default 3307)
 #   scripts/down.sh [--purge]
 set -euo pipefail
@@ -170,6 +171,18 @@ Call it (rmhubctl --help; tools/rmhubctl/README.md):
   export RMHUB_TOKEN=\$(rmhubctl token --member 1 --roles BRANCH_MANAGER --branch 1 --perms team.admin)
   rmhubctl team list-members filter='role = RELATIONSHIP_MANAGER'
   rmhubctl services          # what the server lists by reflection
+EOF
+  # A customer call as a demo relationship manager (the seed names one and its token command).
+  local rm_token
+  rm_token=$(grep -m1 -- '--roles RELATIONSHIP_MANAGER' "$run/logs/seed.log" 2>/dev/null || true)
+  if [ -f "$run/pids/customer.pid" ] && [ -n "$rm_token" ]; then
+    cat <<EOF
+As a relationship manager (more calls at the end of .run/logs/seed.log):
+${rm_token}
+  rmhubctl customer list-customers filter='asset_tier = VIP'
+EOF
+  fi
+  cat <<EOF
 Stop it: scripts/down.sh   (--purge also deletes .run/)
 EOF
 }
@@ -191,8 +204,11 @@ main() {
     wait_serving "$name" "$port"
   done
   if [ -f "$run/pids/team.pid" ]; then
-    say "seeding the demo branch"
-    "$build/tools/rmhub-seed/rmhub-seed" --addr 127.0.0.1:50051 \
+    # The customer book too when the customer service runs (an empty address skips it).
+    local customer_addr=""
+    if [ -f "$run/pids/customer.pid" ]; then customer_addr=127.0.0.1:50052; fi
+    say "seeding the demo branch${customer_addr:+ and its customers}"
+    "$build/tools/rmhub-seed/rmhub-seed" --addr 127.0.0.1:50051 --customer_addr="$customer_addr" \
       --secret_file "$secrets/jwt-dev-secret" | tee "$run/logs/seed.log"
   fi
   print_endpoints
