@@ -11,38 +11,13 @@ server_bin=${1:?team_server path}
 ctl=${2:?rmhubctl path}
 mariadb_sh=${3:?scripts/mariadb.sh path}
 
-tmp=$(mktemp -d /tmp/rmhub-outage.XXXXXX)
-chmod 755 "$tmp"
-server_pid=""
-passed=0
-failed=0
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+e2e_init_tmp outage
+chmod 755 "$tmp"  # the MariaDB runs as mysql when we are root
+# shellcheck disable=SC2317  # called by the EXIT trap
+e2e_extra_cleanup() { "$mariadb_sh" stop "$tmp/db" >/dev/null 2>&1; }
 
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-  fi
-  "$mariadb_sh" stop "$tmp/db" >/dev/null 2>&1
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() {
-  local what=$1
-  shift
-  if "$@" >"$tmp/out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/    /' "$tmp/out"; fi
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && exit 0
-  exit 1
-}
-require() {
-  check "$@"
-  [ "$failed" -eq 0 ] || { echo "server log:"; tail -40 "$tmp/server.log" 2>/dev/null; finish; }
-}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # Polls `rmhubctl health` for up to $2 seconds until its exit status is $1 (0 SERVING, 1 not).
@@ -64,17 +39,14 @@ password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
   CREATE USER 'rmhub_team'@'127.0.0.1' IDENTIFIED BY '$password';
   GRANT ALL PRIVILEGES ON rmhub_team.* TO 'rmhub_team'@'127.0.0.1';" || finish
 printf '%s' "$password" >"$tmp/db-password"
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/jwt-secret"
+make_secret "$tmp/jwt-secret"
 
 grpc_port=$(free_port)
 addr="127.0.0.1:$grpc_port"
-clean=(env)
-while read -r var; do clean+=(-u "$var"); done < <(env | sed -n 's/^\(RMHUB_[A-Za-z0-9_]*\)=.*/\1/p')
-"${clean[@]}" "$server_bin" --listen_address="$addr" --metrics_address=127.0.0.1:0 \
+start_service team "$server_bin" --listen_address="$addr" --metrics_address=127.0.0.1:0 \
   --db_host=127.0.0.1 --db_port="$db_port" --db_user=rmhub_team --db_name=rmhub_team \
   --db_password_file="$tmp/db-password" --jwt_hs256_secret_file="$tmp/jwt-secret" \
-  --readiness_interval=500ms --drain_timeout=5s 2>"$tmp/server.log" &
-server_pid=$!
+  --readiness_interval=500ms --drain_timeout=5s
 require "health: SERVING with the database up" wait_health 0 60
 
 RMHUB_TOKEN=$("$ctl" token --member 1 --perms team.admin --secret-file "$tmp/jwt-secret" --ttl 10m)
@@ -93,22 +65,12 @@ check "with the database down: it failed fast (${elapsed_ms} ms, well inside the
   test "$elapsed_ms" -lt 8000
 check "with the database down: the error says UNAVAILABLE" grep -q 'UNAVAILABLE' "$tmp/err"
 check "health: NOT_SERVING while the database is down" wait_health 1 30
-check "the server process is still running" kill -0 "$server_pid"
+check "the server process is still running" kill -0 "${E2E_PID[team]}"
 
 require "MariaDB restarts on the same port" "$mariadb_sh" start "$tmp/db" "$db_port"
 check "health: SERVING again, on its own" wait_health 0 60
 check "calls succeed again, on their own" "$ctl" team list-branches --addr "$addr"
 
-kill -TERM "$server_pid"
-code=timeout
-for _ in $(seq 1 300); do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    wait "$server_pid"
-    code=$?
-    break
-  fi
-  sleep 0.1
-done
-check "SIGTERM: exits 0 (got $code)" test "$code" = 0
-server_pid=""
+stop_service team
+check "SIGTERM: exits 0 (got $stop_code)" test "$stop_code" = 0
 finish

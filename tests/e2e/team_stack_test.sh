@@ -11,92 +11,19 @@ server_bin=${1:?team_server path}
 ctl=${2:?rmhubctl path}
 seed=${3:?rmhub-seed path}
 
-if [ -z "${RMHUB_TEST_MYSQL_HOST:-}" ]; then
-  echo "skipped: RMHUB_TEST_MYSQL_* not set (run through scripts/test.sh)"
-  exit 77
-fi
-
-tmp=$(mktemp -d /tmp/rmhub-e2e.XXXXXX)
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+e2e_init team
 db="rmhub_e2e_team_$$_$RANDOM"
-server_pid=""
-passed=0
-failed=0
-
-# shellcheck disable=SC2153  # RMHUB_TEST_MYSQL_* come from scripts/test.sh
-sql() {
-  MYSQL_PWD=$RMHUB_TEST_MYSQL_PASSWORD mariadb --no-defaults -h "$RMHUB_TEST_MYSQL_HOST" \
-    -P "$RMHUB_TEST_MYSQL_PORT" -u "$RMHUB_TEST_MYSQL_USER" -e "$1"
-}
-
-# shellcheck disable=SC2317  # called by the EXIT trap
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-  fi
-  sql "DROP DATABASE IF EXISTS \`$db\`" >/dev/null 2>&1
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() {
-  echo "not ok - $1"
-  failed=$((failed + 1))
-}
-# check "<description>" <command...>: one assertion, the command's output kept for the log.
-check() {
-  local what=$1
-  shift
-  if "$@" >"$tmp/out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/    /' "$tmp/out"; fi
-}
-# Stops at the first failure that later steps depend on.
-require() {
-  check "$@"
-  [ "$failed" -eq 0 ] || { echo "server log:"; tail -40 "$tmp/server.log"; finish; }
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && exit 0
-  exit 1
-}
-
-# Value of "key":"123" or "key":123 in the server's "serving" log line.
-log_port() {
-  grep '"msg":"serving"' "$tmp/server.log" | head -1 | sed -n "s/.*\"$1\":\"\{0,1\}\([0-9]*\).*/\1/p"
-}
-
-# GET http://127.0.0.1:<port>/metrics body, with curl or, without it, bash's /dev/tcp.
-fetch_metrics() {
-  if command -v curl >/dev/null; then
-    curl -fsS --max-time 10 "http://127.0.0.1:$1/metrics"
-    return
-  fi
-  exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
-  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
-  timeout 10 cat <&3 | sed '1,/^\r$/d'
-  exec 3<&-
-}
 
 start_server() {
-  sql "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" || exit 1
-  printf '%s' "$RMHUB_TEST_MYSQL_PASSWORD" >"$tmp/db-password"
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/jwt-secret"
-  # The server refuses RMHUB_* variables that name no flag; the harness's own stay out.
-  local clean=(env)
-  while read -r var; do clean+=(-u "$var"); done < <(env | sed -n 's/^\(RMHUB_[A-Za-z0-9_]*\)=.*/\1/p')
-  "${clean[@]}" "$server_bin" --listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0 \
-    --db_host="$RMHUB_TEST_MYSQL_HOST" --db_port="$RMHUB_TEST_MYSQL_PORT" \
-    --db_user="$RMHUB_TEST_MYSQL_USER" --db_password_file="$tmp/db-password" --db_name="$db" \
-    --jwt_hs256_secret_file="$tmp/jwt-secret" --drain_timeout=5s 2>"$tmp/server.log" &
-  server_pid=$!
-  for _ in $(seq 1 600); do
-    port=$(log_port port)
-    [ -n "$port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  metrics_port=$(log_port metrics_port)
+  create_db "$db" || exit 1
+  make_secret "$tmp/jwt-secret"
+  server_args "$db" "$tmp/jwt-secret"
+  start_service team "$server_bin" "${E2E_ARGS[@]}"
+  wait_ports team
+  port=${E2E_PORT[team]}
+  metrics_port=${E2E_METRICS_PORT[team]}
   addr="127.0.0.1:${port:-0}"
 }
 
@@ -165,16 +92,6 @@ check "seed: 20 demo staff, each once" test "$(grep -c ' DEMO-E0' "$tmp/demo")" 
 check "seed: a seeded personal RM is eligible to hold customers" grep -q '^eligible  *true$' "$tmp/elig"
 unset RMHUB_TOKEN
 
-kill -TERM "$server_pid"
-code=timeout
-for _ in $(seq 1 300); do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    wait "$server_pid"
-    code=$?
-    break
-  fi
-  sleep 0.1
-done
-check "SIGTERM: drains and exits 0 (got $code)" test "$code" = 0
-server_pid=""
+stop_service team
+check "SIGTERM: drains and exits 0 (got $stop_code)" test "$stop_code" = 0
 finish
