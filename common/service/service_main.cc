@@ -13,7 +13,7 @@
 #include "common/grpc/status_mapping.h"
 #include "common/log/log.h"
 #include "common/outbox/relay.h"
-#include <grpcpp/create_channel.h>
+#include "common/grpc/channel.h"
 
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "database host");
 ABSL_FLAG(int, db_port, 3306, "database port");
@@ -32,6 +32,9 @@ ABSL_FLAG(std::string, jwt_audience, "", "required `aud` claim, when set");
 ABSL_FLAG(std::string, tls_cert_file, "", "server certificate (PEM); empty = plaintext");
 ABSL_FLAG(std::string, tls_key_file, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca_file, "", "CA for client certificates: mutual TLS when set");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "CA of the other services' server certificates: calls to them use TLS when set (with "
+          "--tls_cert_file/--tls_key_file as this service's client certificate); empty = plaintext");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "the bank's zone for civil days");
 ABSL_FLAG(std::string, analytics_address, "",
           "analytics service for the outbox relay (host:port); empty = events stay in the outbox");
@@ -98,6 +101,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsFromFlags() 
   return auth::ServerCredentialsFromFiles(cert, key, ca);
 }
 
+// Credentials for calls to other services: this service's own certificate is its client
+// certificate, so a peer running mutual TLS knows who calls.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> PeerCredentialsFromFlags() {
+  std::string ca = absl::GetFlag(FLAGS_tls_ca_file);
+  if (ca.empty()) return grpc::InsecureChannelCredentials();
+  return auth::ChannelCredentialsFromFiles(ca, absl::GetFlag(FLAGS_tls_cert_file),
+                                           absl::GetFlag(FLAGS_tls_key_file));
+}
+
 // Exits with a message naming what is wrong: a bad configuration must stop the process.
 template <class T>
 T OrExit(absl::StatusOr<T> value, const std::string& what) {
@@ -155,7 +167,9 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   absl::Status migrated = db::ApplyMigrations(*pool, spec.migrations);
   if (!migrated.ok()) log::Warn("migrations not applied yet", {{"status", migrated.ToString()}});
 
-  Runtime runtime{*pool, *authenticator, auth_config, clock, zone, *runner.registry()};
+  auto peer_credentials = OrExit(PeerCredentialsFromFlags(), "tls_ca_file");
+  Runtime runtime{*pool,           *authenticator, auth_config,       clock,
+                  zone,            *runner.registry(), peer_credentials};
   auto services = OrExit(spec.build(runtime), "service construction");
   for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
   runner.SetReadinessCheck([&]() { return CheckReady(*pool, spec.migrations); });
@@ -163,7 +177,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   std::unique_ptr<outbox::OutboxRelay> relay;
   std::string analytics = absl::GetFlag(FLAGS_analytics_address);
   if (!analytics.empty()) {
-    auto channel = grpc::CreateChannel(analytics, grpc::InsecureChannelCredentials());
+    auto channel = grpcx::MakePeerChannel(analytics, peer_credentials);
     relay = std::make_unique<outbox::OutboxRelay>(
         *pool, outbox::MakeAnalyticsSink(channel, absl::Seconds(5)), outbox::RelayOptions{},
         runner.registry().get());

@@ -14,6 +14,7 @@
 //   --jwt_rs256_public_key_file                   gateway's verification key
 //   --jwt_issuer --jwt_audience                   required claims when set
 //   --tls_cert_file --tls_key_file --tls_client_ca_file   TLS / mTLS (all empty: plaintext)
+//   --tls_ca_file                     TLS on calls to other services (Runtime::peer_credentials)
 //   --time_zone                                   the bank's zone for civil days
 //   --analytics_address                           outbox relay target ("" = relay off)
 //   --drain_timeout                               in-flight calls' grace period on SIGTERM
@@ -31,6 +32,7 @@
 #include "common/db/connection_pool.h"
 #include "common/db/migrations.h"
 #include <grpcpp/impl/service_type.h>
+#include <grpcpp/security/credentials.h>
 #include <prometheus/registry.h>
 
 namespace rmhub::service {
@@ -44,6 +46,9 @@ struct Runtime {
   const Clock& clock;
   absl::TimeZone zone;
   prometheus::Registry& registry;
+  // For channels to other services (grpcx::MakePeerChannel): plaintext, or TLS when --tls_ca_file
+  // is set.
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
 };
 
 struct RegisteredService {

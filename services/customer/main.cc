@@ -1,5 +1,5 @@
 // The customer service: wiring only (flags → config → repository → service → server).
-#include <grpcpp/create_channel.h>
+#include "common/grpc/channel.h"
 
 #include "absl/flags/flag.h"
 #include "common/auth/call_credentials.h"
@@ -67,7 +67,7 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
   auto call_auth = OrExit(rmhub::auth::ServiceCallAuth::Create(runtime.auth_config, "customer",
                                                                runtime.clock));
   auto* team = new rmhub::customer::GrpcTeamDirectory(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_team_address), grpc::InsecureChannelCredentials()),
+      rmhub::grpcx::MakePeerChannel(absl::GetFlag(FLAGS_team_address), runtime.peer_credentials),
       std::move(call_auth), absl::GetFlag(FLAGS_team_call_timeout));
   auto* logic = new rmhub::customer::CustomerService(*repository, *team, runtime.clock,
                                                      runtime.zone, config);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
+#include "common/grpc/channel.h"
 #include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
 
@@ -34,15 +35,22 @@ ManagerFacts FactsFrom(int64_t member_id, team::v1::RmKind kind,
 absl::StatusOr<ManagerFacts> GrpcTeamDirectory::CheckEligibility(int64_t member_id,
                                                                  team::v1::RmKind kind,
                                                                  const OutgoingCall& call) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(std::min(call.deadline, absl::Now() + timeout_)));
-  if (!call.request_id.empty()) ctx.AddMetadata("x-request-id", call.request_id);
-  RMHUB_RETURN_IF_ERROR(auth_->Attach(ctx));
   team::v1::CheckAssignmentEligibilityRequest request;
   request.set_member(api::FormatName("members", member_id));
   request.set_rm_kind(kind);
   team::v1::CheckAssignmentEligibilityResponse response;
-  grpc::Status s = stub_->CheckAssignmentEligibility(&ctx, request, &response);
+  // A read, so it is sent again when the team service sheds it at its thread cap or restarts.
+  grpc::Status s = grpcx::CallReadWithRetry(
+      std::min(call.deadline, absl::Now() + timeout_), grpcx::ReadRetry{},
+      [&](absl::Time deadline) -> grpc::Status {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(absl::ToChronoTime(deadline));
+        if (!call.request_id.empty()) ctx.AddMetadata("x-request-id", call.request_id);
+        absl::Status attached = auth_->Attach(ctx);
+        if (!attached.ok()) return grpcx::ToGrpcStatus(attached);
+        response.Clear();
+        return stub_->CheckAssignmentEligibility(&ctx, request, &response);
+      });
   if (s.ok()) return FactsFrom(member_id, kind, response);
   switch (s.error_code()) {
     case grpc::StatusCode::NOT_FOUND:

@@ -43,7 +43,7 @@ e2e_cleanup() {
   done
   if declare -F e2e_extra_cleanup >/dev/null; then e2e_extra_cleanup; fi
   for db in "${E2E_DBS[@]}"; do sql "DROP DATABASE IF EXISTS \`$db\`" >/dev/null 2>&1; done
-  [ -n "$tmp" ] && rm -rf "$tmp"
+  [ -n "$tmp" ] && [ -z "${RMHUB_E2E_KEEP:-}" ] && rm -rf "$tmp"
 }
 
 # shellcheck disable=SC2153  # RMHUB_TEST_MYSQL_* come from scripts/test.sh
