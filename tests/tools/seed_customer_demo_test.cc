@@ -86,11 +86,14 @@ TEST(SeedCustomerDemo, EveryTypeIsInEveryAssetAndValueTier) {
   }
 }
 
-// Right kind of manager, spread evenly, well under 400 customers / 15 key accounts.
+// Right kind of manager, spread evenly, every asset tier for each, well under 400 customers /
+// 15 key accounts.
 TEST(SeedCustomerDemo, ManagersGetTheirKindEvenlyUnderTheCaps) {
   DemoManagers managers = ManagersOf(MakeDemoData(kToday));
   std::set<std::string> personal(managers.personal.begin(), managers.personal.end());
+  const customer::SegmentThresholds defaults;
   std::map<std::string, int> held, key_accounts;
+  std::map<std::string, std::set<int>> asset_tiers;
   std::set<int> statuses, risks, needs;
   for (const DemoCustomer& d : Demo().customers) {
     bool corporate = d.customer.type() == cv1::CORPORATE;
@@ -98,11 +101,13 @@ TEST(SeedCustomerDemo, ManagersGetTheirKindEvenlyUnderTheCaps) {
     EXPECT_TRUE(corporate || !d.customer.key_account());
     held[d.manager]++;
     key_accounts[d.manager] += d.customer.key_account();
+    asset_tiers[d.manager].insert(customer::AssetTierOf(d.customer.aum().minor_units(), defaults));
     statuses.insert(d.customer.status());
     risks.insert(d.customer.risk_tolerance());
     needs.insert(d.customer.needs().begin(), d.customer.needs().end());
   }
   ASSERT_EQ(held.size(), 8u);
+  for (const auto& [m, tiers] : asset_tiers) EXPECT_EQ(tiers.size(), 4u) << m << ": every tier";
   for (const std::string& m : managers.personal) {
     EXPECT_EQ(held[m], (kDemoRetail + kDemoPrivateBanking) / 4) << m;
     EXPECT_LE(held[m], 300) << m;

@@ -39,18 +39,20 @@ rmhub::common::v1::Money Cny(int64_t minor) {
 }
 
 // How a type's customers spread over the tiers: one letter per customer in a repeating cycle
-// (asset: Small Medium Large Vip; value: Low Medium High). The cycles are 20 and 7 long, which
-// are coprime, so every (asset, value) pair occurs within 140 customers of a type.
+// (asset: Small Medium Large Vip; value: Low Medium High). The cycles are 25 and 7 long, coprime
+// with each other, so every (asset, value) pair occurs within 175 customers of a type, and with
+// the 4 demo managers of a kind, so each manager gets every tier.
 struct TierMix {
-  const char* asset;    // 20 letters
+  const char* asset;    // 25 letters
   const char* value;    // 7 letters
   int64_t vip_factor;   // VIP AUM up to this many times the VIP threshold
   int64_t high_factor;  // HIGH contribution up to this many times the HIGH threshold
 };
 
-constexpr TierMix kRetailMix = {"SSSSSSSSMMMMMMMLLLLV", "LLLLMMH", 4, 5};
-constexpr TierMix kPrivateBankingMix = {"VVVVVVVVVVVVLLLLLMMS", "HHMHMLH", 8, 6};
-constexpr TierMix kCorporateMix = {"SSSSSMMMMMMLLLLLVVVV", "LMMHLMH", 40, 40};
+constexpr int kAssetCycle = 25;
+constexpr TierMix kRetailMix = {"SSSSSSSSSSMMMMMMMMMLLLLLV", "LLLLMMH", 4, 5};
+constexpr TierMix kPrivateBankingMix = {"VVVVVVVVVVVVVVVLLLLLLMMMS", "HHMHMLH", 8, 6};
+constexpr TierMix kCorporateMix = {"SSSSSSMMMMMMMMLLLLLLVVVVV", "LMMHLMH", 40, 40};
 
 void SetMoney(cv1::Customer& c, char asset, char value, const TierMix& mix, int index) {
   const customer::SegmentThresholds t;  // the customer service's defaults
@@ -214,7 +216,7 @@ DemoCustomer Personal(cv1::CustomerType type, int personal_index, int type_index
   c.mutable_birthday()->set_year(static_cast<int32_t>(born.year()));
   c.mutable_birthday()->set_month(born.month());
   c.mutable_birthday()->set_day(born.day());
-  SetMoney(c, mix.asset[type_index % 20], mix.value[type_index % 7], mix, k);
+  SetMoney(c, mix.asset[type_index % kAssetCycle], mix.value[type_index % 7], mix, k);
   c.set_status(StatusOf(k));
   SetPreferences(c, k);
   d.manager = managers.personal[k % managers.personal.size()];
@@ -234,8 +236,8 @@ DemoCustomer Corporate(int j, const DemoManagers& managers) {
   bool key = j / n % kDemoKeyAccountEvery == 0;
   c.set_key_account(key);
   // Key accounts (loan and key deposit customers) are large and valuable.
-  char asset =
-      key ? (j / n / kDemoKeyAccountEvery % 2 == 0 ? 'V' : 'L') : kCorporateMix.asset[j % 20];
+  char asset = key ? (j / n / kDemoKeyAccountEvery % 2 == 0 ? 'V' : 'L')
+                   : kCorporateMix.asset[j % kAssetCycle];
   char value = key ? 'H' : kCorporateMix.value[j % 7];
   SetMoney(c, asset, value, kCorporateMix, salted);
   c.set_status(key ? cv1::ACTIVE : StatusOf(salted));
