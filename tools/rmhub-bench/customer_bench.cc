@@ -44,6 +44,7 @@ ABSL_FLAG(std::string, mysqld_pid_file, "",
           "MariaDB's pid file, to report its CPU per call (empty: not reported)");
 ABSL_FLAG(int, pool_size, 8, "database connections (server and raw point-select alike)");
 ABSL_FLAG(int, max_threads, 0, "server thread cap; 0 = production's 4 x pool + 1");
+ABSL_FLAG(int, max_pollers, 0, "idle server threads kept; 0 = ServiceRunner's default (max_threads)");
 ABSL_FLAG(int64_t, customers, 20000, "customers in the book; point reads pick ids uniformly");
 ABSL_FLAG(std::string, workloads, "noop,raw,repo,get,get-pii,list",
           "what to drive, in this order: noop (gRPC floor), raw (database floor), repo (the "
@@ -366,7 +367,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> workloads = WorkloadsFromFlag();
   std::unique_ptr<rmhub::db::ConnectionPool> pool = PoolFromFlags();
   OrDie(rmhub::customer::MySqlCustomerRepository::Migrate(*pool), "migrate");
-  auto server = OrDie(bench::CustomerBenchServer::Start(*pool, absl::GetFlag(FLAGS_max_threads)),
+  auto server = OrDie(bench::CustomerBenchServer::Start(*pool, absl::GetFlag(FLAGS_max_threads),
+                                                              absl::GetFlag(FLAGS_max_pollers)),
                       "server");
   bench::BookShape shape;
   shape.customers = absl::GetFlag(FLAGS_customers);

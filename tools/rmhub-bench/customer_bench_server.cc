@@ -31,13 +31,14 @@ grpc::Status NoopTeamService::GetMember(grpc::ServerContext* ctx,
 }
 
 absl::StatusOr<std::unique_ptr<CustomerBenchServer>> CustomerBenchServer::Start(
-    db::ConnectionPool& pool, int max_threads) {
+    db::ConnectionPool& pool, int max_threads, int max_pollers) {
   std::unique_ptr<CustomerBenchServer> server(new CustomerBenchServer());
-  RMHUB_RETURN_IF_ERROR(server->Build(pool, max_threads));
+  RMHUB_RETURN_IF_ERROR(server->Build(pool, max_threads, max_pollers));
   return server;
 }
 
-absl::Status CustomerBenchServer::Build(db::ConnectionPool& pool, int max_threads) {
+absl::Status CustomerBenchServer::Build(db::ConnectionPool& pool, int max_threads,
+                                        int max_pollers) {
   grpcx::SetErrorDomain("customer.rmhub");
   RMHUB_ASSIGN_OR_RETURN(pii::FieldCipher cipher, pii::FieldCipher::Create({{"k1", Key('a')}}, "k1"));
   cipher_ = std::make_unique<pii::FieldCipher>(std::move(cipher));
@@ -58,6 +59,7 @@ absl::Status CustomerBenchServer::Build(db::ConnectionPool& pool, int max_thread
   options.metrics_address = "";  // nothing scrapes it here; the registry still records
   max_threads_ = max_threads > 0 ? max_threads : 4 * pool.size() + 1;  // as service_main.cc
   options.max_threads = max_threads_;
+  options.max_pollers = max_pollers;
   runner_ = std::make_unique<grpcx::ServiceRunner>(options);
   runner_->AddService(grpc_service_.get(), "rmhub.customer.v1.CustomerService");
   runner_->AddService(noop_.get(), team::v1::TeamService::service_full_name());
