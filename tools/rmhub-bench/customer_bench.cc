@@ -46,9 +46,10 @@ ABSL_FLAG(int, pool_size, 8, "database connections (server and raw point-select 
 ABSL_FLAG(int, max_threads, 0, "server thread cap; 0 = production's 4 x pool + 1");
 ABSL_FLAG(int, max_pollers, 0, "idle server threads kept; 0 = ServiceRunner's default (max_threads)");
 ABSL_FLAG(int64_t, customers, 20000, "customers in the book; point reads pick ids uniformly");
-ABSL_FLAG(std::string, workloads, "noop,raw,repo,get,get-pii,list",
+ABSL_FLAG(std::string, workloads, "noop,raw,repo,service,get,get-pii,list",
           "what to drive, in this order: noop (gRPC floor), raw (database floor), repo (the "
-          "repository's GetCustomer called in process), get, get-pii, list");
+          "repository's GetCustomer called in process), service (CustomerService::GetCustomer "
+          "called in process: authorization, segments, masking, no gRPC), get, get-pii, list");
 ABSL_FLAG(std::string, concurrency, "1,8,32,64", "client concurrencies");
 ABSL_FLAG(int, connections, 4, "HTTP/2 connections the client spreads RPCs over");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "unrecorded warm-up per level");
@@ -67,9 +68,25 @@ using bench::LoadOptions;
 using bench::LoadResult;
 using bench::Operation;
 
-const std::vector<std::string> kWorkloads = {"noop", "raw", "repo", "get", "get-pii", "list"};
+const std::vector<std::string> kWorkloads = {"noop",    "raw", "repo",   "service",
+                                             "get",     "get-pii", "list"};
 
-bool IsInProcess(const std::string& workload) { return workload == "raw" || workload == "repo"; }
+bool IsInProcess(const std::string& workload) {
+  return workload == "raw" || workload == "repo" || workload == "service";
+}
+
+// The principal the reader token stands for (ReaderToken without pii.read).
+const rmhub::auth::Principal& ReaderPrincipal() {
+  static const rmhub::auth::Principal* const p = [] {
+    auto* principal = new rmhub::auth::Principal();
+    principal->subject = "members/100";
+    principal->member_id = 100;
+    principal->branch_id = 1;
+    principal->roles = {"BRANCH_MANAGER"};
+    return principal;
+  }();
+  return *p;
+}
 
 // Everything a workload needs, built once.
 struct Bench {
@@ -111,6 +128,15 @@ Operation MakeOperation(const Bench& b, const std::string& workload,
         if (!found.ok()) return found.status();
         return found->has_value() ? absl::OkStatus() : rmhub::NotFound("CUSTOMER_NOT_FOUND", "none");
       });
+      return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+    };
+  }
+  if (workload == "service") {
+    return [&b](std::mt19937_64& rng) {
+      cv1::GetCustomerRequest req;
+      req.set_name(CustomerName(rng, b.ids));
+      rmhub::customer::Caller caller{ReaderPrincipal(), {}};
+      absl::Status s = b.server->service().GetCustomer(caller, req).status();
       return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
     };
   }
@@ -274,12 +300,15 @@ void PrintRatios(const std::map<std::string, std::map<int, double>>& ok_per_s,
     return absl::StrFormat("%.2f", ia->second.at(c) / ib->second.at(c));
   };
   std::printf("\n| concurrency | get / raw | get-pii / raw | list / raw | repo / raw | get / repo | "
-              "get / noop | noop / raw |\n|---|---|---|---|---|---|---|---|\n");
+              "service / repo | get / service | get / noop | noop / raw |\n"
+              "|---|---|---|---|---|---|---|---|---|---|\n");
   for (int c : levels) {
-    std::printf("| %d | %s | %s | %s | %s | %s | %s | %s |\n", c, ratio("get", "raw", c).c_str(),
-                ratio("get-pii", "raw", c).c_str(), ratio("list", "raw", c).c_str(),
-                ratio("repo", "raw", c).c_str(), ratio("get", "repo", c).c_str(),
-                ratio("get", "noop", c).c_str(), ratio("noop", "raw", c).c_str());
+    std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c,
+                ratio("get", "raw", c).c_str(), ratio("get-pii", "raw", c).c_str(),
+                ratio("list", "raw", c).c_str(), ratio("repo", "raw", c).c_str(),
+                ratio("get", "repo", c).c_str(), ratio("service", "repo", c).c_str(),
+                ratio("get", "service", c).c_str(), ratio("get", "noop", c).c_str(),
+                ratio("noop", "raw", c).c_str());
   }
 }
 

@@ -59,6 +59,8 @@ class CustomerBenchServer {
 
   // The repository, for seeding through the real store.
   customer::MySqlCustomerRepository& repository() { return *repository_; }
+  // The service logic the gRPC handlers call, for timing it without gRPC.
+  customer::CustomerService& service() { return *service_; }
   int port() const { return runner_->port(); }
   int max_threads() const { return max_threads_; }
   // A token valid for an hour for `request`.
