@@ -27,6 +27,7 @@
 #include "common/pii/validation.h"
 #include "common/status/errors.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 
 namespace rmhub::customer {
@@ -34,49 +35,7 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
-absl::Status StatusOf(const absl::Status& s) { return s; }
-template <class T>
-absl::Status StatusOf(const absl::StatusOr<T>& s) {
-  return s.status();
-}
-
-#define ASSERT_OK(expr)               \
-  do {                                \
-    absl::Status s_ = StatusOf(expr); \
-    ASSERT_TRUE(s_.ok()) << s_;       \
-  } while (false)
-#define EXPECT_OK(expr)               \
-  do {                                \
-    absl::Status s_ = StatusOf(expr); \
-    EXPECT_TRUE(s_.ok()) << s_;       \
-  } while (false)
-
-// Stores a StatusOr's value in *out, for the capture-by-reference style of transaction bodies.
-template <class T>
-absl::Status Into(absl::StatusOr<T> value, T* out) {
-  if (!value.ok()) return value.status();
-  *out = *std::move(value);
-  return absl::OkStatus();
-}
-
-// A time with nanoseconds: DATETIME(6) keeps microseconds, so reads give the truncated value.
-const absl::Time kT0 = absl::FromUnixNanos(1700000000123456789);
-
-google::protobuf::Timestamp Micros(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  const int64_t micros = absl::ToUnixMicros(t);
-  ts.set_seconds(micros / 1000000);
-  ts.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-  return ts;
-}
-
-common::v1::Date Day(int y, int m, int d) {
-  common::v1::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
+using namespace ::rmhub::test_util;  // NOLINT(google-build-using-namespace): test helpers
 
 std::string Key(char fill) { return std::string(32, fill); }
 
