@@ -12,6 +12,9 @@ build_dir=${BUILD_DIR:-$root/build}
 jobs=${JOBS:-$(nproc)}
 export CCACHE_BASEDIR="$root"
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Debug builds hash the build directory by default, so a second clone or build directory never
+# hits; paths are relative to CCACHE_BASEDIR already, so the directory need not be hashed.
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
 cmake --build "$build_dir" -j "$jobs"
 

@@ -30,6 +30,9 @@ build_release() {
   "$root/scripts/deps.sh"
   export CCACHE_BASEDIR="$root"
   export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+  # Debug builds hash the build directory by default, so a second clone or build directory never
+  # hits; paths are relative to CCACHE_BASEDIR already, so the directory need not be hashed.
+  export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
   if [ -d "$build" ]; then
     say "building Release into ${build#"$root"/}"
   else
