@@ -34,6 +34,8 @@ class CustomerService {
 
   absl::StatusOr<v1::Customer> CreateCustomer(const Caller& c, const v1::CreateCustomerRequest& r);
   absl::StatusOr<v1::Customer> GetCustomer(const Caller& c, const v1::GetCustomerRequest& r);
+  absl::StatusOr<v1::BatchGetCustomersResponse> BatchGetCustomers(
+      const Caller& c, const v1::BatchGetCustomersRequest& r);
   absl::StatusOr<v1::ListCustomersResponse> ListCustomers(const Caller& c,
                                                           const v1::ListCustomersRequest& r);
   absl::StatusOr<v1::Customer> UpdateCustomer(const Caller& c, const v1::UpdateCustomerRequest& r);

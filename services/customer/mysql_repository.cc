@@ -233,6 +233,7 @@ class MySqlCustomerStore final : public CustomerStore {
       : conn_(conn), cipher_(cipher), index_(index) {}
 
   absl::StatusOr<std::optional<v1::Customer>> GetCustomer(int64_t id, bool lock) override;
+  absl::StatusOr<std::vector<v1::Customer>> GetCustomers(const std::vector<int64_t>& ids) override;
   absl::StatusOr<std::optional<v1::Customer>> FindByNationalId(
       const std::string& national_id) override;
   absl::StatusOr<std::optional<v1::Customer>> FindByCreditCode(
@@ -381,6 +382,14 @@ absl::StatusOr<std::optional<v1::Customer>> MySqlCustomerStore::GetCustomer(int6
                            Complete(db::Fetch(ps, &CustomerFromRow)));
     if (found.empty()) return std::nullopt;
     return std::move(found.front());
+  });
+}
+
+absl::StatusOr<std::vector<v1::Customer>> MySqlCustomerStore::GetCustomers(
+    const std::vector<int64_t>& ids) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::vector<v1::Customer>> {
+    static const std::string kSelect = CustomerSelect() + " WHERE c.id";
+    return Complete(db::FetchByIds(conn_, kSelect, ids, &CustomerFromRow));
   });
 }
 

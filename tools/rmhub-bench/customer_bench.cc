@@ -46,10 +46,12 @@ ABSL_FLAG(int, pool_size, 8, "database connections (server and raw point-select 
 ABSL_FLAG(int, max_threads, 0, "server thread cap; 0 = production's 4 x pool + 1");
 ABSL_FLAG(int, max_pollers, 0, "idle server threads kept; 0 = ServiceRunner's default (max_threads)");
 ABSL_FLAG(int64_t, customers, 20000, "customers in the book; point reads pick ids uniformly");
-ABSL_FLAG(std::string, workloads, "noop,raw,repo,service,get,get-pii,list",
+ABSL_FLAG(std::string, workloads, "noop,raw,repo,service,get,get-pii,batch,list",
           "what to drive, in this order: noop (gRPC floor), raw (database floor), repo (the "
           "repository's GetCustomer called in process), service (CustomerService::GetCustomer "
-          "called in process: authorization, segments, masking, no gRPC), get, get-pii, list");
+          "called in process: authorization, segments, masking, no gRPC), get, get-pii, batch "
+          "(BatchGetCustomers of --batch_size random customers), list");
+ABSL_FLAG(int, batch_size, 20, "customers per BatchGetCustomers call");
 ABSL_FLAG(std::string, concurrency, "1,8,32,64", "client concurrencies");
 ABSL_FLAG(int, connections, 4, "HTTP/2 connections the client spreads RPCs over");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "unrecorded warm-up per level");
@@ -68,8 +70,8 @@ using bench::LoadOptions;
 using bench::LoadResult;
 using bench::Operation;
 
-const std::vector<std::string> kWorkloads = {"noop",    "raw", "repo",   "service",
-                                             "get",     "get-pii", "list"};
+const std::vector<std::string> kWorkloads = {"noop", "raw",     "repo",  "service",
+                                             "get",  "get-pii", "batch", "list"};
 
 bool IsInProcess(const std::string& workload) {
   return workload == "raw" || workload == "repo" || workload == "service";
@@ -151,6 +153,15 @@ Operation MakeOperation(const Bench& b, const std::string& workload,
     };
   }
   std::shared_ptr<cv1::CustomerService::Stub> stub = cv1::CustomerService::NewStub(channel);
+  if (workload == "batch") {
+    const int size = absl::GetFlag(FLAGS_batch_size);
+    return [&b, stub, size](std::mt19937_64& rng) {
+      cv1::BatchGetCustomersRequest req;
+      for (int i = 0; i < size; ++i) req.add_names(CustomerName(rng, b.ids));
+      cv1::BatchGetCustomersResponse resp;
+      return stub->BatchGetCustomers(Context(b.reader_token).get(), req, &resp);
+    };
+  }
   if (workload == "list") {
     cv1::ListCustomersRequest req;
     req.set_filter(absl::GetFlag(FLAGS_list_filter));
@@ -294,17 +305,22 @@ absl::Status Preflight(const Bench& b, const std::shared_ptr<grpc::Channel>& cha
 
 void PrintRatios(const std::map<std::string, std::map<int, double>>& ok_per_s,
                  const std::vector<int>& levels) {
+  // Customers per second: a batch call returns --batch_size of them.
+  auto per_call = [](const std::string& w) {
+    return w == "batch" ? static_cast<double>(absl::GetFlag(FLAGS_batch_size)) : 1.0;
+  };
   auto ratio = [&](const std::string& a, const std::string& b, int c) -> std::string {
     auto ia = ok_per_s.find(a), ib = ok_per_s.find(b);
     if (ia == ok_per_s.end() || ib == ok_per_s.end() || ib->second.at(c) <= 0) return "-";
-    return absl::StrFormat("%.2f", ia->second.at(c) / ib->second.at(c));
+    return absl::StrFormat("%.2f", ia->second.at(c) * per_call(a) / (ib->second.at(c) * per_call(b)));
   };
-  std::printf("\n| concurrency | get / raw | get-pii / raw | list / raw | repo / raw | get / repo | "
-              "service / repo | get / service | get / noop | noop / raw |\n"
-              "|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("\n| concurrency | get / raw | get-pii / raw | batch customers / raw | list / raw | "
+              "repo / raw | get / repo | service / repo | get / service | get / noop | noop / raw |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int c : levels) {
-    std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c,
+    std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c,
                 ratio("get", "raw", c).c_str(), ratio("get-pii", "raw", c).c_str(),
+                ratio("batch", "raw", c).c_str(),
                 ratio("list", "raw", c).c_str(), ratio("repo", "raw", c).c_str(),
                 ratio("get", "repo", c).c_str(), ratio("service", "repo", c).c_str(),
                 ratio("get", "service", c).c_str(), ratio("get", "noop", c).c_str(),

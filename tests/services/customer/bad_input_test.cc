@@ -110,6 +110,12 @@ class CustomerBadInputTest : public CustomerTestEnv {
       add("LogInteraction", "interaction.interaction_time", Make(&Stub::LogInteraction, r));
     }
     {
+      v1::BatchGetCustomersRequest r;
+      r.add_names(held.name());
+      r.add_names("members/7");
+      add("BatchGetCustomers", "names[1]", Make(&Stub::BatchGetCustomers, r));
+    }
+    {
       v1::ListInteractionsRequest r;
       r.set_parent(held.name());
       r.set_page_token("nope");

@@ -221,6 +221,58 @@ TEST_F(CustomerServiceTest, OthersCannotReadOrChangeAndCannotTellItExists) {
   EXPECT_TRUE(stub_->GetCustomer(lead.get(), get, &out).ok());
 }
 
+TEST_F(CustomerServiceTest, BatchGetReturnsTheRequestOrderMaskedAndHidesOthersCustomers) {
+  team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
+  team_.AddManager(8, team::v1::PERSONAL, 400, 1, 4);
+  v1::Customer a = Create(RetailCustomer(), "members/7");
+  v1::Customer b = Create(RetailCustomer(), "members/7");
+  v1::Customer theirs = Create(RetailCustomer(), "members/8");
+  const std::string owner = RmToken(7, 1, {3});
+
+  v1::BatchGetCustomersRequest req;
+  for (const auto* name : {&b.name(), &a.name(), &b.name()}) req.add_names(*name);
+  v1::BatchGetCustomersResponse got;
+  auto ctx = Context(owner);
+  ASSERT_TRUE(stub_->BatchGetCustomers(ctx.get(), req, &got).ok());
+  ASSERT_EQ(got.customers_size(), 3);
+  EXPECT_EQ(got.customers(0).name(), b.name());
+  EXPECT_EQ(got.customers(1).name(), a.name());
+  EXPECT_EQ(got.customers(2).name(), b.name());
+  EXPECT_EQ(got.customers(1).display_name(), a.display_name());
+  EXPECT_TRUE(got.customers(1).pii_masked());
+  EXPECT_EQ(got.customers(1).national_id(), a.national_id());  // both masked the same way
+  EXPECT_NE(got.customers(1).asset_tier(), v1::ASSET_TIER_UNSPECIFIED);
+
+  // Another manager's customer in the batch: the same answer as a missing one, nothing returned.
+  v1::BatchGetCustomersRequest with_theirs = req;
+  with_theirs.add_names(theirs.name());
+  v1::BatchGetCustomersRequest with_missing = req;
+  with_missing.add_names("customers/99999999");
+  auto c1 = Context(owner);
+  grpc::Status denied = stub_->BatchGetCustomers(c1.get(), with_theirs, &got);
+  auto c2 = Context(owner);
+  grpc::Status missing = stub_->BatchGetCustomers(c2.get(), with_missing, &got);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(denied.error_message(), missing.error_message());
+  EXPECT_EQ(denied.error_message(), "names[3]: no such customer");
+
+  // With pii.read: clear, and one audit record per customer returned.
+  const int64_t audits = harness_.QueryInt("SELECT COUNT(*) FROM pii_audit");
+  auto c3 = Context(RmToken(7, 1, {3}, {"pii.read"}));
+  ASSERT_TRUE(stub_->BatchGetCustomers(c3.get(), req, &got).ok());
+  EXPECT_FALSE(got.customers(0).pii_masked());
+  EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM pii_audit"), audits + 3);
+
+  // At most 100 names.
+  v1::BatchGetCustomersRequest big;
+  for (int i = 0; i < 101; ++i) big.add_names(a.name());
+  auto c4 = Context(owner);
+  grpc::Status too_many = stub_->BatchGetCustomers(c4.get(), big, &got);
+  EXPECT_EQ(too_many.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(testing::FieldsOf(too_many), ::testing::Contains("names"));
+}
+
 TEST_F(CustomerServiceTest, PiiIsMaskedWithoutPermissionClearWithItAndAudited) {
   team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
   v1::Customer input = RetailCustomer();
