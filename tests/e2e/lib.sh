@@ -3,7 +3,8 @@
 #   source "$(dirname "$0")/lib.sh"; e2e_init <name>
 # e2e_init makes a temporary directory ($tmp) and installs an EXIT trap that kills every server
 # started with start_service, runs e2e_extra_cleanup if the script defines it, drops every
-# database made with create_db and removes $tmp. A test with a MariaDB of its own calls
+# database made with create_db and removes $tmp (kept when RMHUB_E2E_KEEP is set, to read the
+# servers' logs after a failure). A test with a MariaDB of its own calls
 # e2e_init_tmp instead. Each wait is bounded. Servers listen on loopback ports the kernel picks,
 # read back from their logs.
 # shellcheck shell=bash disable=SC2034  # its variables are for the scripts that source it
