@@ -47,6 +47,34 @@ absl::StatusOr<ChildId> ParseChildName(absl::string_view name, absl::string_view
   return id;
 }
 
+int64_t IdOf(absl::string_view name, absl::string_view collection) {
+  auto id = ParseName(name, collection, "name");
+  return id.ok() ? *id : 0;
+}
+
+absl::StatusOr<std::vector<int64_t>> ParseNames(
+    const google::protobuf::RepeatedPtrField<std::string>& names, absl::string_view collection,
+    absl::string_view field, int max_count) {
+  if (names.empty()) return InvalidField(std::string(field), "is required");
+  if (names.size() > max_count) {
+    return InvalidField(std::string(field), absl::StrCat("at most ", max_count, " names per call"));
+  }
+  std::vector<int64_t> ids;
+  ids.reserve(names.size());
+  FieldErrors errors;
+  for (int i = 0; i < names.size(); ++i) {
+    const std::string item = absl::StrCat(field, "[", i, "]");
+    auto id = ParseName(names.Get(i), collection, item);
+    if (id.ok()) {
+      ids.push_back(*id);
+    } else {
+      errors.Add(item, FieldViolations(id.status())[0].description);
+    }
+  }
+  RMHUB_RETURN_IF_ERROR(errors.Status());
+  return ids;
+}
+
 std::string FormatName(absl::string_view collection, int64_t id) {
   return absl::StrCat(collection, "/", id);
 }

@@ -3,9 +3,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/repeated_ptr_field.h"
 
 namespace rmhub::api {
 
@@ -20,6 +22,15 @@ struct ChildId {
 };
 absl::StatusOr<ChildId> ParseChildName(absl::string_view name, absl::string_view parent_collection,
                                        absl::string_view child_collection, absl::string_view field);
+
+// The id in a name already known to be valid (names this server made or stored); 0 otherwise.
+int64_t IdOf(absl::string_view name, absl::string_view collection);
+
+// The names of a batch request (AIP-231), 1 to max_count of them: their ids in request order.
+// INVALID_ARGUMENT naming `field` when there are none or too many, else every bad "<field>[i]".
+absl::StatusOr<std::vector<int64_t>> ParseNames(
+    const google::protobuf::RepeatedPtrField<std::string>& names, absl::string_view collection,
+    absl::string_view field, int max_count);
 
 std::string FormatName(absl::string_view collection, int64_t id);
 std::string FormatChildName(absl::string_view parent_collection, int64_t parent,

@@ -36,6 +36,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/api/date.h"
 #include "common/api/filter.h"
 #include "common/api/list_query.h"
 #include "common/api/pagination.h"
@@ -68,9 +69,7 @@ inline absl::Time TimeFromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
-inline bool IsSetDate(const common::v1::Date& d) {
-  return d.year() != 0 || d.month() != 0 || d.day() != 0;
-}
+using api::IsSetDate;
 
 std::string SqlDate(const common::v1::Date& d);
 

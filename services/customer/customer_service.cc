@@ -31,23 +31,10 @@ bool IsRollbackRequested(const absl::Status& s) {
   return s.code() == absl::StatusCode::kCancelled && ErrorReason(s) == kRollbackReason;
 }
 
-int64_t IdOf(const std::string& name, absl::string_view collection) {
-  auto id = api::ParseName(name, collection, "name");
-  return id.ok() ? *id : 0;
-}
-
 void AddParseError(const absl::Status& status, const std::string& field, FieldErrors& errors) {
   if (status.ok()) return;
   auto v = FieldViolations(status);
   errors.Add(field, v.empty() ? std::string(status.message()) : v[0].description);
-}
-
-rmhub::common::v1::Date ToDate(absl::CivilDay day) {
-  rmhub::common::v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
 }
 
 std::vector<v1::PiiField> PiiFieldsOf(const v1::Customer& c) {
@@ -235,23 +222,8 @@ absl::StatusOr<v1::Customer> CustomerService::GetCustomer(const Caller& c,
 
 absl::StatusOr<v1::BatchGetCustomersResponse> CustomerService::BatchGetCustomers(
     const Caller& c, const v1::BatchGetCustomersRequest& r) {
-  constexpr int kMaxNames = 100;
-  if (r.names_size() == 0) return InvalidField("names", "is required");
-  if (r.names_size() > kMaxNames) {
-    return InvalidField("names", absl::StrCat("at most ", kMaxNames, " names per call"));
-  }
-  std::vector<int64_t> ids;
-  FieldErrors errors;
-  for (int i = 0; i < r.names_size(); ++i) {
-    const std::string field = absl::StrCat("names[", i, "]");
-    auto id = api::ParseName(r.names(i), "customers", field);
-    if (id.ok()) {
-      ids.push_back(*id);
-    } else {
-      errors.Add(field, FieldViolations(id.status())[0].description);
-    }
-  }
-  RMHUB_RETURN_IF_ERROR(errors.Status());
+  RMHUB_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                         api::ParseNames(r.names(), "customers", "names", /*max_count=*/100));
 
   v1::BatchGetCustomersResponse out;
   auto body = [&](CustomerStore& store) -> absl::Status {
@@ -259,7 +231,7 @@ absl::StatusOr<v1::BatchGetCustomersResponse> CustomerService::BatchGetCustomers
     RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> found, store.GetCustomers(ids));
     std::map<int64_t, v1::Customer*> by_id;
     for (v1::Customer& customer : found) {
-      by_id[*api::ParseName(customer.name(), "customers", "name")] = &customer;
+      by_id[IdOf(customer.name(), "customers")] = &customer;
     }
     for (size_t i = 0; i < ids.size(); ++i) {
       auto it = by_id.find(ids[i]);

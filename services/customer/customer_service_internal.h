@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "common/api/date.h"
 #include "common/api/field_mask.h"
 #include "common/api/list_query.h"
 #include "common/api/resource_name.h"
@@ -20,11 +21,11 @@ inline constexpr char kRollbackReason[] = "ROLLBACK_REQUESTED";
 absl::Status RollbackRequested();
 bool IsRollbackRequested(const absl::Status& status);
 
-int64_t IdOf(const std::string& name, absl::string_view collection);
+using api::IdOf;
 // The first violation's description for `field` (for merging parse errors into FieldErrors).
 void AddParseError(const absl::Status& status, const std::string& field, FieldErrors& errors);
 
-rmhub::common::v1::Date ToDate(absl::CivilDay day);
+using api::ToDate;
 
 // Which PII fields a customer carries (non-empty).
 std::vector<v1::PiiField> PiiFieldsOf(const v1::Customer& c);

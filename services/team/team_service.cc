@@ -20,8 +20,6 @@ using internal::Missing;
 
 namespace internal {
 
-bool IsSet(const rmhub::common::v1::Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
-
 absl::StatusOr<absl::CivilDay> ParseDate(const rmhub::common::v1::Date& d,
                                          const std::string& field, bool required,
                                          absl::CivilDay fallback) {
@@ -35,19 +33,6 @@ absl::StatusOr<absl::CivilDay> ParseDate(const rmhub::common::v1::Date& d,
     return InvalidField(field, "is not a valid calendar date");
   }
   return day;
-}
-
-rmhub::common::v1::Date ToDate(absl::CivilDay day) {
-  rmhub::common::v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
-int64_t IdOf(const std::string& name, absl::string_view collection) {
-  auto id = api::ParseName(name, collection, "name");
-  return id.ok() ? *id : 0;
 }
 
 absl::Status Missing(bool sees_all, absl::string_view what) {
@@ -246,17 +231,8 @@ absl::StatusOr<v1::Member> TeamService::GetMember(const Principal& p,
 
 absl::StatusOr<v1::BatchGetMembersResponse> TeamService::BatchGetMembers(
     const Principal& p, const v1::BatchGetMembersRequest& r) {
-  if (r.names_size() == 0) return InvalidField("names", "is required");
-  if (r.names_size() > 200) return InvalidField("names", "at most 200 names per call");
-  std::vector<int64_t> ids;
-  FieldErrors errors;
-  for (int i = 0; i < r.names_size(); ++i) {
-    std::string field = absl::StrCat("names[", i, "]");
-    auto id = api::ParseName(r.names(i), "members", field);
-    if (!id.ok()) errors.Add(field, FieldViolations(id.status())[0].description);
-    else ids.push_back(*id);
-  }
-  RMHUB_RETURN_IF_ERROR(errors.Status());
+  RMHUB_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                         api::ParseNames(r.names(), "members", "names", /*max_count=*/200));
   v1::BatchGetMembersResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Member> found, store.GetMembers(ids));

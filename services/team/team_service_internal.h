@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/api/date.h"
 #include "common/api/field_mask.h"
 #include "common/api/filter.h"
 #include "common/api/pagination.h"
@@ -24,11 +25,11 @@ using api::CheckEtag;
 absl::StatusOr<absl::CivilDay> ParseDate(const rmhub::common::v1::Date& date,
                                          const std::string& field, bool required,
                                          absl::CivilDay fallback);
-bool IsSet(const rmhub::common::v1::Date& date);
-rmhub::common::v1::Date ToDate(absl::CivilDay day);
+inline bool IsSet(const rmhub::common::v1::Date& date) { return api::IsSetDate(date); }
+using api::ToDate;
 
 // The id in a resource name already checked to be valid (names the store returned).
-int64_t IdOf(const std::string& name, absl::string_view collection);
+using api::IdOf;
 
 // Non-admin callers learn nothing about objects outside their reach: a missing object is the same
 // PERMISSION_DENIED as a forbidden one, unless the caller sees all branches.

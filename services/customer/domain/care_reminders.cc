@@ -3,24 +3,19 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/date.h"
 #include "services/customer/repository.h"
 
 namespace rmhub::customer {
 namespace {
+
+using api::ToDate;
 
 bool IsLeap(absl::civil_year_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 absl::CivilDay BirthdayIn(absl::civil_year_t year, int month, int dom) {
   if (month == 2 && dom == 29 && !IsLeap(year)) return absl::CivilDay(year, 2, 28);
   return absl::CivilDay(year, month, dom);
-}
-
-rmhub::common::v1::Date ToDate(absl::CivilDay d) {
-  rmhub::common::v1::Date out;
-  out.set_year(static_cast<int32_t>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
 }
 
 absl::CivilDay DayOf(const google::protobuf::Timestamp& ts, const absl::TimeZone& zone) {

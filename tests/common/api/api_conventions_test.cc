@@ -33,6 +33,26 @@ TEST(ResourceName, ParsesAndRejects) {
   EXPECT_EQ(FormatChildName("members", 3, "certifications", 9), "members/3/certifications/9");
 }
 
+TEST(ResourceName, BatchNamesKeepOrderAndNameEveryBadEntry) {
+  google::protobuf::RepeatedPtrField<std::string> names;
+  for (const char* n : {"customers/7", "customers/3", "customers/7"}) *names.Add() = n;
+  auto ids = ParseNames(names, "customers", "names", 3);
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_THAT(*ids, ElementsAre(7, 3, 7));
+
+  EXPECT_EQ(FirstField(ParseNames(names, "customers", "names", 2).status()), "names");
+  EXPECT_EQ(FirstField(ParseNames({}, "customers", "names", 2).status()), "names");
+  *names.Mutable(0) = "members/7";
+  *names.Mutable(2) = "";
+  auto bad = ParseNames(names, "customers", "names", 3);
+  std::vector<std::string> fields;
+  for (const auto& v : FieldViolations(bad.status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ElementsAre("names[0]", "names[2]"));
+
+  EXPECT_EQ(IdOf("teams/12", "teams"), 12);
+  EXPECT_EQ(IdOf("members/12", "teams"), 0);
+}
+
 TEST(Pagination, SizesFollowAip158) {
   EXPECT_EQ(ParsePage(0, "", "")->limit, kDefaultPageSize);
   EXPECT_EQ(ParsePage(100000, "", "")->limit, kMaxPageSize);
