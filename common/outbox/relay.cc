@@ -18,14 +18,6 @@ namespace {
 
 using rmhub::common::v1::DomainEvent;
 
-// The lock name expression; kept in SQL so every replica derives the same name from the
-// database it is connected to.
-const std::string& LockNameSql() {
-  static const std::string* sql = new std::string(
-      absl::StrCat("CONCAT('", kRelayLockPrefix, "', LEFT(SHA2(DATABASE(), 256), 40))"));
-  return *sql;
-}
-
 class AnalyticsSink final : public EventSink {
  public:
   AnalyticsSink(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
@@ -56,14 +48,14 @@ class RelayLock {
  public:
   explicit RelayLock(db::Connection& conn) : conn_(conn) {
     std::unique_ptr<sql::ResultSet> rs(
-        conn_.Prepare(absl::StrCat("SELECT GET_LOCK(", LockNameSql(), ", 0)")).executeQuery());
+        conn_.Prepare(absl::StrCat("SELECT GET_LOCK(", RelayLockNameSql(), ", 0)")).executeQuery());
     held_ = rs->next() && rs->getInt(1) == 1;
   }
   ~RelayLock() {
     if (!held_) return;
     try {
       std::unique_ptr<sql::ResultSet> rs(
-          conn_.Prepare(absl::StrCat("SELECT RELEASE_LOCK(", LockNameSql(), ")")).executeQuery());
+          conn_.Prepare(absl::StrCat("SELECT RELEASE_LOCK(", RelayLockNameSql(), ")")).executeQuery());
     } catch (const sql::SQLException&) {
       // The server frees it with the session.
     }
@@ -118,6 +110,12 @@ int64_t CountPending(db::Connection& conn) {
 }
 
 }  // namespace
+
+const std::string& RelayLockNameSql() {
+  static const std::string* sql = new std::string(
+      absl::StrCat("CONCAT('", kRelayLockPrefix, "', LEFT(SHA2(DATABASE(), 256), 40))"));
+  return *sql;
+}
 
 EventSink::~EventSink() = default;
 

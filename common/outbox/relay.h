@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -39,6 +40,9 @@ class Registry;
 namespace rmhub::outbox {
 
 inline constexpr char kRelayLockPrefix[] = "rmhub_outbox.";
+// The lock name as a SQL expression, kept in SQL so every replica derives the same name from the
+// database it is connected to.
+const std::string& RelayLockNameSql();
 
 class EventSink {
  public:

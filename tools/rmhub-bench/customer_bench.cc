@@ -77,19 +77,6 @@ bool IsInProcess(const std::string& workload) {
   return workload == "raw" || workload == "repo" || workload == "service";
 }
 
-// The principal the reader token stands for (ReaderToken without pii.read).
-const rmhub::auth::Principal& ReaderPrincipal() {
-  static const rmhub::auth::Principal* const p = [] {
-    auto* principal = new rmhub::auth::Principal();
-    principal->subject = "members/100";
-    principal->member_id = 100;
-    principal->branch_id = 1;
-    principal->roles = {"BRANCH_MANAGER"};
-    return principal;
-  }();
-  return *p;
-}
-
 // Everything a workload needs, built once.
 struct Bench {
   rmhub::db::ConnectionPool* pool = nullptr;
@@ -98,6 +85,7 @@ struct Bench {
   std::string reader_token;  // branch manager of branch 1, no pii.read: the masked path
   std::string pii_token;     // the same with pii.read: clear PII and an audit row per read
   pid_t mysqld = 0;
+  rmhub::auth::Principal reader;  // who reader_token names, for the in-process workloads
 };
 
 std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
@@ -137,7 +125,7 @@ Operation MakeOperation(const Bench& b, const std::string& workload,
     return [&b](std::mt19937_64& rng) {
       cv1::GetCustomerRequest req;
       req.set_name(CustomerName(rng, b.ids));
-      rmhub::customer::Caller caller{ReaderPrincipal(), {}};
+      rmhub::customer::Caller caller{b.reader, {}};
       absl::Status s = b.server->service().GetCustomer(caller, req).status();
       return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
     };
@@ -419,6 +407,7 @@ int main(int argc, char** argv) {
   shape.customers = absl::GetFlag(FLAGS_customers);
   Bench b{pool.get(), server.get(), OrDie(bench::SeedBook(*pool, server->repository(), shape), "seed"),
           ReaderToken(*server, false), ReaderToken(*server, true), MysqldPid()};
+  b.reader = OrDie(server->PrincipalOf(b.reader_token), "reader principal");
   OrDie(Preflight(b, bench::MakeChannels(absl::StrCat("127.0.0.1:", server->port()), 1)[0]),
         "preflight");
   std::printf("customers %lld (ids %lld..%lld), pool %d, max_threads %d, loadavg before: %s\n\n",

@@ -1,6 +1,7 @@
 #include "tools/rmhub-bench/customer_bench_server.h"
 
 #include "common/auth/auth_config.h"
+#include "common/auth/jwt.h"
 #include "common/clock/clock.h"
 #include "common/grpc/handler.h"
 #include "common/grpc/status_mapping.h"
@@ -72,6 +73,14 @@ CustomerBenchServer::~CustomerBenchServer() {
 
 absl::StatusOr<std::string> CustomerBenchServer::Token(const auth::DevTokenRequest& request) const {
   return auth::MintDevToken(request, kJwtSecret, RealClock::Instance(), absl::Hours(1));
+}
+
+absl::StatusOr<auth::Principal> CustomerBenchServer::PrincipalOf(const std::string& token) const {
+  RMHUB_ASSIGN_OR_RETURN(auth::JwtKey key, auth::JwtKey::Hs256(kJwtSecret));
+  RMHUB_ASSIGN_OR_RETURN(auth::JwtVerifier verifier,
+                         auth::JwtVerifier::Create({std::move(key)}, {}, RealClock::Instance()));
+  RMHUB_ASSIGN_OR_RETURN(auth::JwtClaims claims, verifier.Verify(token));
+  return auth::PrincipalFromClaims(claims);
 }
 
 }  // namespace rmhub::bench

@@ -1,6 +1,8 @@
 #include "tools/rmhub-seed/customer_demo.h"
 
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -54,34 +56,22 @@ constexpr TierMix kRetailMix = {"SSSSSSSSSSMMMMMMMMMLLLLLV", "LLLLMMH", 4, 5};
 constexpr TierMix kPrivateBankingMix = {"VVVVVVVVVVVVVVVLLLLLLMMMS", "HHMHMLH", 8, 6};
 constexpr TierMix kCorporateMix = {"SSSSSSMMMMMMMMLLLLLLVVVVV", "LMMHLMH", 40, 40};
 
+// An amount in the tier `letter` names: bounds[k] .. bounds[k+1] for the k-th letter of `letters`.
+int64_t AmountInTier(char letter, const char* letters, const std::vector<int64_t>& bounds,
+                     int index, uint64_t salt) {
+  const size_t k = std::string_view(letters).find(letter);
+  return Amount(bounds[k], bounds[k + 1], index, salt);
+}
+
 void SetMoney(cv1::Customer& c, char asset, char value, const TierMix& mix, int index) {
   const customer::SegmentThresholds t;  // the customer service's defaults
-  int64_t aum = 0, contribution = 0;
-  switch (asset) {
-    case 'S':
-      aum = Amount(100'000, t.medium_aum, index, 11);
-      break;
-    case 'M':
-      aum = Amount(t.medium_aum, t.large_aum, index, 11);
-      break;
-    case 'L':
-      aum = Amount(t.large_aum, t.vip_aum, index, 11);
-      break;
-    default:
-      aum = Amount(t.vip_aum, t.vip_aum * mix.vip_factor, index, 11);
-      break;
-  }
-  switch (value) {
-    case 'L':
-      contribution = Amount(10'000, t.medium_contribution, index, 12);
-      break;
-    case 'M':
-      contribution = Amount(t.medium_contribution, t.high_contribution, index, 12);
-      break;
-    default:
-      contribution = Amount(t.high_contribution, t.high_contribution * mix.high_factor, index, 12);
-      break;
-  }
+  const int64_t aum = AmountInTier(
+      asset, "SMLV", {100'000, t.medium_aum, t.large_aum, t.vip_aum, t.vip_aum * mix.vip_factor},
+      index, 11);
+  const int64_t contribution = AmountInTier(
+      value, "LMH",
+      {10'000, t.medium_contribution, t.high_contribution, t.high_contribution * mix.high_factor},
+      index, 12);
   *c.mutable_aum() = Cny(aum);
   *c.mutable_annual_contribution() = Cny(contribution);
 }

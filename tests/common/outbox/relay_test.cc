@@ -206,8 +206,9 @@ TEST_F(RelayTest, OnlyTheReplicaHoldingTheLockShips) {
   ASSERT_TRUE(other.ok());
   absl::StatusOr<db::Lease> other_session = (*other)->Acquire();
   ASSERT_TRUE(other_session.ok()) << other_session.status();
-  std::unique_ptr<sql::ResultSet> got((*other_session)->Prepare(
-      "SELECT GET_LOCK(CONCAT('rmhub_outbox.', LEFT(SHA2(DATABASE(), 256), 40)), 0)").executeQuery());
+  const std::string& lock = outbox::RelayLockNameSql();
+  std::unique_ptr<sql::ResultSet> got(
+      (*other_session)->Prepare("SELECT GET_LOCK(" + lock + ", 0)").executeQuery());
   ASSERT_TRUE(got->next());
   ASSERT_EQ(got->getInt(1), 1);
 
@@ -221,9 +222,7 @@ TEST_F(RelayTest, OnlyTheReplicaHoldingTheLockShips) {
   // MariaDB frees a closed session's locks when its thread notices the disconnect, which on a busy
   // machine can come after the next statement: wait for it (bounded), then the relay ships.
   const absl::Time give_up = absl::Now() + absl::Seconds(10);
-  while (db_->QueryInt("SELECT IS_FREE_LOCK(CONCAT('rmhub_outbox.', "
-                       "LEFT(SHA2(DATABASE(), 256), 40)))")
-                 .value_or(0) != 1 &&
+  while (db_->QueryInt("SELECT IS_FREE_LOCK(" + lock + ")").value_or(0) != 1 &&
          absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(10));
   }
