@@ -3,8 +3,8 @@
 //
 //   grpc::Status TeamGrpcService::GetMember(grpc::ServerContext* ctx, const GetMemberRequest* req,
 //                                           Member* resp) {
-//     return grpcx::ServeUnary(ctx, authn_, resp, [&](const grpcx::CallContext& call) {
-//       return service_.GetMember(call.principal, *req);   // absl::StatusOr<Member>
+//     return grpcx::ServeUnary(ctx, authn_, resp, [&](const auth::Caller& caller) {
+//       return service_.GetMember(caller, *req);   // absl::StatusOr<Member>
 //     });
 //   }
 //
@@ -27,18 +27,14 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 #include "common/auth/authenticator.h"
+#include "common/auth/caller.h"
 #include "common/auth/principal.h"
 #include "common/grpc/status_mapping.h"
 
 namespace rmhub::grpcx {
 
-struct CallContext {
-  const auth::Principal& principal;
-  // From the `x-request-id` metadata (the server interceptor sets one on every call).
-  std::string request_id;
-  // The client's deadline; absl::InfiniteFuture() when it set none.
-  absl::Time deadline;
-};
+// What a handler is given: the authenticated caller, its deadline and request id.
+using CallContext = auth::Caller;
 
 namespace internal {
 
@@ -71,7 +67,7 @@ grpc::Status Serve(grpc::ServerContext* ctx, const auth::Authenticator& authn, F
     if (!finished.ok()) return finished;
     absl::StatusOr<auth::Principal> principal = authn.Authenticate(*ctx);
     if (!principal.ok()) return internal::AuthenticationFailed(principal.status());
-    const CallContext call{*principal, internal::RequestIdOf(*ctx), internal::DeadlineOf(*ctx)};
+    const CallContext call{*principal, internal::DeadlineOf(*ctx), internal::RequestIdOf(*ctx)};
     return ToGrpcStatus(internal::InvokeHandler(fn, call));
   } catch (const std::exception& e) {
     return internal::HandlerThrew(*ctx, typeid(e).name());

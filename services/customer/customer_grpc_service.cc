@@ -8,8 +8,7 @@ namespace rmhub::customer {
   grpc::Status CustomerGrpcService::Method(grpc::ServerContext* context,                      \
                                            const v1::Request* request, v1::Response* response) { \
     return grpcx::ServeUnary(context, authenticator_, response,                                \
-                             [&](const grpcx::CallContext& call) {                            \
-                               Caller caller{call.principal, {call.deadline, call.request_id}}; \
+                             [&](const auth::Caller& caller) {                                \
                                return service_.Method(caller, *request);                      \
                              });                                                              \
   }

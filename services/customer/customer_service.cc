@@ -111,7 +111,7 @@ absl::Status CustomerService::AuditPii(CustomerStore& store, const Caller& c,
   for (v1::PiiField f : fields) entry.add_fields(f);
   entry.set_access(access);
   entry.set_method(std::string(method));
-  entry.set_request_id(c.call.request_id);
+  entry.set_request_id(c.request_id);
   *entry.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
       absl::ToUnixMicros(clock_.Now()));
   return store.AppendPiiAudit(entry);
@@ -153,7 +153,7 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
   ManagerFacts facts;
   Ownership ownership;
   if (owner != 0) {
-    RMHUB_ASSIGN_OR_RETURN(facts, team_.CheckEligibility(owner, RequiredRmKind(customer.type()), c.call));
+    RMHUB_ASSIGN_OR_RETURN(facts, team_.CheckEligibility(owner, RequiredRmKind(customer.type()), c));
     if (owner != p.member_id || p.is_service()) {
       RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, facts.branch_id, facts.home_team_id));
     } else {
@@ -381,7 +381,7 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
     }));
     if (!current.owner().empty() && !current.key_account()) {
       RMHUB_ASSIGN_OR_RETURN(owner_facts, team_.CheckEligibility(IdOf(current.owner(), "members"),
-                                                                 RequiredRmKind(current.type()), c.call));
+                                                                 RequiredRmKind(current.type()), c));
     }
   }
   v1::Customer out;

@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/api/filter.h"
+#include "common/auth/caller.h"
 #include "common/auth/principal.h"
 #include "common/clock/clock.h"
 #include "rmhub/customer/v1/customer.pb.h"
@@ -21,11 +22,7 @@ struct CustomerConfig {
   int max_handover_customers = 2000;
 };
 
-// Who calls, with what the call carries on to other services.
-struct Caller {
-  const auth::Principal& principal;
-  OutgoingCall call;
-};
+using auth::Caller;
 
 class CustomerService {
  public:

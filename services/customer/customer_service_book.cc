@@ -47,7 +47,7 @@ absl::StatusOr<v1::AssignCustomerResponse> CustomerService::MoveCustomer(
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, IdOf(before.branch(), "branches"),
                                                     IdOf(before.team(), "teams")));
   RMHUB_ASSIGN_OR_RETURN(ManagerFacts facts,
-                         team_.CheckEligibility(*manager_id, RequiredRmKind(before.type()), c.call));
+                         team_.CheckEligibility(*manager_id, RequiredRmKind(before.type()), c));
   RMHUB_RETURN_IF_ERROR(CheckEligible(facts));
   if (facts.branch_id != IdOf(before.branch(), "branches")) {
     return FailedPrecondition("OTHER_BRANCH_MANAGER",
@@ -141,8 +141,8 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
   // The receivers' facts for both kinds; the handing-over manager's branch decides who may act.
   std::vector<HandoverCandidate> personal, corporate;
   for (int64_t id : in.receivers) {
-    RMHUB_ASSIGN_OR_RETURN(ManagerFacts fp, team_.CheckEligibility(id, team::v1::PERSONAL, c.call));
-    RMHUB_ASSIGN_OR_RETURN(ManagerFacts fc, team_.CheckEligibility(id, team::v1::CORPORATE, c.call));
+    RMHUB_ASSIGN_OR_RETURN(ManagerFacts fp, team_.CheckEligibility(id, team::v1::PERSONAL, c));
+    RMHUB_ASSIGN_OR_RETURN(ManagerFacts fc, team_.CheckEligibility(id, team::v1::CORPORATE, c));
     personal.push_back({fp, 0, 0});
     corporate.push_back({fc, 0, 0});
   }
@@ -253,7 +253,7 @@ absl::StatusOr<v1::PortfolioSummary> CustomerService::GetPortfolioSummary(
   const auth::Principal& p = c.principal;
   RMHUB_ASSIGN_OR_RETURN(int64_t manager, api::ParseName(r.manager(), "members", "manager"));
   // A manager reads their own book; their team lead and branch manager read it too.
-  RMHUB_ASSIGN_OR_RETURN(ManagerFacts personal, team_.CheckEligibility(manager, team::v1::PERSONAL, c.call));
+  RMHUB_ASSIGN_OR_RETURN(ManagerFacts personal, team_.CheckEligibility(manager, team::v1::PERSONAL, c));
   if (manager != p.member_id || p.is_service()) {
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, personal.branch_id, personal.home_team_id));
   }
@@ -263,7 +263,7 @@ absl::StatusOr<v1::PortfolioSummary> CustomerService::GetPortfolioSummary(
   }));
   bool corporate_rm = false;
   if (!personal.eligible) {
-    RMHUB_ASSIGN_OR_RETURN(ManagerFacts corporate, team_.CheckEligibility(manager, team::v1::CORPORATE, c.call));
+    RMHUB_ASSIGN_OR_RETURN(ManagerFacts corporate, team_.CheckEligibility(manager, team::v1::CORPORATE, c));
     corporate_rm = corporate.eligible;
     if (corporate_rm) personal = corporate;
   }

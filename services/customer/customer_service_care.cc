@@ -111,7 +111,7 @@ absl::StatusOr<v1::ListCareRemindersResponse> CustomerService::ListCareReminders
   if (r.birthday_window_days() < 0 || window > 60) errors.Add("birthday_window_days", "must be 0..60");
   RMHUB_RETURN_IF_ERROR(errors.Status());
   if (*manager != p.member_id || p.is_service()) {
-    RMHUB_ASSIGN_OR_RETURN(ManagerFacts facts, team_.CheckEligibility(*manager, team::v1::PERSONAL, c.call));
+    RMHUB_ASSIGN_OR_RETURN(ManagerFacts facts, team_.CheckEligibility(*manager, team::v1::PERSONAL, c));
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, facts.branch_id, facts.home_team_id));
   }
   v1::ListCareRemindersResponse out;

@@ -34,7 +34,7 @@ ManagerFacts FactsFrom(int64_t member_id, team::v1::RmKind kind,
 
 absl::StatusOr<ManagerFacts> GrpcTeamDirectory::CheckEligibility(int64_t member_id,
                                                                  team::v1::RmKind kind,
-                                                                 const OutgoingCall& call) {
+                                                                 const auth::Caller& call) {
   team::v1::CheckAssignmentEligibilityRequest request;
   request.set_member(api::FormatName("members", member_id));
   request.set_rm_kind(kind);

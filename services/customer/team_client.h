@@ -10,16 +10,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth/call_credentials.h"
+#include "common/auth/caller.h"
 #include "rmhub/team/v1/team.grpc.pb.h"
 #include "services/customer/domain/assignment_policy.h"
 
 namespace rmhub::customer {
-
-// What travels with an outgoing call: the caller's deadline and request id.
-struct OutgoingCall {
-  absl::Time deadline = absl::InfiniteFuture();
-  std::string request_id;
-};
 
 class TeamDirectory {
  public:
@@ -27,7 +22,7 @@ class TeamDirectory {
   // UNAVAILABLE (TEAM_SERVICE_UNAVAILABLE) when the team service cannot answer in time;
   // FAILED_PRECONDITION (MANAGER_NOT_FOUND) for a member it does not know.
   virtual absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
-                                                        const OutgoingCall& call) = 0;
+                                                        const auth::Caller& caller) = 0;
 };
 
 class GrpcTeamDirectory final : public TeamDirectory {
@@ -36,7 +31,7 @@ class GrpcTeamDirectory final : public TeamDirectory {
   GrpcTeamDirectory(std::shared_ptr<grpc::Channel> channel,
                     std::unique_ptr<auth::ServiceCallAuth> auth, absl::Duration timeout);
   absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
-                                                const OutgoingCall& call) override;
+                                                const auth::Caller& caller) override;
 
  private:
   std::unique_ptr<team::v1::TeamService::Stub> stub_;

@@ -8,8 +8,8 @@ namespace rmhub::team {
   grpc::Status TeamGrpcService::Method(grpc::ServerContext* context,                       \
                                        const v1::Request* request, v1::Response* response) { \
     return grpcx::ServeUnary(context, authenticator_, response,                             \
-                             [&](const auth::Principal& principal) {                       \
-                               return service_.Method(principal, *request);                \
+                             [&](const auth::Caller& caller) {                          \
+                               return service_.Method(caller, *request);                   \
                              });                                                           \
   }
 #include "services/team/team_rpcs.inc"

@@ -75,12 +75,12 @@ absl::StatusOr<v1::Branch> TeamService::LoadBranch(TeamStore& store, int64_t id,
 // ---------------------------------------------------------------------------------------------
 // Branches
 
-absl::StatusOr<v1::Branch> TeamService::CreateBranch(const Principal& p,
+absl::StatusOr<v1::Branch> TeamService::CreateBranch(const Caller& c,
                                                      const v1::CreateBranchRequest& r) {
   FieldErrors errors;
   ValidateBranchFields(r.branch(), "branch.", errors);
   RMHUB_RETURN_IF_ERROR(errors.Status());
-  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanCreateBranch(p));
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanCreateBranch(c.principal));
 
   v1::Branch branch = r.branch();
   if (branch.personal_customer_cap() == 0) {
@@ -95,12 +95,12 @@ absl::StatusOr<v1::Branch> TeamService::CreateBranch(const Principal& p,
     RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertBranch(branch, clock_.Now()));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> stored, store.GetBranch(id, false));
     out = *stored;
-    return Emit(store, p, "team.branch.created", out.name(), out, 1);
+    return Emit(store, c.principal, "team.branch.created", out.name(), out, 1);
   }));
   return out;
 }
 
-absl::StatusOr<v1::Branch> TeamService::GetBranch(const Principal& p,
+absl::StatusOr<v1::Branch> TeamService::GetBranch(const Caller& c,
                                                   const v1::GetBranchRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "branches", "name"));
   v1::Branch out;
@@ -111,7 +111,7 @@ absl::StatusOr<v1::Branch> TeamService::GetBranch(const Principal& p,
 }
 
 absl::StatusOr<v1::ListBranchesResponse> TeamService::ListBranches(
-    const Principal& p, const v1::ListBranchesRequest& r) {
+    const Caller& c, const v1::ListBranchesRequest& r) {
   static const api::FilterSpec* spec = new api::FilterSpec{
       {"region", {api::FilterValueKind::kString, {{"=", "b.region = ?"}}}},
       {"code", {api::FilterValueKind::kString, {{"=", "b.code = ?"}}}},
@@ -129,14 +129,14 @@ absl::StatusOr<v1::ListBranchesResponse> TeamService::ListBranches(
   return out;
 }
 
-absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Principal& p,
+absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Caller& c,
                                                      const v1::UpdateBranchRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.branch().name(), "branches", "branch.name"));
   RMHUB_ASSIGN_OR_RETURN(
       std::set<std::string> paths,
       api::ResolveUpdateMask(r.update_mask(), {"display_name", "region", "personal_customer_cap",
                                                   "corporate_key_account_cap"}));
-  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, id));
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, id));
   v1::Branch out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateBranch", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
@@ -161,7 +161,7 @@ absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Principal& p,
     RMHUB_RETURN_IF_ERROR(store.UpdateBranch(id, merged, version, clock_.Now()));
     RMHUB_ASSIGN_OR_RETURN(current, store.GetBranch(id, false));
     out = *current;
-    return Emit(store, p, "team.branch.updated", out.name(), out, version + 1);
+    return Emit(store, c.principal, "team.branch.updated", out.name(), out, version + 1);
   }));
   return out;
 }
@@ -187,13 +187,13 @@ absl::Status ValidateNewMember(const v1::Member& m, FieldErrors& errors) {
 
 }  // namespace
 
-absl::StatusOr<v1::Member> TeamService::CreateMember(const Principal& p,
+absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
                                                      const v1::CreateMemberRequest& r) {
   FieldErrors errors;
   auto branch_id = api::ParseName(r.member().branch(), "branches", "member.branch");
   if (!branch_id.ok()) errors.Add("member.branch", FieldViolations(branch_id.status())[0].description);
   RMHUB_RETURN_IF_ERROR(ValidateNewMember(r.member(), errors));
-  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, *branch_id));
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, *branch_id));
 
   v1::Member member = r.member();
   if (member.status() == v1::MEMBER_STATUS_UNSPECIFIED) member.set_status(v1::ACTIVE);
@@ -208,29 +208,29 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Principal& p,
       entry.set_to_level(member.career_level());
       entry.set_to_grade(member.career_grade());
       entry.set_reason("initial placement on joining");
-      entry.set_decider(p.subject);
+      entry.set_decider(c.principal.subject);
       *entry.mutable_effective_date() = internal::ToDate(Today());
       RMHUB_RETURN_IF_ERROR(store.InsertLadderChange(id, entry, clock_.Now()).status());
     }
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
     out = *stored;
-    return Emit(store, p, "team.member.created", out.name(), out, 1);
+    return Emit(store, c.principal, "team.member.created", out.name(), out, 1);
   }));
   return out;
 }
 
-absl::StatusOr<v1::Member> TeamService::GetMember(const Principal& p,
+absl::StatusOr<v1::Member> TeamService::GetMember(const Caller& c,
                                                   const v1::GetMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "members", "name"));
   v1::Member out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
-    return StoreInto(&out, [&] { return LoadReadableMember(store, p, id, false); });
+    return StoreInto(&out, [&] { return LoadReadableMember(store, c.principal, id, false); });
   }));
   return out;
 }
 
 absl::StatusOr<v1::BatchGetMembersResponse> TeamService::BatchGetMembers(
-    const Principal& p, const v1::BatchGetMembersRequest& r) {
+    const Caller& c, const v1::BatchGetMembersRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                          api::ParseNames(r.names(), "members", "names", /*max_count=*/200));
   v1::BatchGetMembersResponse out;
@@ -240,9 +240,9 @@ absl::StatusOr<v1::BatchGetMembersResponse> TeamService::BatchGetMembers(
     for (const auto& m : found) by_id[IdOf(m.name(), "members")] = &m;
     for (int64_t id : ids) {
       auto it = by_id.find(id);
-      if (it == by_id.end()) return Missing(AccessPolicy::SeesAllBranches(p), "MEMBER");
+      if (it == by_id.end()) return Missing(AccessPolicy::SeesAllBranches(c.principal), "MEMBER");
       RMHUB_RETURN_IF_ERROR(
-          AccessPolicy::CanReadBranchStaff(p, IdOf(it->second->branch(), "branches")));
+          AccessPolicy::CanReadBranchStaff(c.principal, IdOf(it->second->branch(), "branches")));
       *out.add_members() = *it->second;
     }
     return absl::OkStatus();
@@ -281,11 +281,11 @@ const api::FilterSpec& MemberFilterSpec() {
 
 }  // namespace
 
-absl::StatusOr<v1::ListMembersResponse> TeamService::ListMembers(const Principal& p,
+absl::StatusOr<v1::ListMembersResponse> TeamService::ListMembers(const Caller& c,
                                                                  const v1::ListMembersRequest& r) {
   // Staff outside head office see their own branch only; the scope is applied by the store.
-  int64_t scope = AccessPolicy::SeesAllBranches(p) ? 0 : p.branch_id;
-  if (scope == 0 && !AccessPolicy::SeesAllBranches(p)) {
+  int64_t scope = AccessPolicy::SeesAllBranches(c.principal) ? 0 : c.principal.branch_id;
+  if (scope == 0 && !AccessPolicy::SeesAllBranches(c.principal)) {
     return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
   }
   RMHUB_ASSIGN_OR_RETURN(ListQuery query,
@@ -332,7 +332,7 @@ absl::Status CheckMemberChange(const v1::Member& before, const v1::Member& after
 
 }  // namespace
 
-absl::StatusOr<v1::Member> TeamService::UpdateMember(const Principal& p,
+absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
                                                      const v1::UpdateMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.member().name(), "members", "member.name"));
   RMHUB_ASSIGN_OR_RETURN(std::set<std::string> paths,
@@ -348,15 +348,15 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Principal& p,
   v1::Member out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateMember", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member current, LoadReadableMember(store, p, id, true));
+    RMHUB_ASSIGN_OR_RETURN(v1::Member current, LoadReadableMember(store, c.principal, id, true));
     int64_t branch_id = IdOf(current.branch(), "branches");
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, branch_id));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, branch_id));
     RMHUB_ASSIGN_OR_RETURN(int64_t version,
                            CheckEtag(r.member().etag(), current.etag(), "member.etag"));
     v1::Member merged = current;
     ApplyMemberMask(r.member(), paths, merged);
     if (new_branch != 0 && new_branch != branch_id) {
-      RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, new_branch));
+      RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, new_branch));
       RMHUB_RETURN_IF_ERROR(LoadBranch(store, new_branch, "member.branch").status());
       branch_id = new_branch;
     }
@@ -364,7 +364,7 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Principal& p,
     RMHUB_RETURN_IF_ERROR(store.UpdateMember(id, merged, branch_id, version, clock_.Now()));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
     out = *stored;
-    return Emit(store, p, "team.member.updated", out.name(), out, version + 1);
+    return Emit(store, c.principal, "team.member.updated", out.name(), out, version + 1);
   }));
   return out;
 }

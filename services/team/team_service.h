@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/auth/caller.h"
 #include "common/auth/principal.h"
 #include "common/clock/clock.h"
 #include "rmhub/team/v1/team.pb.h"
@@ -23,60 +24,61 @@ struct TeamConfig {
 class TeamService {
  public:
   using Principal = auth::Principal;
+  using Caller = auth::Caller;
 
   TeamService(TeamRepository& repository, const Clock& clock, absl::TimeZone zone,
               TeamConfig config);
 
-  absl::StatusOr<v1::Branch> CreateBranch(const Principal& p, const v1::CreateBranchRequest& r);
-  absl::StatusOr<v1::Branch> GetBranch(const Principal& p, const v1::GetBranchRequest& r);
-  absl::StatusOr<v1::ListBranchesResponse> ListBranches(const Principal& p,
+  absl::StatusOr<v1::Branch> CreateBranch(const Caller& c, const v1::CreateBranchRequest& r);
+  absl::StatusOr<v1::Branch> GetBranch(const Caller& c, const v1::GetBranchRequest& r);
+  absl::StatusOr<v1::ListBranchesResponse> ListBranches(const Caller& c,
                                                         const v1::ListBranchesRequest& r);
-  absl::StatusOr<v1::Branch> UpdateBranch(const Principal& p, const v1::UpdateBranchRequest& r);
+  absl::StatusOr<v1::Branch> UpdateBranch(const Caller& c, const v1::UpdateBranchRequest& r);
 
-  absl::StatusOr<v1::Member> CreateMember(const Principal& p, const v1::CreateMemberRequest& r);
-  absl::StatusOr<v1::Member> GetMember(const Principal& p, const v1::GetMemberRequest& r);
+  absl::StatusOr<v1::Member> CreateMember(const Caller& c, const v1::CreateMemberRequest& r);
+  absl::StatusOr<v1::Member> GetMember(const Caller& c, const v1::GetMemberRequest& r);
   absl::StatusOr<v1::BatchGetMembersResponse> BatchGetMembers(
-      const Principal& p, const v1::BatchGetMembersRequest& r);
-  absl::StatusOr<v1::ListMembersResponse> ListMembers(const Principal& p,
+      const Caller& c, const v1::BatchGetMembersRequest& r);
+  absl::StatusOr<v1::ListMembersResponse> ListMembers(const Caller& c,
                                                       const v1::ListMembersRequest& r);
-  absl::StatusOr<v1::Member> UpdateMember(const Principal& p, const v1::UpdateMemberRequest& r);
+  absl::StatusOr<v1::Member> UpdateMember(const Caller& c, const v1::UpdateMemberRequest& r);
 
   absl::StatusOr<v1::ChangeCareerLevelResponse> ChangeCareerLevel(
-      const Principal& p, const v1::ChangeCareerLevelRequest& r);
+      const Caller& c, const v1::ChangeCareerLevelRequest& r);
   absl::StatusOr<v1::ListLadderChangesResponse> ListLadderChanges(
-      const Principal& p, const v1::ListLadderChangesRequest& r);
+      const Caller& c, const v1::ListLadderChangesRequest& r);
 
-  absl::StatusOr<v1::Certification> AddCertification(const Principal& p,
+  absl::StatusOr<v1::Certification> AddCertification(const Caller& c,
                                                       const v1::AddCertificationRequest& r);
   absl::StatusOr<v1::ListCertificationsResponse> ListCertifications(
-      const Principal& p, const v1::ListCertificationsRequest& r);
-  absl::StatusOr<v1::Certification> RevokeCertification(const Principal& p,
+      const Caller& c, const v1::ListCertificationsRequest& r);
+  absl::StatusOr<v1::Certification> RevokeCertification(const Caller& c,
                                                         const v1::RevokeCertificationRequest& r);
 
-  absl::StatusOr<v1::Mentorship> StartMentorship(const Principal& p,
+  absl::StatusOr<v1::Mentorship> StartMentorship(const Caller& c,
                                                  const v1::StartMentorshipRequest& r);
-  absl::StatusOr<v1::Mentorship> EndMentorship(const Principal& p,
+  absl::StatusOr<v1::Mentorship> EndMentorship(const Caller& c,
                                                const v1::EndMentorshipRequest& r);
   absl::StatusOr<v1::ListMentorshipsResponse> ListMentorships(
-      const Principal& p, const v1::ListMentorshipsRequest& r);
+      const Caller& c, const v1::ListMentorshipsRequest& r);
 
-  absl::StatusOr<v1::Team> CreateTeam(const Principal& p, const v1::CreateTeamRequest& r);
-  absl::StatusOr<v1::Team> GetTeam(const Principal& p, const v1::GetTeamRequest& r);
-  absl::StatusOr<v1::ListTeamsResponse> ListTeams(const Principal& p,
+  absl::StatusOr<v1::Team> CreateTeam(const Caller& c, const v1::CreateTeamRequest& r);
+  absl::StatusOr<v1::Team> GetTeam(const Caller& c, const v1::GetTeamRequest& r);
+  absl::StatusOr<v1::ListTeamsResponse> ListTeams(const Caller& c,
                                                   const v1::ListTeamsRequest& r);
-  absl::StatusOr<v1::Team> UpdateTeam(const Principal& p, const v1::UpdateTeamRequest& r);
-  absl::StatusOr<v1::TeamMembership> AddTeamMember(const Principal& p,
+  absl::StatusOr<v1::Team> UpdateTeam(const Caller& c, const v1::UpdateTeamRequest& r);
+  absl::StatusOr<v1::TeamMembership> AddTeamMember(const Caller& c,
                                                    const v1::AddTeamMemberRequest& r);
   absl::StatusOr<v1::RemoveTeamMemberResponse> RemoveTeamMember(
-      const Principal& p, const v1::RemoveTeamMemberRequest& r);
+      const Caller& c, const v1::RemoveTeamMemberRequest& r);
   absl::StatusOr<v1::ListTeamMembersResponse> ListTeamMembers(
-      const Principal& p, const v1::ListTeamMembersRequest& r);
-  absl::StatusOr<v1::TeamGoal> SetTeamGoal(const Principal& p, const v1::SetTeamGoalRequest& r);
-  absl::StatusOr<v1::ListTeamGoalsResponse> ListTeamGoals(const Principal& p,
+      const Caller& c, const v1::ListTeamMembersRequest& r);
+  absl::StatusOr<v1::TeamGoal> SetTeamGoal(const Caller& c, const v1::SetTeamGoalRequest& r);
+  absl::StatusOr<v1::ListTeamGoalsResponse> ListTeamGoals(const Caller& c,
                                                           const v1::ListTeamGoalsRequest& r);
 
   absl::StatusOr<v1::CheckAssignmentEligibilityResponse> CheckAssignmentEligibility(
-      const Principal& p, const v1::CheckAssignmentEligibilityRequest& r);
+      const Caller& c, const v1::CheckAssignmentEligibilityRequest& r);
 
  private:
   absl::StatusOr<v1::Member> LoadReadableMember(TeamStore& store, const Principal& p, int64_t id,

@@ -17,7 +17,7 @@ using internal::Missing;
 // Ladder
 
 absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
-    const Principal& p, const v1::ChangeCareerLevelRequest& r) {
+    const Caller& c, const v1::ChangeCareerLevelRequest& r) {
   FieldErrors errors;
   auto id = api::ParseName(r.name(), "members", "name");
   if (!id.ok()) errors.Add("name", FieldViolations(id.status())[0].description);
@@ -32,8 +32,8 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
   v1::ChangeCareerLevelResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("ChangeCareerLevel", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, p, *id, true));
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(member.branch(), "branches")));
+    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, *id, true));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
     RMHUB_ASSIGN_OR_RETURN(int64_t version, internal::CheckEtag(r.etag(), member.etag(), "etag"));
     RMHUB_ASSIGN_OR_RETURN(LadderMove move,
                            DecideLadderMove(member, r.kind(), r.to_level(), r.to_grade()));
@@ -44,7 +44,7 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
     change.set_to_level(move.to_level);
     change.set_to_grade(move.to_grade);
     change.set_reason(r.reason());
-    change.set_decider(p.subject);
+    change.set_decider(c.principal.subject);
     *change.mutable_effective_date() = internal::ToDate(*effective);
     member.set_career_level(move.to_level);
     member.set_career_grade(move.to_grade);
@@ -55,19 +55,19 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(*id, false));
     *out.mutable_member() = *stored;
     *out.mutable_change() = change;
-    return Emit(store, p, "team.member.ladder_changed", stored->name(), change, version + 1);
+    return Emit(store, c.principal, "team.member.ladder_changed", stored->name(), change, version + 1);
   }));
   return out;
 }
 
 absl::StatusOr<v1::ListLadderChangesResponse> TeamService::ListLadderChanges(
-    const Principal& p, const v1::ListLadderChangesRequest& r) {
+    const Caller& c, const v1::ListLadderChangesRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.parent(), "members", "parent"));
   RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
                          api::ParsePage(r.page_size(), r.page_token(), r.parent()));
   v1::ListLadderChangesResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, p, id, false).status());
+    RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, c.principal, id, false).status());
     RMHUB_ASSIGN_OR_RETURN(Page<v1::LadderChange> changes, store.ListLadderChanges(id, page));
     for (auto& c : changes.items) *out.add_ladder_changes() = std::move(c);
     out.set_next_page_token(internal::NextToken(changes, r.parent()));
@@ -108,15 +108,15 @@ absl::Status ValidateCertification(const v1::Certification& c, absl::CivilDay to
 }  // namespace
 
 absl::StatusOr<v1::Certification> TeamService::AddCertification(
-    const Principal& p, const v1::AddCertificationRequest& r) {
+    const Caller& c, const v1::AddCertificationRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t member_id, api::ParseName(r.parent(), "members", "parent"));
   const absl::CivilDay today = Today();
   RMHUB_RETURN_IF_ERROR(ValidateCertification(r.certification(), today));
   v1::Certification out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("AddCertification", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, p, member_id, true));
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(member.branch(), "branches")));
+    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, member_id, true));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
     if (member.status() == v1::LEFT) {
       return FailedPrecondition("MEMBER_LEFT", "the member has left the bank");
     }
@@ -126,13 +126,13 @@ absl::StatusOr<v1::Certification> TeamService::AddCertification(
                            store.GetCertification(member_id, id));
     out = *stored;
     out.set_state(StateOn(out, today, false));
-    return Emit(store, p, "team.certification.added", out.name(), out);
+    return Emit(store, c.principal, "team.certification.added", out.name(), out);
   }));
   return out;
 }
 
 absl::StatusOr<v1::ListCertificationsResponse> TeamService::ListCertifications(
-    const Principal& p, const v1::ListCertificationsRequest& r) {
+    const Caller& c, const v1::ListCertificationsRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t member_id, api::ParseName(r.parent(), "members", "parent"));
   RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
                          api::ParsePage(r.page_size(), r.page_token(), r.filter()));
@@ -154,7 +154,7 @@ absl::StatusOr<v1::ListCertificationsResponse> TeamService::ListCertifications(
   const absl::CivilDay today = Today();
   v1::ListCertificationsResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, p, member_id, false).status());
+    RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, c.principal, member_id, false).status());
     RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Certification> all, store.ListCertifications(member_id));
     for (auto& c : all) {
       int64_t id = api::ParseChildName(c.name(), "members", "certifications", "name")->child;
@@ -175,7 +175,7 @@ absl::StatusOr<v1::ListCertificationsResponse> TeamService::ListCertifications(
 }
 
 absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
-    const Principal& p, const v1::RevokeCertificationRequest& r) {
+    const Caller& c, const v1::RevokeCertificationRequest& r) {
   FieldErrors errors;
   auto id = api::ParseChildName(r.name(), "members", "certifications", "name");
   if (!id.ok()) errors.Add("name", FieldViolations(id.status())[0].description);
@@ -184,8 +184,8 @@ absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
   v1::Certification out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("RevokeCertification", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, p, id->parent, true));
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(member.branch(), "branches")));
+    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, id->parent, true));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Certification> cert,
                            store.GetCertification(id->parent, id->child));
     if (!cert.has_value()) return NotFound("CERTIFICATION_NOT_FOUND", "no such certification");
@@ -196,7 +196,7 @@ absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
     RMHUB_ASSIGN_OR_RETURN(cert, store.GetCertification(id->parent, id->child));
     out = *cert;
     out.set_state(v1::REVOKED);
-    return Emit(store, p, "team.certification.revoked", out.name(), out);
+    return Emit(store, c.principal, "team.certification.revoked", out.name(), out);
   }));
   return out;
 }
@@ -204,7 +204,7 @@ absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
 // ---------------------------------------------------------------------------------------------
 // Mentoring
 
-absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Principal& p,
+absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Caller& c,
                                                             const v1::StartMentorshipRequest& r) {
   FieldErrors errors;
   auto mentor_id = api::ParseName(r.mentor(), "members", "mentor");
@@ -223,11 +223,11 @@ absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Principal& p,
     // Lock both members in id order: concurrent starts for one mentor serialize on the mentor's
     // row, so the mentee limit holds under any interleaving.
     bool mentor_first = *mentor_id < *mentee_id;
-    RMHUB_ASSIGN_OR_RETURN(v1::Member first, LoadReadableMember(store, p, mentor_first ? *mentor_id : *mentee_id, true));
-    RMHUB_ASSIGN_OR_RETURN(v1::Member second, LoadReadableMember(store, p, mentor_first ? *mentee_id : *mentor_id, true));
+    RMHUB_ASSIGN_OR_RETURN(v1::Member first, LoadReadableMember(store, c.principal, mentor_first ? *mentor_id : *mentee_id, true));
+    RMHUB_ASSIGN_OR_RETURN(v1::Member second, LoadReadableMember(store, c.principal, mentor_first ? *mentee_id : *mentor_id, true));
     const v1::Member& mentor = mentor_first ? first : second;
     const v1::Member& mentee = mentor_first ? second : first;
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(mentee.branch(), "branches")));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(mentee.branch(), "branches")));
     MentoringFacts facts;
     facts.max_mentees = config_.max_mentees;
     RMHUB_ASSIGN_OR_RETURN(facts.mentor_active_mentees, store.CountActiveMentees(*mentor_id));
@@ -242,12 +242,12 @@ absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Principal& p,
     RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMentorship(m, *mentor_id, *mentee_id, clock_.Now()));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> stored, store.GetMentorship(id, false));
     out = *stored;
-    return Emit(store, p, "team.mentorship.started", out.name(), out);
+    return Emit(store, c.principal, "team.mentorship.started", out.name(), out);
   }));
   return out;
 }
 
-absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Principal& p,
+absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Caller& c,
                                                           const v1::EndMentorshipRequest& r) {
   FieldErrors errors;
   auto id = api::ParseName(r.name(), "mentorships", "name");
@@ -265,10 +265,10 @@ absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Principal& p,
   RMHUB_RETURN_IF_ERROR(repository_.Write("EndMentorship", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> m, store.GetMentorship(*id, true));
-    if (!m.has_value()) return Missing(AccessPolicy::SeesAllBranches(p), "MENTORSHIP");
+    if (!m.has_value()) return Missing(AccessPolicy::SeesAllBranches(c.principal), "MENTORSHIP");
     RMHUB_ASSIGN_OR_RETURN(v1::Member mentee,
-                           LoadReadableMember(store, p, IdOf(m->mentee(), "members"), false));
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, IdOf(mentee.branch(), "branches")));
+                           LoadReadableMember(store, c.principal, IdOf(m->mentee(), "members"), false));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(mentee.branch(), "branches")));
     if (m->state() != v1::MENTORSHIP_ACTIVE) {
       return FailedPrecondition("MENTORSHIP_ENDED", "the mentorship has already ended");
     }
@@ -282,13 +282,13 @@ absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Principal& p,
     if (!r.note().empty()) m->set_note(r.note());
     RMHUB_RETURN_IF_ERROR(store.EndMentorship(*id, *m));
     out = *m;
-    return Emit(store, p, "team.mentorship.ended", out.name(), out);
+    return Emit(store, c.principal, "team.mentorship.ended", out.name(), out);
   }));
   return out;
 }
 
 absl::StatusOr<v1::ListMentorshipsResponse> TeamService::ListMentorships(
-    const Principal& p, const v1::ListMentorshipsRequest& r) {
+    const Caller& c, const v1::ListMentorshipsRequest& r) {
   using api::FilterValueKind;
   static const api::FilterSpec* spec = new api::FilterSpec{
       {"mentor", {FilterValueKind::kResourceName, {{"=", "ms.mentor_id = ?"}}, nullptr, "members"}},
@@ -296,8 +296,8 @@ absl::StatusOr<v1::ListMentorshipsResponse> TeamService::ListMentorships(
       {"state", {FilterValueKind::kEnum, {{"=", "ms.state = ?"}},
                  api::ProtoEnum<v1::MentorshipState>(v1::MentorshipState_Parse)}},
   };
-  int64_t scope = AccessPolicy::SeesAllBranches(p) ? 0 : p.branch_id;
-  if (scope == 0 && !AccessPolicy::SeesAllBranches(p)) {
+  int64_t scope = AccessPolicy::SeesAllBranches(c.principal) ? 0 : c.principal.branch_id;
+  if (scope == 0 && !AccessPolicy::SeesAllBranches(c.principal)) {
     return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
   }
   RMHUB_ASSIGN_OR_RETURN(ListQuery query, internal::MakeListQuery(r.filter(), *spec, r.page_size(),
@@ -316,7 +316,7 @@ absl::StatusOr<v1::ListMentorshipsResponse> TeamService::ListMentorships(
 // Eligibility
 
 absl::StatusOr<v1::CheckAssignmentEligibilityResponse> TeamService::CheckAssignmentEligibility(
-    const Principal& p, const v1::CheckAssignmentEligibilityRequest& r) {
+    const Caller& c, const v1::CheckAssignmentEligibilityRequest& r) {
   FieldErrors errors;
   auto id = api::ParseName(r.member(), "members", "member");
   if (!id.ok()) errors.Add("member", FieldViolations(id.status())[0].description);
@@ -327,7 +327,7 @@ absl::StatusOr<v1::CheckAssignmentEligibilityResponse> TeamService::CheckAssignm
   const absl::CivilDay today = Today();
   v1::CheckAssignmentEligibilityResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, p, *id, false));
+    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, *id, false));
     RMHUB_ASSIGN_OR_RETURN(v1::Branch branch,
                            LoadBranch(store, IdOf(member.branch(), "branches"), "member.branch"));
     EligibilityInput input{&member, &branch, {}};

@@ -45,7 +45,7 @@ absl::Status EnsureOnRoster(TeamStore& store, int64_t team_id, v1::TeamKind kind
 
 }  // namespace
 
-absl::StatusOr<v1::Team> TeamService::CreateTeam(const Principal& p, const v1::CreateTeamRequest& r) {
+absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::CreateTeamRequest& r) {
   FieldErrors errors;
   ValidateTeamFields(r.team(), "team.", errors);
   auto branch_id = api::ParseName(r.team().branch(), "branches", "team.branch");
@@ -57,7 +57,7 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Principal& p, const v1::C
     else leader_id = *id;
   }
   RMHUB_RETURN_IF_ERROR(errors.Status());
-  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(p, *branch_id));
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, *branch_id));
   v1::Team out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("CreateTeam", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
@@ -72,21 +72,21 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Principal& p, const v1::C
     }
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
     out = *stored;
-    return Emit(store, p, "team.team.created", out.name(), out, 1);
+    return Emit(store, c.principal, "team.team.created", out.name(), out, 1);
   }));
   return out;
 }
 
-absl::StatusOr<v1::Team> TeamService::GetTeam(const Principal& p, const v1::GetTeamRequest& r) {
+absl::StatusOr<v1::Team> TeamService::GetTeam(const Caller& c, const v1::GetTeamRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "teams", "name"));
   v1::Team out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
-    return StoreInto(&out, [&] { return LoadReadableTeam(store, p, id, false); });
+    return StoreInto(&out, [&] { return LoadReadableTeam(store, c.principal, id, false); });
   }));
   return out;
 }
 
-absl::StatusOr<v1::ListTeamsResponse> TeamService::ListTeams(const Principal& p,
+absl::StatusOr<v1::ListTeamsResponse> TeamService::ListTeams(const Caller& c,
                                                              const v1::ListTeamsRequest& r) {
   using api::FilterValueKind;
   static const api::FilterSpec* spec = new api::FilterSpec{
@@ -99,8 +99,8 @@ absl::StatusOr<v1::ListTeamsResponse> TeamService::ListTeams(const Principal& p,
                          "tm.member_id = ?)"}},
                   nullptr, "members"}},
   };
-  int64_t scope = AccessPolicy::SeesAllBranches(p) ? 0 : p.branch_id;
-  if (scope == 0 && !AccessPolicy::SeesAllBranches(p)) {
+  int64_t scope = AccessPolicy::SeesAllBranches(c.principal) ? 0 : c.principal.branch_id;
+  if (scope == 0 && !AccessPolicy::SeesAllBranches(c.principal)) {
     return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
   }
   RMHUB_ASSIGN_OR_RETURN(ListQuery query, internal::MakeListQuery(r.filter(), *spec, r.page_size(),
@@ -115,7 +115,7 @@ absl::StatusOr<v1::ListTeamsResponse> TeamService::ListTeams(const Principal& p,
   return out;
 }
 
-absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Principal& p, const v1::UpdateTeamRequest& r) {
+absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Caller& c, const v1::UpdateTeamRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team().name(), "teams", "team.name"));
   RMHUB_ASSIGN_OR_RETURN(std::set<std::string> paths,
                          api::ResolveUpdateMask(r.update_mask(),
@@ -127,12 +127,12 @@ absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Principal& p, const v1::U
   v1::Team out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateTeam", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Team current, LoadReadableTeam(store, p, id, true));
+    RMHUB_ASSIGN_OR_RETURN(v1::Team current, LoadReadableTeam(store, c.principal, id, true));
     int64_t branch_id = IdOf(current.branch(), "branches");
     int64_t leader_id = current.leader().empty() ? 0 : IdOf(current.leader(), "members");
     // Naming a leader is the branch manager's call; the leader may edit name and description.
-    RMHUB_RETURN_IF_ERROR(paths.count("leader") ? AccessPolicy::CanManageBranch(p, branch_id)
-                                                : AccessPolicy::CanManageRoster(p, branch_id, leader_id));
+    RMHUB_RETURN_IF_ERROR(paths.count("leader") ? AccessPolicy::CanManageBranch(c.principal, branch_id)
+                                                : AccessPolicy::CanManageRoster(c.principal, branch_id, leader_id));
     RMHUB_ASSIGN_OR_RETURN(int64_t version,
                            internal::CheckEtag(r.team().etag(), current.etag(), "team.etag"));
     v1::Team merged = current;
@@ -150,7 +150,7 @@ absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Principal& p, const v1::U
     RMHUB_RETURN_IF_ERROR(store.UpdateTeam(id, merged, leader_id, version, clock_.Now()));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
     out = *stored;
-    return Emit(store, p, "team.team.updated", out.name(), out, version + 1);
+    return Emit(store, c.principal, "team.team.updated", out.name(), out, version + 1);
   }));
   return out;
 }
@@ -179,15 +179,15 @@ int64_t LeaderOf(const v1::Team& t) { return t.leader().empty() ? 0 : IdOf(t.lea
 
 }  // namespace
 
-absl::StatusOr<v1::TeamMembership> TeamService::AddTeamMember(const Principal& p,
+absl::StatusOr<v1::TeamMembership> TeamService::AddTeamMember(const Caller& c,
                                                               const v1::AddTeamMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(RosterIds ids, ParseRoster(r.team(), r.member()));
   v1::TeamMembership out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("AddTeamMember", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, p, ids.team, true));
+    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
     int64_t branch_id = IdOf(team.branch(), "branches");
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageRoster(p, branch_id, LeaderOf(team)));
+    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageRoster(c.principal, branch_id, LeaderOf(team)));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> member, store.GetMember(ids.member, true));
     if (!member.has_value()) return NotFound("MEMBER_NOT_FOUND", "member names no existing member");
     // A home team is the member's own branch's; project teams may gather people from anywhere.
@@ -199,20 +199,20 @@ absl::StatusOr<v1::TeamMembership> TeamService::AddTeamMember(const Principal& p
       return FailedPrecondition("MEMBER_LEFT", "the member has left the bank");
     }
     RMHUB_ASSIGN_OR_RETURN(out, store.AddTeamMember(ids.team, team.kind(), ids.member, clock_.Now()));
-    return Emit(store, p, "team.team.member_added", team.name(), out);
+    return Emit(store, c.principal, "team.team.member_added", team.name(), out);
   }));
   return out;
 }
 
 absl::StatusOr<v1::RemoveTeamMemberResponse> TeamService::RemoveTeamMember(
-    const Principal& p, const v1::RemoveTeamMemberRequest& r) {
+    const Caller& c, const v1::RemoveTeamMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(RosterIds ids, ParseRoster(r.team(), r.member()));
   v1::RemoveTeamMemberResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("RemoveTeamMember", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, p, ids.team, true));
+    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
     RMHUB_RETURN_IF_ERROR(
-        AccessPolicy::CanManageRoster(p, IdOf(team.branch(), "branches"), LeaderOf(team)));
+        AccessPolicy::CanManageRoster(c.principal, IdOf(team.branch(), "branches"), LeaderOf(team)));
     if (LeaderOf(team) == ids.member) {
       return FailedPrecondition("LEADER_CANNOT_LEAVE",
                                 "the team's leader cannot leave it; name another leader first");
@@ -221,18 +221,18 @@ absl::StatusOr<v1::RemoveTeamMemberResponse> TeamService::RemoveTeamMember(
     v1::TeamMembership removed;
     removed.set_team(team.name());
     removed.set_member(r.member());
-    return Emit(store, p, "team.team.member_removed", team.name(), removed);
+    return Emit(store, c.principal, "team.team.member_removed", team.name(), removed);
   }));
   return out;
 }
 
 absl::StatusOr<v1::ListTeamMembersResponse> TeamService::ListTeamMembers(
-    const Principal& p, const v1::ListTeamMembersRequest& r) {
+    const Caller& c, const v1::ListTeamMembersRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team(), "teams", "team"));
   RMHUB_ASSIGN_OR_RETURN(api::PageRequest page, api::ParsePage(r.page_size(), r.page_token(), r.team()));
   v1::ListTeamMembersResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(LoadReadableTeam(store, p, id, false).status());
+    RMHUB_RETURN_IF_ERROR(LoadReadableTeam(store, c.principal, id, false).status());
     RMHUB_ASSIGN_OR_RETURN(Page<v1::TeamMembership> members, store.ListTeamMembers(id, page));
     for (auto& m : members.items) *out.add_memberships() = std::move(m);
     out.set_next_page_token(internal::NextToken(members, r.team()));
@@ -262,29 +262,29 @@ absl::Status ValidateGoal(const v1::TeamGoal& g, absl::CivilDay today) {
 
 }  // namespace
 
-absl::StatusOr<v1::TeamGoal> TeamService::SetTeamGoal(const Principal& p,
+absl::StatusOr<v1::TeamGoal> TeamService::SetTeamGoal(const Caller& c,
                                                       const v1::SetTeamGoalRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team(), "teams", "team"));
   RMHUB_RETURN_IF_ERROR(ValidateGoal(r.goal(), Today()));
   v1::TeamGoal out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("SetTeamGoal", r.request_id(), r, &out,
                                           [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, p, id, true));
+    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, id, true));
     RMHUB_RETURN_IF_ERROR(
-        AccessPolicy::CanManageRoster(p, IdOf(team.branch(), "branches"), LeaderOf(team)));
+        AccessPolicy::CanManageRoster(c.principal, IdOf(team.branch(), "branches"), LeaderOf(team)));
     RMHUB_ASSIGN_OR_RETURN(out, store.UpsertTeamGoal(id, r.goal(), clock_.Now()));
-    return Emit(store, p, "team.team.goal_set", team.name(), out);
+    return Emit(store, c.principal, "team.team.goal_set", team.name(), out);
   }));
   return out;
 }
 
 absl::StatusOr<v1::ListTeamGoalsResponse> TeamService::ListTeamGoals(
-    const Principal& p, const v1::ListTeamGoalsRequest& r) {
+    const Caller& c, const v1::ListTeamGoalsRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team(), "teams", "team"));
   RMHUB_ASSIGN_OR_RETURN(api::PageRequest page, api::ParsePage(r.page_size(), r.page_token(), r.team()));
   v1::ListTeamGoalsResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(LoadReadableTeam(store, p, id, false).status());
+    RMHUB_RETURN_IF_ERROR(LoadReadableTeam(store, c.principal, id, false).status());
     RMHUB_ASSIGN_OR_RETURN(Page<v1::TeamGoal> goals, store.ListTeamGoals(id, page));
     for (auto& g : goals.items) *out.add_goals() = std::move(g);
     out.set_next_page_token(internal::NextToken(goals, r.team()));

@@ -125,7 +125,7 @@ Operation MakeOperation(const Bench& b, const std::string& workload,
     return [&b](std::mt19937_64& rng) {
       cv1::GetCustomerRequest req;
       req.set_name(CustomerName(rng, b.ids));
-      rmhub::customer::Caller caller{b.reader, {}};
+      rmhub::auth::Caller caller{b.reader};
       absl::Status s = b.server->service().GetCustomer(caller, req).status();
       return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
     };

@@ -16,7 +16,7 @@ std::string Key(char fill) { return std::string(32, fill); }
 }  // namespace
 
 absl::StatusOr<customer::ManagerFacts> EveryoneEligibleDirectory::CheckEligibility(
-    int64_t member_id, team::v1::RmKind kind, const customer::OutgoingCall&) {
+    int64_t member_id, team::v1::RmKind kind, const auth::Caller&) {
   return customer::ManagerFacts{member_id, kind, true, "", 400, 1, 1 + member_id % 5};
 }
 

@@ -29,7 +29,7 @@ class EveryoneEligibleDirectory final : public customer::TeamDirectory {
  public:
   absl::StatusOr<customer::ManagerFacts> CheckEligibility(int64_t member_id,
                                                           team::v1::RmKind kind,
-                                                          const customer::OutgoingCall&) override;
+                                                          const auth::Caller&) override;
 };
 
 // The gRPC floor: authenticates the caller exactly as every RM Hub RPC does (ServeUnary and

@@ -42,7 +42,7 @@ void ScriptedTeamDirectory::SetDown(bool down) {
 
 absl::StatusOr<ManagerFacts> ScriptedTeamDirectory::CheckEligibility(int64_t member_id,
                                                                      team::v1::RmKind kind,
-                                                                     const OutgoingCall&) {
+                                                                     const auth::Caller&) {
   absl::MutexLock lock(&mu_);
   if (down_) return Unavailable("TEAM_SERVICE_UNAVAILABLE", "the team service did not answer");
   auto it = facts_.find({member_id, kind});

@@ -29,7 +29,7 @@ class ScriptedTeamDirectory final : public TeamDirectory {
                      int64_t branch, int64_t team);
   void SetDown(bool down);
   absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
-                                                const OutgoingCall& call) override;
+                                                const auth::Caller& caller) override;
 
  private:
   absl::Mutex mu_;
