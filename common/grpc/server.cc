@@ -43,7 +43,8 @@ absl::Status RunCheck(const std::function<absl::Status()>& check) {
 
 ServiceRunner::ServiceRunner(ServerOptions options)
     : options_(std::move(options)), registry_(std::make_shared<prometheus::Registry>()) {
-  BlockTerminationSignals();
+  BlockTerminationSignals();  // before the queue's workers start, so they inherit the mask
+  call_queue_ = std::make_unique<CallQueue>(options_.queue, registry_.get());
 }
 
 ServiceRunner::~ServiceRunner() { Stop(); }
@@ -73,10 +74,9 @@ absl::Status ServiceRunner::StartMetrics() {
 
 std::unique_ptr<grpc::ServerBuilder> ServiceRunner::MakeBuilder() {
   auto builder = std::make_unique<grpc::ServerBuilder>();
-  builder->AddListeningPort(options_.listen_address,
-                            options_.credentials ? options_.credentials
-                                                 : grpc::InsecureServerCredentials(),
-                            &port_);
+  builder->AddListeningPort(
+      options_.listen_address,
+      options_.credentials ? options_.credentials : grpc::InsecureServerCredentials(), &port_);
   for (auto& [service, name] : services_) builder->RegisterService(service);
   grpc::ResourceQuota quota("rmhub-server");
   quota.SetMaxThreads(options_.max_threads);
@@ -85,9 +85,9 @@ std::unique_ptr<grpc::ServerBuilder> ServiceRunner::MakeBuilder() {
   // rest of max_threads run handlers. Idle threads stay (as pollers) instead of exiting.
   builder->SetSyncServerOption(grpc::ServerBuilder::NUM_CQS, 1);
   builder->SetSyncServerOption(grpc::ServerBuilder::MIN_POLLERS, 1);
-  builder->SetSyncServerOption(
-      grpc::ServerBuilder::MAX_POLLERS,
-      options_.max_pollers > 0 ? options_.max_pollers : options_.max_threads);
+  builder->SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, options_.max_pollers > 0
+                                                                     ? options_.max_pollers
+                                                                     : options_.max_threads);
   builder->SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder->SetMaxSendMessageSize(options_.max_message_bytes);
   builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options_.keepalive_time));
@@ -124,8 +124,10 @@ absl::Status ServiceRunner::Start() {
   }
   PublishHealth(false);  // not ready until the first check passes
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
-  log::Info("server started", {{"port", port_}, {"metrics_port", metrics_port()},
-                               {"max_threads", options_.max_threads}});
+  log::Info("server started", {{"port", port_},
+                               {"metrics_port", metrics_port()},
+                               {"workers", options_.queue.workers},
+                               {"max_queue_length", options_.queue.max_queue_length}});
   return absl::OkStatus();
 }
 
@@ -181,6 +183,8 @@ void ServiceRunner::Drain() {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));
     server_->Wait();
   }
+  // Every call has been answered (Wait returns after the last reactor finished).
+  call_queue_->Stop();
   log::Info("stopped");
 }
 

@@ -7,8 +7,9 @@
 //   runner.SetReadinessCheck([&] { return pool.Ping(); });
 //   return runner.RunUntilSignal();
 //
-// What it sets up: the sync server with a bounded thread quota (sized to the DB pool: see
-// docs/decisions.md, threading), explicit keepalive and message-size limits, the default
+// What it sets up: the CallQueue that callback services hand their calls to (grpcx::ServeQueued;
+// workers sized to the DB pool, see docs/decisions.md, "Server model"), a small sync thread
+// quota for sync services (reflection), explicit keepalive and message-size limits, the default
 // grpc.health.v1 service, server reflection, the metrics/access-log interceptor, and a
 // Prometheus endpoint on its own port with process metrics.
 //
@@ -16,6 +17,11 @@
 // SERVING for "" and every registered service only while it returns OK. Draining reports
 // NOT_SERVING at once, then stops accepting calls and lets in-flight calls finish until
 // `drain_timeout`, after which they are cancelled.
+
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <prometheus/registry.h>
 
 #include <atomic>
 #include <functional>
@@ -30,10 +36,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/server.h>
-#include <grpcpp/server_builder.h>
-#include <prometheus/registry.h>
+#include "common/grpc/call_queue.h"
 #include "common/metrics/metrics_server.h"
 #include "common/metrics/process_collector.h"
 
@@ -44,8 +47,10 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:0";
   // Where /metrics is served; empty serves none (the registry still collects).
   std::string metrics_address = "127.0.0.1:0";
-  // The sync server's thread cap (pollers included). Calls beyond it are refused with
-  // RESOURCE_EXHAUSTED instead of queueing on a DB pool that cannot serve them.
+  // Workers, queue bound and longest queue wait of the CallQueue that runs the services' calls.
+  CallQueueOptions queue;
+  // The thread cap (pollers included) of sync services: server reflection and test services.
+  // The RM Hub services are callback services and wait in `queue` instead.
   int max_threads = 16;
   // Idle sync-server threads beyond this many exit and are created again under load; 0 keeps
   // up to max_threads alive. gRPC's default (2) costs a thread start per call under load
@@ -101,6 +106,9 @@ class ServiceRunner {
   bool draining() const { return draining_.load(); }
   // The process's one registry, available before Start for business and pool metrics.
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
+  // Where callback services queue their calls (grpcx::ServeQueued); available before Start and
+  // stopped after the drain, once every call has been answered.
+  CallQueue& call_queue() { return *call_queue_; }
   grpc::Server* server() { return server_.get(); }
 
  private:
@@ -113,6 +121,7 @@ class ServiceRunner {
 
   const ServerOptions options_;
   std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<CallQueue> call_queue_;
   std::shared_ptr<metrics::ProcessCollector> process_collector_;
   std::unique_ptr<metrics::MetricsServer> metrics_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;

@@ -13,8 +13,15 @@ ABSL_FLAG(std::string, metrics_address, "",
           "host:port for Prometheus /metrics (default: the service's own, e.g. 0.0.0.0:9101); "
           "\"off\" serves none");
 ABSL_FLAG(int, max_threads, 0,
-          "sync server thread cap, pollers included; match it to the DB pool (default: "
-          "the service's own)");
+          "thread cap of sync services (server reflection), pollers included (default: the "
+          "service's own)");
+ABSL_FLAG(int, workers, 0,
+          "threads that run calls taken from the call queue (default: the service's own, "
+          "2 x db_pool_size)");
+ABSL_FLAG(int, max_queue_length, 0,
+          "calls that may wait for a worker; more are refused RESOURCE_EXHAUSTED (default 10000)");
+ABSL_FLAG(absl::Duration, max_queue_wait, absl::ZeroDuration(),
+          "longest wait for a worker, whatever the call's deadline (default 10s)");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(1), "server keepalive ping interval");
 ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20), "keepalive ping ack timeout");
 ABSL_FLAG(absl::Duration, min_client_ping_interval, absl::Seconds(10),
@@ -39,6 +46,9 @@ std::vector<absl::Status> CheckServerOptions(const ServerOptions& o) {
   }
   // Below 4 the pollers would leave no thread for handlers.
   keep(config::CheckRange("max_threads", o.max_threads, 4, 10000));
+  keep(config::CheckRange("workers", o.queue.workers, 1, 1024));
+  keep(config::CheckRange("max_queue_length", o.queue.max_queue_length, 1, 1000000));
+  keep(config::CheckPositive("max_queue_wait", o.queue.max_queue_wait));
   keep(config::CheckPositive("keepalive_time", o.keepalive_time));
   keep(config::CheckPositive("keepalive_timeout", o.keepalive_timeout));
   keep(config::CheckPositive("min_client_ping_interval", o.min_client_ping_interval));
@@ -58,6 +68,13 @@ ServerOptions ServerOptionsFromFlags(ServerOptions o) {
     o.metrics_address = metrics;
   }
   if (absl::GetFlag(FLAGS_max_threads) != 0) o.max_threads = absl::GetFlag(FLAGS_max_threads);
+  if (absl::GetFlag(FLAGS_workers) != 0) o.queue.workers = absl::GetFlag(FLAGS_workers);
+  if (absl::GetFlag(FLAGS_max_queue_length) != 0) {
+    o.queue.max_queue_length = absl::GetFlag(FLAGS_max_queue_length);
+  }
+  if (absl::GetFlag(FLAGS_max_queue_wait) != absl::ZeroDuration()) {
+    o.queue.max_queue_wait = absl::GetFlag(FLAGS_max_queue_wait);
+  }
   o.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
   o.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
   o.min_client_ping_interval = absl::GetFlag(FLAGS_min_client_ping_interval);

@@ -41,8 +41,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     }
     proto.add_details()->PackFrom(bad);
   }
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()), proto.SerializeAsString());
+  if (std::optional<absl::Duration> delay = RetryDelay(status)) {
+    google::rpc::RetryInfo retry;
+    int64_t nanos = absl::ToInt64Nanoseconds(*delay);
+    retry.mutable_retry_delay()->set_seconds(nanos / 1'000'000'000);
+    retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+    proto.add_details()->PackFrom(retry);
+  }
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+                      proto.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
@@ -51,12 +58,17 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   std::string reason;
   std::vector<FieldViolation> violations;
   std::vector<std::pair<std::string, std::string>> metadata;
+  std::optional<absl::Duration> retry_delay;
   google::rpc::Status proto;
   if (!status.error_details().empty() && proto.ParseFromString(status.error_details())) {
     for (const auto& any : proto.details()) {
       google::rpc::ErrorInfo info;
       google::rpc::BadRequest bad;
-      if (any.UnpackTo(&info)) {
+      google::rpc::RetryInfo retry;
+      if (any.UnpackTo(&retry)) {
+        retry_delay = absl::Seconds(retry.retry_delay().seconds()) +
+                      absl::Nanoseconds(retry.retry_delay().nanos());
+      } else if (any.UnpackTo(&info)) {
         reason = info.reason();
         for (const auto& [k, v] : info.metadata()) metadata.emplace_back(k, v);
       } else if (any.UnpackTo(&bad)) {
@@ -76,6 +88,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     out.SetPayload(kFieldsPayload, absl::Cord(existing));
   }
   for (auto& [k, v] : metadata) out = WithErrorMetadata(std::move(out), k, v);
+  if (retry_delay) out = WithRetryDelay(std::move(out), *retry_delay);
   return out;
 }
 

@@ -8,12 +8,12 @@
 #include "common/auth/auth_config.h"
 #include "common/auth/tls.h"
 #include "common/config/config.h"
+#include "common/grpc/channel.h"
 #include "common/grpc/server.h"
 #include "common/grpc/server_flags.h"
 #include "common/grpc/status_mapping.h"
 #include "common/log/log.h"
 #include "common/outbox/relay.h"
-#include "common/grpc/channel.h"
 
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "database host");
 ABSL_FLAG(int, db_port, 3306, "database port");
@@ -21,7 +21,7 @@ ABSL_FLAG(std::string, db_user, "", "database user (the service's own)");
 ABSL_FLAG(std::string, db_password, "", "database password (prefer --db_password_file)");
 ABSL_FLAG(std::string, db_password_file, "", "file holding the database password");
 ABSL_FLAG(std::string, db_name, "", "the service's database");
-ABSL_FLAG(int, db_pool_size, 8, "database connections; the server's thread cap follows it");
+ABSL_FLAG(int, db_pool_size, 8, "database connections; the server's workers follow it");
 ABSL_FLAG(absl::Duration, db_acquire_timeout, absl::Seconds(2),
           "longest wait for a free connection before UNAVAILABLE");
 ABSL_FLAG(std::string, jwt_hs256_secret_file, "",
@@ -32,9 +32,10 @@ ABSL_FLAG(std::string, jwt_audience, "", "required `aud` claim, when set");
 ABSL_FLAG(std::string, tls_cert_file, "", "server certificate (PEM); empty = plaintext");
 ABSL_FLAG(std::string, tls_key_file, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca_file, "", "CA for client certificates: mutual TLS when set");
-ABSL_FLAG(std::string, tls_ca_file, "",
-          "CA of the other services' server certificates: calls to them use TLS when set (with "
-          "--tls_cert_file/--tls_key_file as this service's client certificate); empty = plaintext");
+ABSL_FLAG(
+    std::string, tls_ca_file, "",
+    "CA of the other services' server certificates: calls to them use TLS when set (with "
+    "--tls_cert_file/--tls_key_file as this service's client certificate); empty = plaintext");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "the bank's zone for civil days");
 ABSL_FLAG(std::string, analytics_address, "",
           "analytics service for the outbox relay (host:port); empty = events stay in the outbox");
@@ -124,15 +125,18 @@ grpcx::ServerOptions ServerOptionsFor(const ServiceSpec& spec, int pool_size) {
   grpcx::ServerOptions defaults;
   defaults.listen_address = spec.default_listen_address;
   defaults.metrics_address = spec.default_metrics_address;
-  // Sync server with a thread cap (docs/decisions.md, "Runtime"): about four handler threads per
-  // connection let short bursts wait on the pool instead of being refused.
-  defaults.max_threads = 4 * pool_size + 1;
+  // Calls wait in the CallQueue for one of 2 x pool workers (docs/decisions.md, "Server model"):
+  // the extra half keep the pool busy while others wait on a peer service or the CPU. The sync
+  // quota serves only reflection.
+  defaults.queue.workers = 2 * pool_size;
+  defaults.max_threads = 8;
   return grpcx::ServerOptionsFromFlags(defaults);
 }
 
 // SERVING needs the database to answer and the schema to be current; a schema that is behind
 // (the database was down at start) is brought up to date here.
-absl::Status CheckReady(db::ConnectionPool& pool, const std::vector<db::MigrationFile>& migrations) {
+absl::Status CheckReady(db::ConnectionPool& pool,
+                        const std::vector<db::MigrationFile>& migrations) {
   RMHUB_RETURN_IF_ERROR(pool.Ping());
   RMHUB_ASSIGN_OR_RETURN(bool applied, db::MigrationsApplied(pool, migrations));
   if (applied) return absl::OkStatus();
@@ -160,7 +164,8 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   const Clock& clock = RealClock::Instance();
   auto authenticator = OrExit(auth::BuildAuthenticator(auth_config, clock), "authentication");
   grpcx::ServiceRunner runner(server_options);
-  auto pool = OrExit(db::ConnectionPool::Create(db_config, runner.registry().get()), "database pool");
+  auto pool =
+      OrExit(db::ConnectionPool::Create(db_config, runner.registry().get()), "database pool");
 
   // Migrations run before serving; if the database is down at start, the service still starts,
   // reports NOT_SERVING, and applies them once the database answers.
@@ -168,8 +173,8 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   if (!migrated.ok()) log::Warn("migrations not applied yet", {{"status", migrated.ToString()}});
 
   auto peer_credentials = OrExit(PeerCredentialsFromFlags(), "tls_ca_file");
-  Runtime runtime{*pool,           *authenticator, auth_config,       clock,
-                  zone,            *runner.registry(), peer_credentials};
+  Runtime runtime{*pool, *authenticator,     auth_config,      clock,
+                  zone,  *runner.registry(), peer_credentials, runner.call_queue()};
   auto services = OrExit(spec.build(runtime), "service construction");
   for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
   runner.SetReadinessCheck([&]() { return CheckReady(*pool, spec.migrations); });
@@ -188,7 +193,8 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
     return 1;
   }
   if (relay) relay->Start();
-  log::Info("serving", {{"service", spec.name}, {"port", absl::StrCat(runner.port())},
+  log::Info("serving", {{"service", spec.name},
+                        {"port", absl::StrCat(runner.port())},
                         {"metrics_port", absl::StrCat(runner.metrics_port())}});
   int code = runner.RunUntilSignal();
   if (relay) relay->Stop();

@@ -19,6 +19,10 @@
 //   --analytics_address                           outbox relay target ("" = relay off)
 //   --drain_timeout                               in-flight calls' grace period on SIGTERM
 
+#include <grpcpp/impl/service_type.h>
+#include <grpcpp/security/credentials.h>
+#include <prometheus/registry.h>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,9 +35,7 @@
 #include "common/clock/clock.h"
 #include "common/db/connection_pool.h"
 #include "common/db/migrations.h"
-#include <grpcpp/impl/service_type.h>
-#include <grpcpp/security/credentials.h>
-#include <prometheus/registry.h>
+#include "common/grpc/call_queue.h"
 
 namespace rmhub::service {
 
@@ -49,6 +51,8 @@ struct Runtime {
   // For channels to other services (grpcx::MakePeerChannel): plaintext, or TLS when --tls_ca_file
   // is set.
   std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
+  // Where the service's gRPC adapter queues its calls (grpcx::ServeQueued).
+  grpcx::CallQueue& call_queue;
 };
 
 struct RegisteredService {

@@ -65,8 +65,8 @@ absl::Status InvalidField(std::string field, std::string description) {
   return InvalidArgument({{std::move(field), std::move(description)}});
 }
 
-#define RMHUB_DEFINE_ERROR_(Name, Code)                                  \
-  absl::Status Name(std::string reason, std::string message) {          \
+#define RMHUB_DEFINE_ERROR_(Name, Code)                                              \
+  absl::Status Name(std::string reason, std::string message) {                       \
     return MakeError(absl::StatusCode::Code, std::move(reason), std::move(message)); \
   }
 RMHUB_DEFINE_ERROR_(FailedPrecondition, kFailedPrecondition)
@@ -99,6 +99,18 @@ absl::Status WithErrorMetadata(absl::Status status, std::string key, std::string
 
 std::vector<std::pair<std::string, std::string>> ErrorMetadata(const absl::Status& status) {
   return DecodePairs(status, kMetadataPayload);
+}
+
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
+  status.SetPayload(kRetryDelayPayload, absl::Cord(absl::FormatDuration(delay)));
+  return status;
+}
+
+std::optional<absl::Duration> RetryDelay(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryDelayPayload);
+  absl::Duration delay;
+  if (!payload || !absl::ParseDuration(std::string(*payload), &delay)) return std::nullopt;
+  return delay;
 }
 
 }  // namespace rmhub

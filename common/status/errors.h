@@ -6,13 +6,15 @@
 // INVALID_ARGUMENT errors carry the offending fields, which become BadRequest.field_violations.
 // Details travel as absl::Status payloads, so this header needs neither gRPC nor protobuf.
 
+#include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace rmhub {
 
@@ -58,11 +60,16 @@ std::vector<FieldViolation> FieldViolations(const absl::Status& status);
 // Extra key/value metadata for ErrorInfo.metadata (e.g. the cap that was hit).
 absl::Status WithErrorMetadata(absl::Status status, std::string key, std::string value);
 std::vector<std::pair<std::string, std::string>> ErrorMetadata(const absl::Status& status);
+// How long the client should wait before trying again (google.rpc.RetryInfo), for overload.
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
+// The delay set by WithRetryDelay, if any.
+std::optional<absl::Duration> RetryDelay(const absl::Status& status);
 
 // Payload type URLs used to carry the details inside absl::Status.
 inline constexpr absl::string_view kReasonPayload = "rmhub.dev/reason";
 inline constexpr absl::string_view kFieldsPayload = "rmhub.dev/field-violations";
 inline constexpr absl::string_view kMetadataPayload = "rmhub.dev/error-metadata";
+inline constexpr absl::string_view kRetryDelayPayload = "rmhub.dev/retry-delay";
 
 // Runs `fn` (returning StatusOr<T>) and stores its value in `*out`: for callbacks that report
 // through captured variables and return a Status.
@@ -80,10 +87,10 @@ absl::Status StoreInto(T* out, Fn&& fn) {
 #define RMHUB_CONCAT_INNER_(a, b) a##b
 #define RMHUB_CONCAT_(a, b) RMHUB_CONCAT_INNER_(a, b)
 
-#define RMHUB_RETURN_IF_ERROR(expr)                 \
-  do {                                              \
-    ::absl::Status rmhub_status_ = (expr);          \
-    if (!rmhub_status_.ok()) return rmhub_status_;  \
+#define RMHUB_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::absl::Status rmhub_status_ = (expr);         \
+    if (!rmhub_status_.ok()) return rmhub_status_; \
   } while (false)
 
 #define RMHUB_ASSIGN_OR_RETURN(lhs, expr) \

@@ -4,13 +4,13 @@
 
 namespace rmhub::customer {
 
-#define RMHUB_CUSTOMER_RPC(Method, Request, Response)                                         \
-  grpc::Status CustomerGrpcService::Method(grpc::ServerContext* context,                      \
-                                           const v1::Request* request, v1::Response* response) { \
-    return grpcx::ServeUnary(context, authenticator_, response,                                \
-                             [&](const auth::Caller& caller) {                                \
-                               return service_.Method(caller, *request);                      \
-                             });                                                              \
+#define RMHUB_CUSTOMER_RPC(Method, Request, Response)                                             \
+  grpc::ServerUnaryReactor* CustomerGrpcService::Method(                                          \
+      grpc::CallbackServerContext* context, const v1::Request* request, v1::Response* response) { \
+    return grpcx::ServeQueued(queue_, context, authenticator_, response,                          \
+                              [this, request](const auth::Caller& caller) {                       \
+                                return service_.Method(caller, *request);                         \
+                              });                                                                 \
   }
 #include "services/customer/customer_rpcs.inc"
 #undef RMHUB_CUSTOMER_RPC

@@ -1,9 +1,8 @@
 // The customer service: wiring only (flags → config → repository → service → server).
-#include "common/grpc/channel.h"
-
 #include "absl/flags/flag.h"
 #include "common/auth/call_credentials.h"
 #include "common/config/config.h"
+#include "common/grpc/channel.h"
 #include "common/pii/pii_config.h"
 #include "common/service/service_main.h"
 #include "services/customer/customer_grpc_service.h"
@@ -64,14 +63,15 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
   auto* cipher = new rmhub::pii::FieldCipher(OrExit(rmhub::pii::BuildFieldCipher(pii)));
   auto* index = new rmhub::pii::BlindIndex(OrExit(rmhub::pii::BuildBlindIndex(pii)));
   auto* repository = new rmhub::customer::MySqlCustomerRepository(runtime.pool, *cipher, *index);
-  auto call_auth = OrExit(rmhub::auth::ServiceCallAuth::Create(runtime.auth_config, "customer",
-                                                               runtime.clock));
+  auto call_auth =
+      OrExit(rmhub::auth::ServiceCallAuth::Create(runtime.auth_config, "customer", runtime.clock));
   auto* team = new rmhub::customer::GrpcTeamDirectory(
       rmhub::grpcx::MakePeerChannel(absl::GetFlag(FLAGS_team_address), runtime.peer_credentials),
       std::move(call_auth), absl::GetFlag(FLAGS_team_call_timeout));
-  auto* logic = new rmhub::customer::CustomerService(*repository, *team, runtime.clock,
-                                                     runtime.zone, config);
-  auto service = std::make_shared<rmhub::customer::CustomerGrpcService>(*logic, runtime.authenticator);
+  auto* logic =
+      new rmhub::customer::CustomerService(*repository, *team, runtime.clock, runtime.zone, config);
+  auto service = std::make_shared<rmhub::customer::CustomerGrpcService>(
+      *logic, runtime.authenticator, runtime.call_queue);
   return std::vector<RegisteredService>{{service, "rmhub.customer.v1.CustomerService"}};
 }
 

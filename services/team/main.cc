@@ -21,8 +21,7 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
   rmhub::team::TeamConfig config;
   config.max_mentees = absl::GetFlag(FLAGS_max_mentees);
   config.default_personal_customer_cap = absl::GetFlag(FLAGS_default_personal_customer_cap);
-  config.default_corporate_key_account_cap =
-      absl::GetFlag(FLAGS_default_corporate_key_account_cap);
+  config.default_corporate_key_account_cap = absl::GetFlag(FLAGS_default_corporate_key_account_cap);
   rmhub::config::ExitIfInvalid({
       rmhub::config::CheckRange("max_mentees", config.max_mentees, 1, 20),
       rmhub::config::CheckRange("default_personal_customer_cap",
@@ -33,7 +32,8 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
   // Owned for the life of the process; the gRPC service refers to the logic and the repository.
   auto* repository = new rmhub::team::MySqlTeamRepository(runtime.pool);
   auto* logic = new rmhub::team::TeamService(*repository, runtime.clock, runtime.zone, config);
-  auto service = std::make_shared<rmhub::team::TeamGrpcService>(*logic, runtime.authenticator);
+  auto service = std::make_shared<rmhub::team::TeamGrpcService>(*logic, runtime.authenticator,
+                                                                runtime.call_queue);
   return std::vector<RegisteredService>{{service, "rmhub.team.v1.TeamService"}};
 }
 

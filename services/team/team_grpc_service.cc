@@ -4,13 +4,13 @@
 
 namespace rmhub::team {
 
-#define RMHUB_TEAM_RPC(Method, Request, Response)                                          \
-  grpc::Status TeamGrpcService::Method(grpc::ServerContext* context,                       \
-                                       const v1::Request* request, v1::Response* response) { \
-    return grpcx::ServeUnary(context, authenticator_, response,                             \
-                             [&](const auth::Caller& caller) {                          \
-                               return service_.Method(caller, *request);                   \
-                             });                                                           \
+#define RMHUB_TEAM_RPC(Method, Request, Response)                                                 \
+  grpc::ServerUnaryReactor* TeamGrpcService::Method(                                              \
+      grpc::CallbackServerContext* context, const v1::Request* request, v1::Response* response) { \
+    return grpcx::ServeQueued(queue_, context, authenticator_, response,                          \
+                              [this, request](const auth::Caller& caller) {                       \
+                                return service_.Method(caller, *request);                         \
+                              });                                                                 \
   }
 #include "services/team/team_rpcs.inc"
 #undef RMHUB_TEAM_RPC

@@ -10,7 +10,8 @@
 # 3. 50 concurrent assignments to a manager with 5 free places, spread over both replicas:
 #    exactly 5 succeed, 45 fail on the cap, 5 rows in the database;
 # 4. the team server stopped (exit 0): an assignment is UNAVAILABLE and writes nothing;
-# 5. another manager's customer and a missing one get the same answer;
+# 5. another manager's customer and a missing one get the same answer; 256 concurrent reads
+#    (h2load) against one replica are all answered OK, none shed;
 # 6. PII masked for a relationship manager, never in any server's log;
 # 7. both replicas drain on SIGTERM and exit 0.
 # Needs RMHUB_TEST_MYSQL_* (scripts/test.sh sets them); exits 77 (skip) without them. Every wait
@@ -70,9 +71,9 @@ make_secret "$tmp/jwt-secret"
 create_db "$team_db" || exit 1
 create_db "$customer_db" || exit 1
 server_args "$team_db" "$tmp/jwt-secret"
-# The team server runs at its default thread cap (33): two customer replicas' bursts below exceed
-# it, and the customer service's channel sends a shed eligibility check again
-# (common/grpc/channel.h), so the race is decided by the cap, not by shedding.
+# The team server runs with its default workers and call queue: two customer replicas' bursts of
+# eligibility checks below wait in its queue (a shed check would be sent again by the customer
+# service, common/grpc/channel.h), so the race is decided by the cap, not by shedding.
 start_service team "$team_bin" "${E2E_ARGS[@]}"
 require "team server started and logged its ports" wait_ports team
 team_addr="127.0.0.1:${E2E_PORT[team]}"
@@ -256,6 +257,25 @@ check "get-customer of another RM's customer: exit 69 NOT_FOUND (got $rc_other)"
 check "get-customer of a missing customer: exit 69 NOT_FOUND (got $rc_missing)" test "$rc_missing" -eq 69
 check "another RM's customer and a missing one: the same error, word for word" \
   diff <(grep -v 'x-request-id' "$tmp/other.err") <(grep -v 'x-request-id' "$tmp/missing.err")
+
+# ---------------------------------------------------------------------------------------------
+# 5b. Load: 256 concurrent GetCustomer streams (h2load, 4 connections x 64 streams) against one
+#     replica wait in its call queue; none is shed (RESOURCE_EXHAUSTED) and every one is OK.
+reads=2560
+metrics2=${E2E_METRICS_PORT[customer2]}
+ok_before=$(handled "$metrics2" GetCustomer OK)
+shed_before=$(handled "$metrics2" GetCustomer RESOURCE_EXHAUSTED)
+grpc_request_file "$tmp/get-customer.bin" "customers/$moved"
+timeout 120 h2load -n "$reads" -c 4 -m 64 -d "$tmp/get-customer.bin" \
+  -H 'content-type: application/grpc' -H 'te: trailers' -H 'grpc-timeout: 30S' \
+  -H "authorization: Bearer $rm2_token" \
+  "http://$c2/rmhub.customer.v1.CustomerService/GetCustomer" >"$tmp/h2load" 2>&1
+check "h2load: $reads requests completed" grep -q "requests: $reads total, $reads started, $reads done, $reads succeeded" "$tmp/h2load"
+ok_delta=$(($(handled "$metrics2" GetCustomer OK) - ok_before))
+shed_delta=$(($(handled "$metrics2" GetCustomer RESOURCE_EXHAUSTED) - shed_before))
+check "256 concurrent reads: all $reads answered OK (got $ok_delta)" test "$ok_delta" -eq "$reads"
+check "256 concurrent reads: 0 RESOURCE_EXHAUSTED (got $shed_delta)" test "$shed_delta" -eq 0
+[ "$ok_delta" -eq "$reads" ] || sed 's/^/    /' "$tmp/h2load"
 
 # ---------------------------------------------------------------------------------------------
 # 6. PII: masked for a relationship manager, in clear with pii.read, never in a log.

@@ -159,3 +159,23 @@ fetch_metrics() {
   timeout 10 cat <&3 | sed '1,/^\r$/d'
   exec 3<&-
 }
+
+# grpc_request_file <file> <field-1 string>: a gRPC-framed request message whose only field is
+# field 1, a string of at most 125 bytes (GetCustomerRequest{name}, GetMemberRequest{name}):
+# the body h2load sends.
+grpc_request_file() {
+  local value=$2 len=${#2}
+  {
+    printf '\000\000\000\000'
+    printf "\\$(printf '%03o' $((len + 2)))"
+    printf '\012'
+    printf "\\$(printf '%03o' "$len")"
+    printf '%s' "$value"
+  } >"$1"
+}
+
+# handled <metrics port> <method> <code>: grpc_server_handled_total for that method and code.
+handled() {
+  fetch_metrics "$1" | grep '^grpc_server_handled_total{' | grep "grpc_method=\"$2\"" |
+    grep "grpc_code=\"$3\"" | awk '{ sum += $2 } END { print sum + 0 }'
+}

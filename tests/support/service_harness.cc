@@ -1,5 +1,7 @@
 #include "tests/support/service_harness.h"
 
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
@@ -7,8 +9,6 @@
 #include "common/db/transaction.h"
 #include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 
 namespace rmhub::testing {
 
@@ -28,6 +28,11 @@ ServiceHarness::ServiceHarness(const std::string& db_prefix,
   auto authenticator = auth::BuildAuthenticator(config, clock_);
   EXPECT_TRUE(authenticator.ok()) << authenticator.status();
   authenticator_ = *std::move(authenticator);
+  grpcx::ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.metrics_address = "";  // no endpoint: its shutdown costs ~2 s per test
+  options.queue.workers = 8;
+  runner_ = std::make_unique<grpcx::ServiceRunner>(options);
 }
 
 ServiceHarness::~ServiceHarness() {
@@ -36,11 +41,6 @@ ServiceHarness::~ServiceHarness() {
 }
 
 void ServiceHarness::Serve(grpc::Service* service, const std::string& full_name) {
-  grpcx::ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.metrics_address = "";  // no endpoint: its shutdown costs ~2 s per test
-  options.max_threads = 64;
-  runner_ = std::make_unique<grpcx::ServiceRunner>(options);
   runner_->AddService(service, full_name);
   absl::Status started = runner_->Start();
   ASSERT_TRUE(started.ok()) << started;

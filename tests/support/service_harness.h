@@ -40,6 +40,8 @@ class ServiceHarness {
   const auth::Authenticator& authenticator() const { return *authenticator_; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   int port() const { return runner_ ? runner_->port() : 0; }
+  // Where the service under test queues its calls (its gRPC adapter takes it).
+  grpcx::CallQueue& call_queue() { return runner_->call_queue(); }
   TestDatabase& database() { return *db_; }
 
   std::string Token(const auth::DevTokenRequest& request) const;

@@ -43,7 +43,7 @@ ABSL_FLAG(std::string, mysql_database, "rmhub_customer_bench",
 ABSL_FLAG(std::string, mysqld_pid_file, "",
           "MariaDB's pid file, to report its CPU per call (empty: not reported)");
 ABSL_FLAG(int, pool_size, 8, "database connections (server and raw point-select alike)");
-ABSL_FLAG(int, max_threads, 0, "server thread cap; 0 = production's 4 x pool + 1");
+ABSL_FLAG(int, max_threads, 0, "server workers (call queue); 0 = production's 2 x pool");
 ABSL_FLAG(int, max_pollers, 0, "idle server threads kept; 0 = ServiceRunner's default (max_threads)");
 ABSL_FLAG(int64_t, customers, 20000, "customers in the book; point reads pick ids uniformly");
 ABSL_FLAG(std::string, workloads, "noop,raw,repo,service,get,get-pii,batch,list",

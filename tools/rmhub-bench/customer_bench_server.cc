@@ -52,16 +52,16 @@ absl::Status CustomerBenchServer::Build(db::ConnectionPool& pool, int max_thread
   RMHUB_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(kDefaultZone));
   service_ = std::make_unique<customer::CustomerService>(*repository_, team_, RealClock::Instance(),
                                                          zone, customer::CustomerConfig{});
-  grpc_service_ = std::make_unique<customer::CustomerGrpcService>(*service_, *authenticator_);
-  noop_ = std::make_unique<NoopTeamService>(*authenticator_);
-
   grpcx::ServerOptions options;
   options.listen_address = "127.0.0.1:0";
   options.metrics_address = "";  // nothing scrapes it here; the registry still records
-  max_threads_ = max_threads > 0 ? max_threads : 4 * pool.size() + 1;  // as service_main.cc
-  options.max_threads = max_threads_;
+  max_threads_ = max_threads > 0 ? max_threads : 2 * pool.size();  // workers, as service_main.cc
+  options.queue.workers = max_threads_;
   options.max_pollers = max_pollers;
   runner_ = std::make_unique<grpcx::ServiceRunner>(options);
+  grpc_service_ = std::make_unique<customer::CustomerGrpcService>(*service_, *authenticator_,
+                                                                  runner_->call_queue());
+  noop_ = std::make_unique<NoopTeamService>(*authenticator_);
   runner_->AddService(grpc_service_.get(), "rmhub.customer.v1.CustomerService");
   runner_->AddService(noop_.get(), team::v1::TeamService::service_full_name());
   return runner_->Start();

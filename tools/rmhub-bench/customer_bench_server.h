@@ -51,7 +51,8 @@ class CustomerBenchServer {
   static constexpr char kJwtSecret[] = "customer-bench-hs256-secret-0123456789abcdef";
 
   // Builds the customer service over `pool` and starts the server on 127.0.0.1:0 with
-  // max_threads (0 = production's 4 × pool + 1); max_pollers (0 = ServiceRunner's default). `pool` must outlive the server.
+  // max_threads: the call queue's workers (0 = production's 2 × pool); max_pollers (0 =
+  // ServiceRunner's default). `pool` must outlive the server.
   static absl::StatusOr<std::unique_ptr<CustomerBenchServer>> Start(db::ConnectionPool& pool,
                                                                     int max_threads,
                                                                     int max_pollers = 0);

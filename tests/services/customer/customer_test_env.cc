@@ -58,7 +58,8 @@ CustomerTestEnv::CustomerTestEnv() : harness_("customer", CustomerMigrations(), 
   repository_ = std::make_unique<MySqlCustomerRepository>(harness_.pool(), *cipher_, *index_);
   service_ = std::make_unique<CustomerService>(*repository_, team_, harness_.clock(),
                                                harness_.zone(), CustomerConfig{});
-  grpc_service_ = std::make_unique<CustomerGrpcService>(*service_, harness_.authenticator());
+  grpc_service_ = std::make_unique<CustomerGrpcService>(*service_, harness_.authenticator(),
+                                                        harness_.call_queue());
   harness_.Serve(grpc_service_.get(), "rmhub.customer.v1.CustomerService");
   stub_ = v1::CustomerService::NewStub(harness_.channel());
   manager_token_ = BranchManagerToken(100, 1);

@@ -21,7 +21,8 @@ TeamTestEnv::TeamTestEnv()
   grpcx::SetErrorDomain("team.rmhub");
   repository_ = std::make_unique<MySqlTeamRepository>(harness_.pool());
   service_ = std::make_unique<TeamService>(*repository_, clock_, zone_, TeamConfig{});
-  grpc_service_ = std::make_unique<TeamGrpcService>(*service_, harness_.authenticator());
+  grpc_service_ = std::make_unique<TeamGrpcService>(*service_, harness_.authenticator(),
+                                                    harness_.call_queue());
   harness_.Serve(grpc_service_.get(), "rmhub.team.v1.TeamService");
   stub_ = v1::TeamService::NewStub(harness_.channel());
   RenewAdminToken();
