@@ -9,7 +9,8 @@
 //
 // What it sets up: the sync server with a bounded thread quota (sized to the DB pool: see
 // docs/decisions.md, threading), explicit keepalive and message-size limits, the default
-// grpc.health.v1 service, server reflection, the metrics/access-log interceptor, and a
+// grpc.health.v1 service, server reflection when asked for, the metrics/access-log interceptor,
+// the called-method recorder the authenticator needs (common/auth/called_method.h), and a
 // Prometheus endpoint on its own port with process metrics.
 //
 // Health: a background thread runs the readiness check every `readiness_interval` and reports
@@ -62,6 +63,9 @@ struct ServerOptions {
   absl::Duration readiness_interval = absl::Seconds(2);
   // TLS/mTLS credentials; null serves plaintext (local stack and tests).
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Server reflection lists every method and message to anyone who connects: development only
+  // (service_main refuses --reflection without --dev_mode). Once on, it stays on process-wide.
+  bool reflection = false;
 };
 
 class ServiceRunner {
