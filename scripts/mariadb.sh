@@ -3,7 +3,8 @@
 #   scripts/mariadb.sh start <dir> <port> [tls]   initialise <dir> if new, start, wait until ready;
 #                                           with "tls": also offer TLS with a throw-away CA and a
 #                                           server certificate for 127.0.0.1/localhost made by
-#                                           openssl in <dir>/tls (clients verify with tls/ca.pem)
+#                                           openssl in <dir>/tls (clients verify with tls/ca.pem;
+#                                           tls/client-cert.pem + client-key.pem: a client cert)
 #   scripts/mariadb.sh stop  <dir>          stop the server whose pid file is in <dir>
 #   scripts/mariadb.sh sql   <dir> [args]   a root client on the server's socket
 # Root connects only through the unix socket in <dir>; services use TCP users created by callers.
@@ -31,6 +32,12 @@ make_tls() {
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$tls/ext.cnf"
   openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca-key.pem" \
     -CAcreateserial -days 30 -extfile "$tls/ext.cnf" -out "$tls/server-cert.pem" 2>/dev/null
+  # A client certificate from the same CA, for users that REQUIRE X509.
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=rmhub-test-client" \
+    -keyout "$tls/client-key.pem" -out "$tls/client.csr" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"$tls/client-ext.cnf"
+  openssl x509 -req -in "$tls/client.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca-key.pem" \
+    -CAcreateserial -days 30 -extfile "$tls/client-ext.cnf" -out "$tls/client-cert.pem" 2>/dev/null
   chmod 644 "$tls"/*.pem
   if [ "$(id -u)" -eq 0 ]; then chown -R mysql:mysql "$tls"; fi
 }

@@ -38,6 +38,8 @@ export RMHUB_TEST_MYSQL_PASSWORD=$test_password
 export RMHUB_TEST_MARIADB_DIR=$tmp/db
 # The server also offers TLS; tests that connect with verification trust this CA.
 export RMHUB_TEST_MYSQL_TLS_CA=$tmp/db/tls/ca.pem
+export RMHUB_TEST_MYSQL_TLS_CLIENT_CERT=$tmp/db/tls/client-cert.pem
+export RMHUB_TEST_MYSQL_TLS_CLIENT_KEY=$tmp/db/tls/client-key.pem
 export RMHUB_SOURCE_DIR=$root
 export RMHUB_BUILD_DIR=$build_dir
 
