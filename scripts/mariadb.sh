@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # A private MariaDB on loopback, in a data directory of our own — never the system service.
-#   scripts/mariadb.sh start <dir> <port>   initialise <dir> if new, start, wait until ready
+#   scripts/mariadb.sh start <dir> <port> [tls]   initialise <dir> if new, start, wait until ready;
+#                                           with "tls": also offer TLS with a throw-away CA and a
+#                                           server certificate for 127.0.0.1/localhost made by
+#                                           openssl in <dir>/tls (clients verify with tls/ca.pem;
+#                                           tls/client-cert.pem + client-key.pem: a client cert)
 #   scripts/mariadb.sh stop  <dir>          stop the server whose pid file is in <dir>
 #   scripts/mariadb.sh sql   <dir> [args]   a root client on the server's socket
 # Root connects only through the unix socket in <dir>; services use TCP users created by callers.
@@ -16,8 +20,35 @@ log="$dir/mysqld.log"
 run_as=()
 if [ "$(id -u)" -eq 0 ]; then run_as=(--user=mysql); fi
 
+# A CA and a server certificate for 127.0.0.1 and localhost in $dir/tls, made once.
+make_tls() {
+  local tls=$dir/tls
+  [ -s "$tls/server-cert.pem" ] && return 0
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=RM Hub test database CA" \
+    -keyout "$tls/ca-key.pem" -out "$tls/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$tls/server-key.pem" -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$tls/ext.cnf"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca-key.pem" \
+    -CAcreateserial -days 30 -extfile "$tls/ext.cnf" -out "$tls/server-cert.pem" 2>/dev/null
+  # A client certificate from the same CA, for users that REQUIRE X509.
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=rmhub-test-client" \
+    -keyout "$tls/client-key.pem" -out "$tls/client.csr" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"$tls/client-ext.cnf"
+  openssl x509 -req -in "$tls/client.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca-key.pem" \
+    -CAcreateserial -days 30 -extfile "$tls/client-ext.cnf" -out "$tls/client-cert.pem" 2>/dev/null
+  chmod 644 "$tls"/*.pem
+  if [ "$(id -u)" -eq 0 ]; then chown -R mysql:mysql "$tls"; fi
+}
+
 start() {
-  local port=${1:?port}
+  local port=${1:?port} tls_args=()
+  if [ "${2:-}" = tls ]; then
+    make_tls
+    tls_args=(--ssl-ca="$dir/tls/ca.pem" --ssl-cert="$dir/tls/server-cert.pem"
+      --ssl-key="$dir/tls/server-key.pem")
+  fi
   mkdir -p "$dir"
   if [ "$(id -u)" -eq 0 ]; then chown mysql:mysql "$dir"; fi
   if [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then
@@ -33,7 +64,7 @@ start() {
     --port="$port" --bind-address=127.0.0.1 --skip-name-resolve \
     --innodb-buffer-pool-size=256M --innodb-log-file-size=64M --innodb-flush-log-at-trx-commit=2 \
     --max-connections=500 --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
-    --log-error="$log" >/dev/null 2>&1 &
+    "${tls_args[@]}" --log-error="$log" >/dev/null 2>&1 &
   for _ in $(seq 1 300); do
     if mariadb-admin --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1; then return 0; fi
     sleep 0.1
@@ -56,7 +87,7 @@ stop() {
 }
 
 case "$cmd" in
-  start) start "${3:-}" ;;
+  start) start "${3:-}" "${4:-}" ;;
   stop) stop ;;
   sql) shift 2; exec mariadb --no-defaults --socket="$sock" -uroot "$@" ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;

@@ -25,7 +25,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
   || shuf -i 20000-40000 -n 1)
 cleanup() { "$root/scripts/mariadb.sh" stop "$tmp/db" || true; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
-"$root/scripts/mariadb.sh" start "$tmp/db" "$port"
+"$root/scripts/mariadb.sh" start "$tmp/db" "$port" tls
 test_password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 "$root/scripts/mariadb.sh" sql "$tmp/db" -e "
   CREATE USER 'rmhub_test'@'127.0.0.1' IDENTIFIED BY '$test_password';
@@ -36,6 +36,10 @@ export RMHUB_TEST_MYSQL_PORT=$port
 export RMHUB_TEST_MYSQL_USER=rmhub_test
 export RMHUB_TEST_MYSQL_PASSWORD=$test_password
 export RMHUB_TEST_MARIADB_DIR=$tmp/db
+# The server also offers TLS; tests that connect with verification trust this CA.
+export RMHUB_TEST_MYSQL_TLS_CA=$tmp/db/tls/ca.pem
+export RMHUB_TEST_MYSQL_TLS_CLIENT_CERT=$tmp/db/tls/client-cert.pem
+export RMHUB_TEST_MYSQL_TLS_CLIENT_KEY=$tmp/db/tls/client-key.pem
 export RMHUB_SOURCE_DIR=$root
 export RMHUB_BUILD_DIR=$build_dir
 

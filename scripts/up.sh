@@ -91,18 +91,30 @@ make_key() {
   fi
 }
 
-# Secrets a service defines flags for, as RMHUB_* environment entries (argv shows in ps; the
-# environment does not): today the customer service's PII keys.
-secret_env() {
+# Secret files a service defines flags for (the values never appear in argv or the
+# environment): today the customer service's PII keys.
+secret_flags() {
   local help=$1
-  if grep -q -- "--pii_encryption_keys" <<<"$help"; then
+  if grep -q -- "--pii_encryption_keys_file" <<<"$help"; then
     make_key "$secrets/pii-encryption-key-dev1"
     make_key "$secrets/pii-blind-index-key"
-    printf '%s\n' "RMHUB_PII_ENCRYPTION_KEYS=dev1:$(cat "$secrets/pii-encryption-key-dev1")" \
-      "RMHUB_PII_ACTIVE_KEY_ID=dev1" \
-      "RMHUB_PII_BLIND_INDEX_KEY=$(cat "$secrets/pii-blind-index-key")"
+    if [ ! -s "$secrets/pii-encryption-keys" ]; then
+      (umask 077 && printf 'dev1:%s\n' "$(cat "$secrets/pii-encryption-key-dev1")" \
+        >"$secrets/pii-encryption-keys")
+    fi
+    printf '%s\n' "--pii_encryption_keys_file=$secrets/pii-encryption-keys" \
+      "--pii_active_key_id=dev1" "--pii_blind_index_key_file=$secrets/pii-blind-index-key"
   fi
 }
+
+# Development mode: the local stack signs with a shared HS256 secret, serves plaintext on
+# loopback and offers reflection (grpcurl, rmhubctl services); tokens from `rmhubctl token` live
+# 12 h. The seed tool's service token may set up the team service; the rest is what the
+# services call on each other (the services' own default).
+dev_flags=(--dev_mode --reflection --jwt_max_lifetime=24h
+  "--service_method_acl=customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,\
+rmhub.analytics.v1.AnalyticsService/IngestEvents;team=rmhub.analytics.v1.AnalyticsService/IngestEvents;\
+seed=rmhub.team.v1.TeamService/*")
 
 running() {
   local pidf=$1
@@ -133,13 +145,13 @@ start_service() {
   local args=(--listen_address="127.0.0.1:$port" --metrics_address="127.0.0.1:$metrics"
     --db_host=127.0.0.1 --db_port="$db_port" --db_user="rmhub_$name" --db_name="rmhub_$name"
     --db_password_file="$secrets/db-$name-password"
-    --jwt_hs256_secret_file="$secrets/jwt-dev-secret")
-  local help peers secret_vars
+    --jwt_hs256_secret_file="$secrets/jwt-dev-secret" "${dev_flags[@]}")
+  local help peers secrets_args
   help=$("${clean_env[@]}" "$bin" --helpfull 2>&1 || true)
   mapfile -t peers < <(peer_flags "$name" "$help")
-  mapfile -t secret_vars < <(secret_env "$help")
+  mapfile -t secrets_args < <(secret_flags "$help")
   say "starting $name on 127.0.0.1:$port"
-  nohup "${clean_env[@]}" "${secret_vars[@]}" "$bin" "${args[@]}" "${peers[@]}" \
+  nohup "${clean_env[@]}" "$bin" "${args[@]}" "${secrets_args[@]}" "${peers[@]}" \
     >>"$run/logs/$name.log" 2>&1 &
   echo $! >"$pidf"
 }

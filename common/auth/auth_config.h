@@ -2,12 +2,17 @@
 // How a service is told whom to trust. Filled from flags / RMHUB_* environment by the caller;
 // field errors name the flags below so a bad start-up message points at what to fix.
 //
-//   jwt_hs256_secret           shared secret (>= 32 bytes): development mode, explicit by nature.
-//                              Whoever holds it can mint any token, so production leaves it
-//                              empty and relies on the gateway's RS256 key plus mTLS.
-//   jwt_rs256_public_key_file  PEM public key of the gateway that signs people's tokens.
-//   jwt_issuer / jwt_audience  required "iss" / an "aud" entry, when set.
-//   jwt_leeway                 clock skew tolerated on exp/nbf (0..5 min, default 30 s).
+//   dev_mode                   development only: allows the HS256 secret and makes iss/aud
+//                              optional (service_main also ties plaintext on non-loopback
+//                              addresses and reflection to it). Production leaves it off.
+//   jwt_hs256_secret           shared secret (>= 32 bytes), only with dev_mode: whoever holds it
+//                              can mint any token.
+//   jwt_keys_file              JWK Set of RS256 verification keys, by kid, each with the subjects
+//                              it may sign (jwt_key_set.h).
+//   jwt_issuer / jwt_audience  required "iss" / an "aud" entry; both must be set outside dev_mode.
+//   jwt_leeway                 clock skew tolerated on exp/nbf/iat (0..5 min, default 30 s).
+//   jwt_max_lifetime           longest exp − iat accepted (1 min..7 days, default 1 h).
+//   service_method_acl         methods each calling service may call (service_method_acl.h).
 //
 // At least one key is required: there is no configuration that lets every caller in.
 
@@ -23,12 +28,21 @@
 namespace rmhub::auth {
 
 struct AuthConfig {
+  bool dev_mode = false;
   std::string jwt_hs256_secret;
-  std::string jwt_rs256_public_key_file;
+  std::string jwt_keys_file;
   std::string jwt_issuer;
   std::string jwt_audience;
   absl::Duration jwt_leeway = absl::Seconds(30);
+  absl::Duration jwt_max_lifetime = absl::Hours(1);
+  std::string service_method_acl;
 };
+
+// What the suite's own services call on each other; the default of --service_method_acl.
+inline constexpr char kDefaultServiceMethodAcl[] =
+    "customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,"
+    "rmhub.analytics.v1.AnalyticsService/IngestEvents;"
+    "team=rmhub.analytics.v1.AnalyticsService/IngestEvents";
 
 // INVALID_ARGUMENT naming each bad field. Does not read files.
 absl::Status ValidateAuthConfig(const AuthConfig& config);
@@ -43,5 +57,11 @@ absl::StatusOr<std::unique_ptr<Authenticator>> BuildAuthenticator(const AuthConf
 // The whole content of a small file (keys, certificates); INVALID_ARGUMENT naming `field` when it
 // cannot be read.
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path, const std::string& field);
+
+// A secret given inline (--foo) or in a file (--foo_file, read now, trailing newlines dropped).
+// Both at once is INVALID_ARGUMENT naming both flags: which one wins would be a guess. Files keep
+// secrets out of argv, /proc/<pid>/environ and pod specs.
+absl::StatusOr<std::string> SecretFromFlags(const std::string& inline_value,
+                                            const std::string& file, const std::string& flag);
 
 }  // namespace rmhub::auth

@@ -1,6 +1,7 @@
 #include "common/auth/jwt.h"
 
 #include <cmath>
+#include <set>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -109,6 +110,8 @@ absl::Status ReadRegisteredClaims(const JsonValue& payload, JwtClaims& c) {
   c.expires_at = *exp;
   RMHUB_ASSIGN_OR_RETURN(c.not_before, NumericDate(payload, "nbf"));
   RMHUB_ASSIGN_OR_RETURN(c.issued_at, NumericDate(payload, "iat"));
+  // Without "iat" the lifetime cap could not be checked.
+  if (!c.issued_at.has_value()) return BadClaim("iat", "is missing");
   return absl::OkStatus();
 }
 
@@ -182,39 +185,61 @@ absl::StatusOr<std::string> EncodeJws(absl::string_view header_json,
   return absl::StrCat(input, ".", Base64UrlEncode(signature));
 }
 
-absl::StatusOr<std::string> MintJwt(const JwtClaims& claims, const JwtKey& key) {
+absl::StatusOr<std::string> MintJwt(const JwtClaims& claims, const JwtKey& key,
+                                    absl::string_view kid) {
   if (claims.subject.empty()) return InvalidField("sub", "a token needs a subject");
   if (claims.expires_at == absl::InfinitePast() || claims.expires_at == absl::InfiniteFuture()) {
     return InvalidField("exp", "a token needs a finite expiry");
   }
-  std::string header = JsonObjectWriter()
-                           .String("alg", JwtAlgorithmName(key.algorithm()))
-                           .String("typ", "JWT")
-                           .Finish();
-  return EncodeJws(header, BuildPayload(claims), key);
+  JsonObjectWriter header;
+  header.String("alg", JwtAlgorithmName(key.algorithm())).String("typ", "JWT");
+  if (!kid.empty()) header.String("kid", kid);
+  return EncodeJws(header.Finish(), BuildPayload(claims), key);
+}
+
+absl::StatusOr<JwtVerifier> JwtVerifier::Create(absl::optional<JwtKey> hs256,
+                                                std::vector<VerificationKey> rs256,
+                                                JwtVerifierOptions options, const Clock& clock) {
+  std::set<std::string> kids;
+  for (const VerificationKey& k : rs256) {
+    if (k.key.algorithm() != JwtAlgorithm::kRs256 || k.kid.empty() || !kids.insert(k.kid).second) {
+      return InvalidField("keys", "RS256 keys need unique, non-empty kids");
+    }
+  }
+  if (hs256.has_value()) {
+    if (hs256->algorithm() != JwtAlgorithm::kHs256) return InvalidField("keys", "not an HS256 key");
+    rs256.push_back(VerificationKey{"", *std::move(hs256), {"members/*", "services/*"}});
+  }
+  if (rs256.empty()) return InvalidField("keys", "at least one verification key is needed");
+  if (options.leeway < absl::ZeroDuration() || options.leeway > absl::Minutes(5)) {
+    return InvalidField("leeway", "must be between 0 and 5 minutes");
+  }
+  if (options.max_lifetime <= absl::ZeroDuration()) {
+    return InvalidField("max_lifetime", "must be positive");
+  }
+  return JwtVerifier(std::move(rs256), std::move(options), clock);
 }
 
 absl::StatusOr<JwtVerifier> JwtVerifier::Create(std::vector<JwtKey> keys,
                                                 JwtVerifierOptions options, const Clock& clock) {
-  if (keys.empty()) return InvalidField("keys", "at least one verification key is needed");
-  for (size_t i = 0; i < keys.size(); ++i) {
-    for (size_t j = i + 1; j < keys.size(); ++j) {
-      if (keys[i].algorithm() == keys[j].algorithm()) {
-        return InvalidField("keys", "at most one key per algorithm");
-      }
-    }
+  if (keys.size() != 1 || keys[0].algorithm() != JwtAlgorithm::kHs256) {
+    return InvalidField("keys", "one HS256 key; RS256 keys need a kid");
   }
-  if (options.leeway < absl::ZeroDuration() || options.leeway > absl::Minutes(5)) {
-    return InvalidField("leeway", "must be between 0 and 5 minutes");
-  }
-  return JwtVerifier(std::move(keys), std::move(options), clock);
+  return Create(std::move(keys[0]), {}, std::move(options), clock);
 }
 
-const JwtKey* JwtVerifier::KeyFor(absl::string_view alg) const {
-  for (const JwtKey& key : keys_) {
-    if (JwtAlgorithmName(key.algorithm()) == alg) return &key;
+absl::StatusOr<const VerificationKey*> JwtVerifier::SelectKey(const JsonValue& header) const {
+  RMHUB_ASSIGN_OR_RETURN(std::string alg, HeaderAlgorithm(header));
+  const JsonValue* kid = header.Find("kid");
+  bool any_of_alg = false;
+  for (const VerificationKey& k : keys_) {
+    if (JwtAlgorithmName(k.key.algorithm()) != alg) continue;
+    any_of_alg = true;
+    // The one HS256 key answers to any kid; RS256 keys only to their own.
+    if (k.kid.empty() || (kid != nullptr && kid->is_string() && kid->text == k.kid)) return &k;
   }
-  return nullptr;
+  if (!any_of_alg) return Reject(kReasonAlgorithmRejected, "token algorithm is not accepted here");
+  return Reject(kReasonUnknownKey, "token \"kid\" names no key trusted here");
 }
 
 absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
@@ -226,20 +251,19 @@ absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
     return Reject(kReasonInvalidToken, "token is not a signed compact JWS");
   }
   RMHUB_ASSIGN_OR_RETURN(JsonValue header, DecodeObject(parts[0], "header"));
-  RMHUB_ASSIGN_OR_RETURN(std::string alg, HeaderAlgorithm(header));
-  const JwtKey* key = KeyFor(alg);
-  if (key == nullptr) {
-    return Reject(kReasonAlgorithmRejected, "token algorithm is not accepted here");
-  }
+  RMHUB_ASSIGN_OR_RETURN(const VerificationKey* key, SelectKey(header));
   absl::optional<std::string> signature = Base64UrlDecode(parts[2]);
   absl::string_view signing_input = token.substr(0, parts[0].size() + 1 + parts[1].size());
-  if (!signature.has_value() || !key->Verify(signing_input, *signature)) {
+  if (!signature.has_value() || !key->key.Verify(signing_input, *signature)) {
     return Reject(kReasonBadSignature, "token signature does not verify");
   }
   RMHUB_ASSIGN_OR_RETURN(JsonValue payload, DecodeObject(parts[1], "payload"));
   RMHUB_ASSIGN_OR_RETURN(JwtClaims claims, ReadClaims(payload));
   RMHUB_RETURN_IF_ERROR(CheckTimes(claims));
   RMHUB_RETURN_IF_ERROR(CheckIssuerAndAudience(claims));
+  if (!key->MaySign(claims.subject)) {
+    return Reject(kReasonSubjectNotAllowed, "the token's key may not sign its subject");
+  }
   return claims;
 }
 
@@ -251,6 +275,13 @@ absl::Status JwtVerifier::CheckTimes(const JwtClaims& claims) const {
   }
   if (claims.not_before.has_value() && now + options_.leeway < *claims.not_before) {
     return Reject(kReasonNotYetValid, "token is not valid yet");
+  }
+  // ReadClaims made sure "iat" is there. A future iat would stretch the lifetime cap.
+  if (now + options_.leeway < *claims.issued_at) {
+    return Reject(kReasonNotYetValid, "token is issued in the future");
+  }
+  if (claims.expires_at - *claims.issued_at > options_.max_lifetime) {
+    return Reject(kReasonLifetimeTooLong, "token lifetime exceeds the maximum accepted here");
   }
   return absl::OkStatus();
 }
@@ -298,9 +329,16 @@ absl::StatusOr<Principal> PrincipalFromClaims(const JwtClaims& claims) {
 
 absl::StatusOr<std::string> MintDevToken(const DevTokenRequest& request, absl::string_view secret,
                                          const Clock& clock, absl::Duration ttl) {
-  RMHUB_RETURN_IF_ERROR(ValidateDevTokenRequest(request, ttl));
   absl::StatusOr<JwtKey> key = JwtKey::Hs256(secret);
   if (!key.ok()) return InvalidField("secret", std::string(key.status().message()));
+  return MintToken(request, *key, "", clock, ttl);
+}
+
+absl::StatusOr<std::string> MintToken(const DevTokenRequest& request, const JwtKey& key,
+                                      absl::string_view kid, const Clock& clock,
+                                      absl::Duration ttl) {
+  RMHUB_RETURN_IF_ERROR(ValidateDevTokenRequest(request, ttl));
+  if (!key.can_sign()) return InvalidField("key", "a public key cannot sign");
   JwtClaims claims;
   claims.subject = request.member_id != 0 ? absl::StrCat(kMemberPrefix, request.member_id)
                                           : absl::StrCat(kServicePrefix, request.service);
@@ -313,7 +351,7 @@ absl::StatusOr<std::string> MintDevToken(const DevTokenRequest& request, absl::s
   claims.branch_id = request.branch_id;
   claims.team_ids = request.team_ids;
   claims.permissions = request.permissions;
-  return MintJwt(claims, *key);
+  return MintJwt(claims, key, kid);
 }
 
 }  // namespace rmhub::auth

@@ -31,6 +31,9 @@ class JwtKey {
   static absl::StatusOr<JwtKey> Rs256PublicKeyPem(absl::string_view pem);
   // PEM "PRIVATE KEY" / "RSA PRIVATE KEY" (unencrypted) of at least 2048 bits; also verifies.
   static absl::StatusOr<JwtKey> Rs256PrivateKeyPem(absl::string_view pem);
+  // An RSA public key from its big-endian modulus and exponent (a JWK's decoded "n" and "e").
+  static absl::StatusOr<JwtKey> Rs256PublicKeyComponents(absl::string_view modulus,
+                                                         absl::string_view exponent);
 
   JwtAlgorithm algorithm() const { return alg_; }
   bool can_sign() const { return alg_ == JwtAlgorithm::kHs256 || is_private_; }
@@ -38,6 +41,9 @@ class JwtKey {
   absl::StatusOr<std::string> Sign(absl::string_view signing_input) const;
   // Constant-time for HS256.
   bool Verify(absl::string_view signing_input, absl::string_view signature) const;
+  // The big-endian modulus and exponent of an RS256 key (for publishing it as a JWK); empty
+  // strings for HS256.
+  std::pair<std::string, std::string> RsaPublicComponents() const;
 
  private:
   JwtKey(JwtAlgorithm alg, std::string secret, std::shared_ptr<evp_pkey_st> pkey, bool is_private)

@@ -1,5 +1,7 @@
 #include "common/db/connection_pool.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <mutex>
 
@@ -46,7 +48,36 @@ sql::ConnectOptionsMap ConnectOptions(const DbConfig& c) {
   options["OPT_WRITE_TIMEOUT"] = WholeSeconds(c.io_timeout);
   options["OPT_RECONNECT"] = false;  // a silent reconnect would lose session state mid-transaction
   options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  if (!c.tls_ca_file.empty()) {
+    options["sslCA"] = sql::SQLString(c.tls_ca_file);
+    // Connector/C++ 1.1.12 keys: verify the certificate (MYSQL_OPT_SSL_VERIFY_SERVER_CERT) and
+    // never fall back to plaintext (MYSQL_OPT_SSL_ENFORCE).
+    options["sslVerify"] = true;
+    options["sslEnforce"] = true;
+  }
+  if (!c.tls_cert_file.empty()) {
+    options["sslCert"] = sql::SQLString(c.tls_cert_file);
+    options["sslKey"] = sql::SQLString(c.tls_key_file);
+  }
   return options;
+}
+
+void CheckTlsFiles(const DbConfig& c, FieldErrors& errors) {
+  const std::pair<const char*, const std::string*> files[] = {
+      {"db_tls_ca_file", &c.tls_ca_file},
+      {"db_tls_cert_file", &c.tls_cert_file},
+      {"db_tls_key_file", &c.tls_key_file}};
+  for (const auto& [flag, path] : files) {
+    if (!path->empty() && access(path->c_str(), R_OK) != 0) {
+      errors.Add(flag, absl::StrCat("cannot read \"", *path, "\""));
+    }
+  }
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    errors.Add("db_tls_cert_file", "db_tls_cert_file and db_tls_key_file go together");
+  }
+  if (!c.tls_cert_file.empty() && c.tls_ca_file.empty()) {
+    errors.Add("db_tls_ca_file", "a client certificate needs the CA of the database server");
+  }
 }
 
 }  // namespace
@@ -62,6 +93,7 @@ absl::Status ValidateDbConfig(const DbConfig& c) {
   if (c.acquire_timeout <= absl::ZeroDuration()) {
     errors.Add("db_acquire_timeout", "must be positive");
   }
+  CheckTlsFiles(c, errors);
   return errors.Status();
 }
 

@@ -46,6 +46,11 @@ struct DbConfig {
   // rather than in a dropped connection.
   absl::Duration io_timeout = absl::Seconds(10);
   absl::Duration acquire_timeout = absl::Seconds(2);
+  // TLS to the database: with a CA file every connection is encrypted and the server's
+  // certificate is verified against it (chain and host name, which must match `host`); a server
+  // that does not offer TLS, or whose certificate does not verify, is refused. Cert and key add a
+  // client certificate. Empty: plaintext (the local stack on loopback).
+  std::string tls_ca_file, tls_cert_file, tls_key_file;
 };
 
 // INVALID_ARGUMENT naming the bad setting, or OK.

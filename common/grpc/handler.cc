@@ -22,7 +22,9 @@ grpc::Status RejectIfFinished(const grpc::ServerContextBase& ctx) {
 }
 
 grpc::Status AuthenticationFailed(const absl::Status& status) {
+  // PERMISSION_DENIED: a service calling a method it is not allowed (ServiceMethodAcl).
   if (status.code() == absl::StatusCode::kUnauthenticated ||
+      status.code() == absl::StatusCode::kPermissionDenied ||
       status.code() == absl::StatusCode::kUnavailable) {
     return ToGrpcStatus(status);
   }

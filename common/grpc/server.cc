@@ -8,10 +8,12 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <exception>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/auth/called_method.h"
 #include "common/log/log.h"
 #include "common/metrics/grpc_server_interceptor.h"
 #include "common/status/errors.h"
@@ -38,6 +40,21 @@ absl::Status RunCheck(const std::function<absl::Status()>& check) {
     return Internal("READINESS_CHECK_THREW", "readiness check threw");
   }
 }
+
+// Loading grpc++_reflection registers its plugin for every server builder (a static initializer
+// in the library), so "not asked for" has to take it out again.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
+                                    return dynamic_cast<grpc::reflection::ProtoServerReflectionPlugin*>(
+                                               p.get()) != nullptr;
+                                  }),
+                   plugins->end());
+  }
+};
 
 }  // namespace
 
@@ -78,6 +95,7 @@ std::unique_ptr<grpc::ServerBuilder> ServiceRunner::MakeBuilder() {
       options_.listen_address,
       options_.credentials ? options_.credentials : grpc::InsecureServerCredentials(), &port_);
   for (auto& [service, name] : services_) builder->RegisterService(service);
+  if (!options_.reflection) builder->SetOption(std::make_unique<WithoutReflection>());
   grpc::ResourceQuota quota("rmhub-server");
   quota.SetMaxThreads(options_.max_threads);
   builder->SetResourceQuota(quota);
@@ -98,6 +116,7 @@ std::unique_ptr<grpc::ServerBuilder> ServiceRunner::MakeBuilder() {
                               Millis(options_.min_client_ping_interval));
   builder->AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(std::make_unique<auth::CalledMethodRecorder>());
   factories.push_back(std::make_unique<metrics::ServerObservabilityFactory>(
       std::make_shared<metrics::GrpcServerMetrics>(*registry_)));
   builder->experimental().SetInterceptorCreators(std::move(factories));
@@ -116,7 +135,7 @@ absl::Status ServiceRunner::Start() {
   RMHUB_RETURN_IF_ERROR(StartMetrics());
   // Both are process-wide switches read when a builder is created.
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options_.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   server_ = MakeBuilder()->BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     server_.reset();

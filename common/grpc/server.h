@@ -9,8 +9,9 @@
 //
 // What it sets up: the CallQueue that callback services hand their calls to (grpcx::ServeQueued;
 // workers sized to the DB pool, see docs/decisions.md, "Server model"), a small sync thread
-// quota for sync services (reflection), explicit keepalive and message-size limits, the default
-// grpc.health.v1 service, server reflection, the metrics/access-log interceptor, and a
+// quota for sync services, explicit keepalive and message-size limits, the default
+// grpc.health.v1 service, server reflection when asked for, the metrics/access-log interceptor,
+// the called-method recorder the authenticator needs (common/auth/called_method.h), and a
 // Prometheus endpoint on its own port with process metrics.
 //
 // Health: a background thread runs the readiness check every `readiness_interval` and reports
@@ -67,6 +68,9 @@ struct ServerOptions {
   absl::Duration readiness_interval = absl::Seconds(2);
   // TLS/mTLS credentials; null serves plaintext (local stack and tests).
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Server reflection lists every method and message to anyone who connects: development only
+  // (service_main refuses --reflection without --dev_mode). Once on, it stays on process-wide.
+  bool reflection = false;
 };
 
 class ServiceRunner {

@@ -1,8 +1,15 @@
 #include "common/grpc/server_flags.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/config/config.h"
 #include "common/log/log.h"
 #include "common/status/errors.h"
@@ -32,6 +39,8 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
 ABSL_FLAG(absl::Duration, readiness_interval, absl::Seconds(2),
           "how often the readiness check (DB reachable, migrations applied) runs");
 ABSL_FLAG(std::string, log_level, "info", "minimum log level: debug, info, warn, error");
+ABSL_FLAG(bool, reflection, false,
+          "serve gRPC server reflection (grpcurl, rmhubctl services); only with --dev_mode");
 
 namespace rmhub::grpcx {
 
@@ -58,6 +67,44 @@ std::vector<absl::Status> CheckServerOptions(const ServerOptions& o) {
   return failed;
 }
 
+bool IsLoopbackAddress(absl::string_view address) {
+  if (absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:")) {
+    return true;
+  }
+  absl::string_view host = address;
+  if (absl::ConsumePrefix(&host, "[")) {
+    host = host.substr(0, host.find(']'));
+  } else {
+    host = host.substr(0, host.rfind(':'));
+  }
+  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
+  std::string text(host);
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET, text.c_str(), bytes) == 1) return bytes[0] == 127;
+  static const unsigned char kV6Loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return inet_pton(AF_INET6, text.c_str(), bytes) == 1 &&
+         std::equal(bytes, bytes + 16, kV6Loopback);
+}
+
+std::vector<absl::Status> CheckProductionServing(const ServerOptions& o, bool tls, bool dev_mode) {
+  std::vector<absl::Status> failed;
+  if (dev_mode) return failed;
+  if (!tls && !IsLoopbackAddress(o.listen_address)) {
+    failed.push_back(MakeError(
+        absl::StatusCode::kInvalidArgument, "INVALID_CONFIG",
+        absl::StrCat("--listen_address: plaintext gRPC on ", o.listen_address,
+                     " is reachable from other machines: set --tls_cert_file and --tls_key_file "
+                     "(and --tls_client_ca_file for mutual TLS), listen on 127.0.0.1, or set "
+                     "--dev_mode for development")));
+  }
+  if (o.reflection) {
+    failed.push_back(MakeError(absl::StatusCode::kInvalidArgument, "INVALID_CONFIG",
+                               "--reflection: describes the whole API to anyone who connects; "
+                               "allowed only with --dev_mode"));
+  }
+  return failed;
+}
+
 ServerOptions ServerOptionsFromFlags(ServerOptions o) {
   std::string listen = absl::GetFlag(FLAGS_listen_address);
   std::string metrics = absl::GetFlag(FLAGS_metrics_address);
@@ -81,6 +128,7 @@ ServerOptions ServerOptionsFromFlags(ServerOptions o) {
   o.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   o.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   o.readiness_interval = absl::GetFlag(FLAGS_readiness_interval);
+  o.reflection = absl::GetFlag(FLAGS_reflection);
   std::vector<absl::Status> failed = CheckServerOptions(o);
   absl::StatusOr<log::Level> level = log::ParseLevel(absl::GetFlag(FLAGS_log_level));
   if (level.ok()) {

@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/auth_config.h"
+#include "common/auth/service_method_acl.h"
 #include "common/auth/tls.h"
 #include "common/config/config.h"
 #include "common/grpc/channel.h"
@@ -14,6 +15,7 @@
 #include "common/grpc/status_mapping.h"
 #include "common/log/log.h"
 #include "common/outbox/relay.h"
+#include "google/protobuf/descriptor.h"
 
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "database host");
 ABSL_FLAG(int, db_port, 3306, "database port");
@@ -24,11 +26,24 @@ ABSL_FLAG(std::string, db_name, "", "the service's database");
 ABSL_FLAG(int, db_pool_size, 8, "database connections; the server's workers follow it");
 ABSL_FLAG(absl::Duration, db_acquire_timeout, absl::Seconds(2),
           "longest wait for a free connection before UNAVAILABLE");
+ABSL_FLAG(std::string, db_tls_ca_file, "",
+          "CA of the database server's certificate: TLS to the database, verified, when set");
+ABSL_FLAG(std::string, db_tls_cert_file, "", "client certificate for the database (PEM)");
+ABSL_FLAG(std::string, db_tls_key_file, "", "client key for the database (PEM)");
+ABSL_FLAG(bool, dev_mode, false,
+          "DEVELOPMENT ONLY: allow the HS256 shared secret, optional iss/aud, plaintext gRPC on "
+          "non-loopback addresses and --reflection");
 ABSL_FLAG(std::string, jwt_hs256_secret_file, "",
-          "development mode: file holding the shared HS256 secret");
-ABSL_FLAG(std::string, jwt_rs256_public_key_file, "", "PEM public key of the gateway (RS256)");
-ABSL_FLAG(std::string, jwt_issuer, "", "required `iss` claim, when set");
-ABSL_FLAG(std::string, jwt_audience, "", "required `aud` claim, when set");
+          "development mode (--dev_mode): file holding the shared HS256 secret");
+ABSL_FLAG(std::string, jwt_keys_file, "",
+          "JWK Set of RS256 verification keys, by kid, with the subjects each may sign");
+ABSL_FLAG(std::string, jwt_issuer, "", "required `iss` claim (required outside --dev_mode)");
+ABSL_FLAG(std::string, jwt_audience, "", "required `aud` claim (required outside --dev_mode)");
+ABSL_FLAG(absl::Duration, jwt_max_lifetime, absl::Hours(1),
+          "longest token lifetime (exp - iat) accepted");
+ABSL_FLAG(std::string, service_method_acl, rmhub::auth::kDefaultServiceMethodAcl,
+          "methods each calling service may call: "
+          "\"<service>=<pkg.Service>/<Method or *>[,...][;...]\"");
 ABSL_FLAG(std::string, tls_cert_file, "", "server certificate (PEM); empty = plaintext");
 ABSL_FLAG(std::string, tls_key_file, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca_file, "", "CA for client certificates: mutual TLS when set");
@@ -51,32 +66,45 @@ absl::StatusOr<db::DbConfig> DbConfigFromFlags() {
   config.database = absl::GetFlag(FLAGS_db_name);
   config.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.acquire_timeout = absl::GetFlag(FLAGS_db_acquire_timeout);
-  config.password = absl::GetFlag(FLAGS_db_password);
-  std::string password_file = absl::GetFlag(FLAGS_db_password_file);
-  if (!password_file.empty()) {
-    RMHUB_ASSIGN_OR_RETURN(config.password, auth::ReadSmallFile(password_file, "db_password_file"));
-    while (!config.password.empty() &&
-           (config.password.back() == '\n' || config.password.back() == '\r')) {
-      config.password.pop_back();
+  RMHUB_ASSIGN_OR_RETURN(
+      config.password, auth::SecretFromFlags(absl::GetFlag(FLAGS_db_password),
+                                             absl::GetFlag(FLAGS_db_password_file), "db_password"));
+  config.tls_ca_file = absl::GetFlag(FLAGS_db_tls_ca_file);
+  config.tls_cert_file = absl::GetFlag(FLAGS_db_tls_cert_file);
+  config.tls_key_file = absl::GetFlag(FLAGS_db_tls_key_file);
+  return config;
+}
+
+// A method of a service this binary knows (its own API, the peers it calls) must exist: a typo
+// would silently deny the caller it was meant for. Services it does not link are taken on trust.
+absl::Status CheckAclMethodsExist(const std::string& text) {
+  RMHUB_ASSIGN_OR_RETURN(auth::ServiceMethodAcl acl,
+                         auth::ServiceMethodAcl::Parse(text, "service_method_acl"));
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const std::string& method : acl.Methods()) {
+    size_t slash = method.find('/');
+    const auto* service = pool->FindServiceByName(method.substr(0, slash));
+    std::string name = method.substr(slash + 1);
+    if (service != nullptr && name != "*" && service->FindMethodByName(name) == nullptr) {
+      return InvalidField("service_method_acl", absl::StrCat("no method ", method));
     }
   }
-  return config;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<auth::AuthConfig> AuthConfigFromFlags() {
   auth::AuthConfig config;
-  std::string secret_file = absl::GetFlag(FLAGS_jwt_hs256_secret_file);
-  if (!secret_file.empty()) {
-    RMHUB_ASSIGN_OR_RETURN(config.jwt_hs256_secret,
-                           auth::ReadSmallFile(secret_file, "jwt_hs256_secret_file"));
-    while (!config.jwt_hs256_secret.empty() && config.jwt_hs256_secret.back() == '\n') {
-      config.jwt_hs256_secret.pop_back();
-    }
-  }
-  config.jwt_rs256_public_key_file = absl::GetFlag(FLAGS_jwt_rs256_public_key_file);
+  config.dev_mode = absl::GetFlag(FLAGS_dev_mode);
+  RMHUB_ASSIGN_OR_RETURN(
+      config.jwt_hs256_secret,
+      auth::SecretFromFlags("", absl::GetFlag(FLAGS_jwt_hs256_secret_file), "jwt_hs256_secret"));
+  config.jwt_keys_file = absl::GetFlag(FLAGS_jwt_keys_file);
   config.jwt_issuer = absl::GetFlag(FLAGS_jwt_issuer);
   config.jwt_audience = absl::GetFlag(FLAGS_jwt_audience);
+  config.jwt_max_lifetime = absl::GetFlag(FLAGS_jwt_max_lifetime);
+  config.service_method_acl = absl::GetFlag(FLAGS_service_method_acl);
   RMHUB_RETURN_IF_ERROR(auth::ValidateAuthConfig(config));
+  RMHUB_RETURN_IF_ERROR(CheckAclMethodsExist(config.service_method_acl));
   return config;
 }
 
@@ -109,6 +137,14 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> PeerCredentialsFromFla
   if (ca.empty()) return grpc::InsecureChannelCredentials();
   return auth::ChannelCredentialsFromFiles(ca, absl::GetFlag(FLAGS_tls_cert_file),
                                            absl::GetFlag(FLAGS_tls_key_file));
+}
+
+// Plaintext on a non-loopback address and reflection need --dev_mode (as the HS256 secret does,
+// checked in AuthConfigFromFlags); a development process says so in its log.
+void ExitUnlessAllowedHere(const grpcx::ServerOptions& server, const auth::AuthConfig& auth) {
+  bool tls = !absl::GetFlag(FLAGS_tls_cert_file).empty();
+  config::ExitIfInvalid(grpcx::CheckProductionServing(server, tls, auth.dev_mode));
+  if (auth.dev_mode) log::Warn("development mode: not for production", {{"flag", "dev_mode"}});
 }
 
 // Exits with a message naming what is wrong: a bad configuration must stop the process.
@@ -160,6 +196,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   auth::AuthConfig auth_config = OrExit(AuthConfigFromFlags(), "authentication configuration");
   absl::TimeZone zone = OrExit(LoadZone(absl::GetFlag(FLAGS_time_zone), "time_zone"), "time zone");
   server_options.credentials = OrExit(CredentialsFromFlags(), "TLS configuration");
+  ExitUnlessAllowedHere(server_options, auth_config);
 
   const Clock& clock = RealClock::Instance();
   auto authenticator = OrExit(auth::BuildAuthenticator(auth_config, clock), "authentication");

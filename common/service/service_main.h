@@ -8,16 +8,24 @@
 //   --listen_address [RMHUB_LISTEN_ADDRESS]       gRPC address, e.g. 0.0.0.0:50051
 //   --metrics_address [RMHUB_METRICS_ADDRESS]     Prometheus address, e.g. 0.0.0.0:9101
 //   --db_host --db_port --db_user --db_name       the service's own database
-//   --db_password / --db_password_file            one of the two
+//   --db_password / --db_password_file            one of the two (both: start-up error)
+//   --db_tls_ca_file [--db_tls_cert_file --db_tls_key_file]   TLS to the database, verified
 //   --db_pool_size                                connections; also caps the server's threads
-//   --jwt_hs256_secret_file                       dev-mode shared secret (explicit, never default)
-//   --jwt_rs256_public_key_file                   gateway's verification key
-//   --jwt_issuer --jwt_audience                   required claims when set
+//   --dev_mode                                    development only (see below)
+//   --jwt_hs256_secret_file                       dev-mode shared secret (only with --dev_mode)
+//   --jwt_keys_file                               JWK Set of RS256 keys by kid (jwt_key_set.h)
+//   --jwt_issuer --jwt_audience                   required claims (required outside --dev_mode)
+//   --jwt_max_lifetime                            longest exp - iat accepted (1h)
+//   --service_method_acl                          methods each calling service may call
 //   --tls_cert_file --tls_key_file --tls_client_ca_file   TLS / mTLS (all empty: plaintext)
 //   --tls_ca_file                     TLS on calls to other services (Runtime::peer_credentials)
 //   --time_zone                                   the bank's zone for civil days
 //   --analytics_address                           outbox relay target ("" = relay off)
 //   --drain_timeout                               in-flight calls' grace period on SIGTERM
+//
+// Production defaults: without --dev_mode a service refuses to start with an HS256 secret,
+// without --jwt_issuer/--jwt_audience, with plaintext gRPC on a non-loopback --listen_address
+// (the default 0.0.0.0:<port> needs --tls_cert_file/--tls_key_file), or with --reflection.
 
 #include <grpcpp/impl/service_type.h>
 #include <grpcpp/security/credentials.h>

@@ -1,5 +1,6 @@
 // The customer service: wiring only (flags → config → repository → service → server).
 #include "absl/flags/flag.h"
+#include "common/auth/auth_config.h"
 #include "common/auth/call_credentials.h"
 #include "common/config/config.h"
 #include "common/grpc/channel.h"
@@ -12,10 +13,15 @@
 ABSL_FLAG(std::string, team_address, "", "the team service (host:port)");
 ABSL_FLAG(absl::Duration, team_call_timeout, absl::Seconds(2),
           "longest wait for the team service on one call");
-ABSL_FLAG(std::string, pii_encryption_keys, "",
-          "PII encryption keys: \"<id>:<base64 32 bytes>[,...]\" (use the environment, not argv)");
+ABSL_FLAG(
+    std::string, pii_encryption_keys, "",
+    "PII encryption keys: \"<id>:<base64 32 bytes>[,...]\" (prefer --pii_encryption_keys_file)");
+ABSL_FLAG(std::string, pii_encryption_keys_file, "",
+          "file holding the PII encryption keys, as --pii_encryption_keys");
 ABSL_FLAG(std::string, pii_active_key_id, "", "the key id new PII values are encrypted with");
-ABSL_FLAG(std::string, pii_blind_index_key, "", "base64 HMAC key of the PII blind indexes");
+ABSL_FLAG(std::string, pii_blind_index_key, "",
+          "base64 HMAC key of the PII blind indexes (prefer --pii_blind_index_key_file)");
+ABSL_FLAG(std::string, pii_blind_index_key_file, "", "file holding the blind-index key (base64)");
 ABSL_FLAG(int64_t, medium_aum_threshold, 5'000'000, "AUM (fen) from which a customer is MEDIUM");
 ABSL_FLAG(int64_t, large_aum_threshold, 100'000'000, "AUM (fen) from which a customer is LARGE");
 ABSL_FLAG(int64_t, vip_aum_threshold, 600'000'000, "AUM (fen) from which a customer is VIP");
@@ -55,9 +61,14 @@ rmhub::customer::CustomerConfig ConfigFromFlags() {
 
 absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
   rmhub::customer::CustomerConfig config = ConfigFromFlags();
-  rmhub::pii::PiiConfig pii{absl::GetFlag(FLAGS_pii_encryption_keys),
-                            absl::GetFlag(FLAGS_pii_active_key_id),
-                            absl::GetFlag(FLAGS_pii_blind_index_key)};
+  rmhub::pii::PiiConfig pii{
+      OrExit(rmhub::auth::SecretFromFlags(absl::GetFlag(FLAGS_pii_encryption_keys),
+                                          absl::GetFlag(FLAGS_pii_encryption_keys_file),
+                                          "pii_encryption_keys")),
+      absl::GetFlag(FLAGS_pii_active_key_id),
+      OrExit(rmhub::auth::SecretFromFlags(absl::GetFlag(FLAGS_pii_blind_index_key),
+                                          absl::GetFlag(FLAGS_pii_blind_index_key_file),
+                                          "pii_blind_index_key"))};
   rmhub::config::ExitIfInvalid({rmhub::pii::ValidatePiiConfig(pii)});
   // Owned for the life of the process.
   auto* cipher = new rmhub::pii::FieldCipher(OrExit(rmhub::pii::BuildFieldCipher(pii)));

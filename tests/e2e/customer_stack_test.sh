@@ -78,13 +78,28 @@ start_service team "$team_bin" "${E2E_ARGS[@]}"
 require "team server started and logged its ports" wait_ports team
 team_addr="127.0.0.1:${E2E_PORT[team]}"
 
-pii_env=("RMHUB_PII_ENCRYPTION_KEYS=e2e1:$(head -c 32 /dev/urandom | base64 -w0)"
-  "RMHUB_PII_ACTIVE_KEY_ID=e2e1" "RMHUB_PII_BLIND_INDEX_KEY=$(head -c 32 /dev/urandom | base64 -w0)")
+# The same PII keys for both replicas: customer1 reads them from files (as deployments should),
+# customer2 from the environment.
+printf 'e2e1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$tmp/pii-keys"
+head -c 32 /dev/urandom | base64 -w0 >"$tmp/pii-index-key"
+pii_files=(--pii_encryption_keys_file="$tmp/pii-keys" --pii_active_key_id=e2e1
+  --pii_blind_index_key_file="$tmp/pii-index-key")
+pii_env=("RMHUB_PII_ENCRYPTION_KEYS=$(head -1 "$tmp/pii-keys")" "RMHUB_PII_ACTIVE_KEY_ID=e2e1"
+  "RMHUB_PII_BLIND_INDEX_KEY=$(cat "$tmp/pii-index-key")")
 server_args "$customer_db" "$tmp/jwt-secret"
-for replica in customer1 customer2; do
-  start_service "$replica" "${pii_env[@]}" "$customer_bin" "${E2E_ARGS[@]}" \
-    --team_address="$team_addr"
-done
+# A key given both ways is refused at start, naming it: which one would win is not guessed.
+clean=(env)
+while read -r var; do clean+=(-u "$var"); done < <(env | sed -n 's/^\(RMHUB_[A-Za-z0-9_]*\)=.*/\1/p')
+"${clean[@]}" "${pii_env[2]}" timeout 60 "$customer_bin" "${E2E_ARGS[@]}" "${pii_files[@]}" \
+  --team_address="$team_addr" >"$tmp/both-ways.log" 2>&1
+rc=$?
+check "a PII key both inline and as a file: exit 2 (got $rc)" test "$rc" -eq 2
+check "a PII key both inline and as a file: the message names it" \
+  grep -q 'pii_blind_index_key_file' "$tmp/both-ways.log"
+start_service customer1 "$customer_bin" "${E2E_ARGS[@]}" "${pii_files[@]}" \
+  --team_address="$team_addr"
+start_service customer2 "${pii_env[@]}" "$customer_bin" "${E2E_ARGS[@]}" \
+  --team_address="$team_addr"
 for replica in customer1 customer2; do
   require "$replica started and logged its ports" wait_ports "$replica"
 done

@@ -45,7 +45,7 @@ grpc_port=$(free_port)
 addr="127.0.0.1:$grpc_port"
 start_service team "$server_bin" --listen_address="$addr" --metrics_address=127.0.0.1:0 \
   --db_host=127.0.0.1 --db_port="$db_port" --db_user=rmhub_team --db_name=rmhub_team \
-  --db_password_file="$tmp/db-password" --jwt_hs256_secret_file="$tmp/jwt-secret" \
+  --db_password_file="$tmp/db-password" --dev_mode --jwt_hs256_secret_file="$tmp/jwt-secret" \
   --readiness_interval=500ms --drain_timeout=5s
 require "health: SERVING with the database up" wait_health 0 60
 

@@ -90,12 +90,20 @@ finish() {
   exit 1
 }
 
+# The suite's own service-to-service calls (as the services' default) plus the service tokens of
+# the e2e scripts' administrator and of rmhub-seed, which set up branches and members.
+E2E_SERVICE_METHOD_ACL="customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,\
+rmhub.analytics.v1.AnalyticsService/IngestEvents;team=rmhub.analytics.v1.AnalyticsService/IngestEvents;\
+e2e=rmhub.team.v1.TeamService/*;seed=rmhub.team.v1.TeamService/*"
+
 # server_args <database> <secret file>: the flags every service takes here, in E2E_ARGS.
+# --dev_mode: the stack signs with a shared HS256 secret and serves plaintext and reflection.
 server_args() {
   E2E_ARGS=(--listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0
     --db_host="$RMHUB_TEST_MYSQL_HOST" --db_port="$RMHUB_TEST_MYSQL_PORT"
     --db_user="$RMHUB_TEST_MYSQL_USER" --db_password_file="$tmp/db-password" --db_name="$1"
-    --jwt_hs256_secret_file="$2" --drain_timeout=5s)
+    --dev_mode --reflection --jwt_hs256_secret_file="$2" --jwt_max_lifetime=24h
+    --service_method_acl="$E2E_SERVICE_METHOD_ACL" --drain_timeout=5s)
 }
 
 # start_service <name> [VAR=value ...] <binary> [flags ...]: starts it in the background with a

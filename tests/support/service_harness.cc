@@ -24,7 +24,13 @@ ServiceHarness::ServiceHarness(const std::string& db_prefix,
   absl::Status migrated = db::ApplyMigrations(*pool_, migrations);
   EXPECT_TRUE(migrated.ok()) << migrated;
   auth::AuthConfig config;
+  config.dev_mode = true;  // tests sign with a shared secret
   config.jwt_hs256_secret = kSecret;
+  // Test tokens live a week so tests can move the fake clock by days.
+  config.jwt_max_lifetime = absl::Hours(24 * 7);
+  // The service callers the in-process tests play, allowed everything of the service under test.
+  config.service_method_acl =
+      "task=rmhub.customer.v1.CustomerService/*;customer=rmhub.team.v1.TeamService/*";
   auto authenticator = auth::BuildAuthenticator(config, clock_);
   EXPECT_TRUE(authenticator.ok()) << authenticator.status();
   authenticator_ = *std::move(authenticator);

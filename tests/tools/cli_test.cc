@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include "common/auth/jwt.h"
+#include "common/auth/jwt_key_set.h"
 #include "common/clock/clock.h"
 #include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
 #include "rmhub/team/v1/team.pb.h"
+#include "tests/common/auth/test_pki.h"
 #include "tools/rmhubctl/cli_args.h"
 #include "tools/rmhubctl/error_report.h"
 #include "tools/rmhubctl/service_catalog.h"
@@ -189,7 +191,8 @@ TEST_F(TokenTest, RejectsBadRequests) {
 }
 
 TEST_F(TokenTest, ServiceToken) {
-  auto line = ParseCommandLine({"token", "--service", "customer", "--secret-file", path_});
+  auto line = ParseCommandLine(
+      {"token", "--service", "customer", "--ttl", "30m", "--secret-file", path_});
   ASSERT_TRUE(line.ok());
   auto token = MintTokenFromFlags(*line);
   ASSERT_TRUE(token.ok()) << token.status();
@@ -198,6 +201,54 @@ TEST_F(TokenTest, ServiceToken) {
   auto claims = verifier->Verify(*token);
   ASSERT_TRUE(claims.ok());
   EXPECT_EQ(claims->subject, "services/customer");
+}
+
+// A gateway-style RS256 token under a kid, verified with the key set `rmhubctl jwks` writes for
+// the same key, as a production service would.
+TEST_F(TokenTest, Rs256TokenAndItsKeySet) {
+  auth::testing::PemKeyPair rsa = auth::testing::GenerateRsaKeyPair();
+  std::string key_file = ::testing::TempDir() + "/rmhubctl-gateway.key";
+  std::ofstream(key_file, std::ios::binary) << rsa.private_pem;
+  auto jwks_line = ParseCommandLine({"jwks", "--public-key-file", key_file, "--kid", "gw-7",
+                                     "--subjects", "members/*"});
+  ASSERT_TRUE(jwks_line.ok());
+  auto jwks = JwksFromFlags(*jwks_line);
+  ASSERT_TRUE(jwks.ok()) << jwks.status();
+  EXPECT_EQ(jwks->find("PRIVATE"), std::string::npos);
+  auto keys = auth::ParseJwks(*jwks);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+
+  auto line = ParseCommandLine({"token", "--member", "7", "--ttl", "30m", "--issuer", "gw",
+                                "--audience", "rmhub", "--rs256-key-file", key_file, "--kid",
+                                "gw-7"});
+  ASSERT_TRUE(line.ok());
+  auto token = MintTokenFromFlags(*line);
+  ASSERT_TRUE(token.ok()) << token.status();
+  auth::JwtVerifierOptions options;
+  options.issuer = "gw";
+  options.audience = "rmhub";
+  auto verifier = auth::JwtVerifier::Create(absl::nullopt, *std::move(keys), options,
+                                            RealClock::Instance());
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  auto claims = verifier->Verify(*token);
+  ASSERT_TRUE(claims.ok()) << claims.status();
+  EXPECT_EQ(claims->subject, "members/7");
+
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{
+           {"token", "--member", "7", "--rs256-key-file", key_file},  // no kid
+           {"token", "--member", "7", "--rs256-key-file", key_file, "--kid", "k",
+            "--secret-file", path_},  // two signers
+           {"token", "--member", "7", "--rs256-key-file", path_, "--kid", "k"},  // not a key
+           {"jwks", "--public-key-file", key_file, "--kid", "k"},               // no subjects
+           {"jwks", "--public-key-file", key_file, "--kid", "k", "--subjects", "admins/*"}}) {
+    auto bad_line = ParseCommandLine(bad);
+    ASSERT_TRUE(bad_line.ok());
+    absl::Status status = bad[0] == "token" ? MintTokenFromFlags(*bad_line).status()
+                                            : JwksFromFlags(*bad_line).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad.back();
+  }
+  std::remove(key_file.c_str());
 }
 
 }  // namespace

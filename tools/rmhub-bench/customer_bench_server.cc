@@ -47,6 +47,7 @@ absl::Status CustomerBenchServer::Build(db::ConnectionPool& pool, int max_thread
   index_ = std::make_unique<pii::BlindIndex>(std::move(index));
   repository_ = std::make_unique<customer::MySqlCustomerRepository>(pool, *cipher_, *index_);
   auth::AuthConfig auth;
+  auth.dev_mode = true;  // an in-process bench signs with a shared secret
   auth.jwt_hs256_secret = kJwtSecret;
   RMHUB_ASSIGN_OR_RETURN(authenticator_, auth::BuildAuthenticator(auth, RealClock::Instance()));
   RMHUB_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(kDefaultZone));

@@ -15,9 +15,11 @@ namespace {
 // Every flag any command accepts; CheckFlags narrows it per command.
 const std::set<std::string>& KnownFlags() {
   static const auto* flags = new std::set<std::string>{
-      "addr",      "token",    "json", "timeout",     "columns", "data",     "ca-file",
-      "cert-file", "key-file", "help", "member",      "service", "roles",    "branch",
-      "teams",     "perms",    "ttl",  "secret-file", "issuer",  "audience", "wait"};
+      "addr",    "token",     "json",     "timeout",        "columns", "data",
+      "ca-file", "cert-file", "key-file", "help",           "member",  "service",
+      "roles",   "branch",    "teams",    "perms",          "ttl",     "secret-file",
+      "issuer",  "audience",  "wait",     "rs256-key-file", "kid",     "public-key-file",
+      "subjects"};
   return *flags;
 }
 

@@ -202,7 +202,8 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     (pos.empty() && !line->Has("help") ? err : out) << GeneralHelp(Pool());
     return pos.empty() && !line->Has("help") ? kExitUsage : 0;
   }
-  bool builtin = pos[0] == "token" || pos[0] == "health" || pos[0] == "services";
+  bool builtin =
+      pos[0] == "token" || pos[0] == "jwks" || pos[0] == "health" || pos[0] == "services";
   if (builtin && line->Has("help")) {
     out << GeneralHelp(Pool());
     return 0;
@@ -212,6 +213,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
                       err);
   }
   if (pos[0] == "token") return RunToken(*line, out, err);
+  if (pos[0] == "jwks") return RunJwks(*line, out, err);
   if (pos[0] == "health") return RunHealth(*line, out, err);
   if (pos[0] == "services") return RunServices(*line, out, err);
   return RunCall(*line, out, err);

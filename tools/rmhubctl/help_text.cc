@@ -98,6 +98,8 @@ std::string GeneralHelp(const google::protobuf::DescriptorPool& pool) {
       "  rmhubctl token --member ID [--roles R,..] [--branch ID] [--teams ID,..] [--perms P,..]\n"
       "                 [--service NAME] [--ttl 12h] [--secret-file FILE] [--issuer I] [--audience "
       "A]\n"
+      "                 [--rs256-key-file PEM --kid KID]   RS256, as a gateway signs\n"
+      "  rmhubctl jwks --public-key-file PEM --kid KID --subjects members/*[,..]   a key set\n"
       "  rmhubctl health [--addr HOST:PORT] [--service NAME] [--wait 30s]\n"
       "  rmhubctl services [--addr HOST:PORT]          services the server lists by reflection\n\n"
       "Flags:\n"

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/auth/auth_config.h"
+#include "common/auth/jwt_key_set.h"
 #include "common/clock/clock.h"
 #include "common/status/errors.h"
 #include "google/protobuf/descriptor.h"
@@ -92,27 +93,82 @@ absl::StatusOr<std::string> ReadDevSecret(const std::string& path, const std::st
   return secret;
 }
 
+// An RS256 token as a gateway would issue it: signed with the private key in --rs256-key-file
+// under --kid, which the services' --jwt_keys_file must list.
+absl::StatusOr<std::string> MintRs256FromFlags(const CommandLine& line,
+                                               const auth::DevTokenRequest& request,
+                                               absl::Duration ttl) {
+  if (line.Get("kid").empty()) {
+    return InvalidField("--kid", "an RS256 token names its key: give --kid");
+  }
+  if (line.Has("secret-file")) {
+    return InvalidField("--secret-file", "give --secret-file or --rs256-key-file, not both");
+  }
+  RMHUB_ASSIGN_OR_RETURN(std::string pem,
+                         auth::ReadSmallFile(line.Get("rs256-key-file"), "--rs256-key-file"));
+  absl::StatusOr<auth::JwtKey> key = auth::JwtKey::Rs256PrivateKeyPem(pem);
+  if (!key.ok()) return InvalidField("--rs256-key-file", std::string(key.status().message()));
+  return auth::MintToken(request, *key, line.Get("kid"), RealClock::Instance(), ttl);
+}
+
 absl::StatusOr<std::string> MintTokenFromFlags(const CommandLine& line) {
   RMHUB_RETURN_IF_ERROR(CheckFlags(line,
                                    {"member", "service", "roles", "branch", "teams", "perms", "ttl",
-                                    "secret-file", "issuer", "audience"},
+                                    "secret-file", "issuer", "audience", "rs256-key-file", "kid"},
                                    "token"));
   RMHUB_ASSIGN_OR_RETURN(auth::DevTokenRequest request, DevTokenRequestFromFlags(line));
   RMHUB_ASSIGN_OR_RETURN(absl::Duration ttl,
                          ParsePositiveDuration(line.Get("ttl", "12h"), "--ttl"));
+  if (line.Has("rs256-key-file")) return MintRs256FromFlags(line, request, ttl);
   std::string file = line.Get("secret-file", kDefaultSecretFile, "RMHUB_JWT_HS256_SECRET_FILE");
   RMHUB_ASSIGN_OR_RETURN(std::string secret, ReadDevSecret(file, "--secret-file"));
   return auth::MintDevToken(request, secret, RealClock::Instance(), ttl);
 }
 
-int RunToken(const CommandLine& line, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<std::string> token = MintTokenFromFlags(line);
-  if (!token.ok()) {
-    err << FormatLocalError(token.status());
+namespace {
+
+int PrintOrFail(const absl::StatusOr<std::string>& text, std::ostream& out, std::ostream& err) {
+  if (!text.ok()) {
+    err << FormatLocalError(text.status());
     return kExitUsage;
   }
-  out << *token << "\n";
+  out << *text << "\n";
   return 0;
+}
+
+absl::StatusOr<auth::JwtKey> PublicOrPrivateKey(const std::string& pem) {
+  absl::StatusOr<auth::JwtKey> key = auth::JwtKey::Rs256PublicKeyPem(pem);
+  if (key.ok()) return key;
+  key = auth::JwtKey::Rs256PrivateKeyPem(pem);
+  if (!key.ok()) return InvalidField("--public-key-file", std::string(key.status().message()));
+  return key;
+}
+
+}  // namespace
+
+int RunToken(const CommandLine& line, std::ostream& out, std::ostream& err) {
+  return PrintOrFail(MintTokenFromFlags(line), out, err);
+}
+
+absl::StatusOr<std::string> JwksFromFlags(const CommandLine& line) {
+  RMHUB_RETURN_IF_ERROR(CheckFlags(line, {"public-key-file", "kid", "subjects"}, "jwks"));
+  if (line.Get("kid").empty()) return InvalidField("--kid", "give the key's id");
+  RMHUB_ASSIGN_OR_RETURN(std::string pem,
+                         auth::ReadSmallFile(line.Get("public-key-file"), "--public-key-file"));
+  RMHUB_ASSIGN_OR_RETURN(auth::JwtKey key, PublicOrPrivateKey(pem));
+  std::vector<std::string> subjects = CommaList(line.Get("subjects"));
+  if (subjects.empty()) return InvalidField("--subjects", "give what the key may sign");
+  for (const std::string& s : subjects) {
+    if (!auth::IsValidSubjectPattern(s)) {
+      return InvalidField(
+          "--subjects", absl::StrCat("\"", s, "\" is not members/*, services/* or services/NAME"));
+    }
+  }
+  return auth::JwksJson({{line.Get("kid"), std::move(key), std::move(subjects)}});
+}
+
+int RunJwks(const CommandLine& line, std::ostream& out, std::ostream& err) {
+  return PrintOrFail(JwksFromFlags(line), out, err);
 }
 
 }  // namespace rmhub::ctl

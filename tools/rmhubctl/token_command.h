@@ -1,7 +1,8 @@
 #pragma once
 // `rmhubctl token`: mints a development HS256 token with the local stack's signing secret, for a
 // member (with roles, branch, teams and permissions) or for a service. Only for development: a
-// deployment has no HS256 secret and takes people's tokens from the gateway.
+// deployment has no HS256 secret and takes people's tokens from the gateway. With
+// --rs256-key-file and --kid it signs RS256 as a gateway would (tests of production settings).
 
 #include <iosfwd>
 #include <string>
@@ -25,10 +26,17 @@ absl::StatusOr<auth::DevTokenRequest> DevTokenRequestFromFlags(const CommandLine
 absl::StatusOr<std::string> ReadDevSecret(const std::string& path, const std::string& flag);
 
 // The token the flags ask for, signed with the secret in --secret-file (default: env
-// RMHUB_JWT_HS256_SECRET_FILE, else kDefaultSecretFile), valid for --ttl (default 12h).
+// RMHUB_JWT_HS256_SECRET_FILE, else kDefaultSecretFile), or RS256 with the private key in
+// --rs256-key-file under --kid; valid for --ttl (default 12h).
 absl::StatusOr<std::string> MintTokenFromFlags(const CommandLine& line);
 
 // Prints the token and a newline on `out`; returns the exit status.
 int RunToken(const CommandLine& line, std::ostream& out, std::ostream& err);
+
+// `rmhubctl jwks --public-key-file PEM --kid KID --subjects members/*[,...]`: the JWK Set the
+// services' --jwt_keys_file reads, for one RSA public key (PEM "PUBLIC KEY" or a private key,
+// of which only the public part is written). Keys for rotation are concatenated by hand.
+absl::StatusOr<std::string> JwksFromFlags(const CommandLine& line);
+int RunJwks(const CommandLine& line, std::ostream& out, std::ostream& err);
 
 }  // namespace rmhub::ctl

@@ -3,8 +3,8 @@
 
 #include "common/auth/jwt_authenticator.h"
 
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <memory>
 
@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/auth/auth_config.h"
 #include "common/auth/call_credentials.h"
+#include "common/auth/called_method.h"
 #include "common/auth/tls.h"
 #include "common/status/errors.h"
 #include "rmhub/analytics/v1/analytics.grpc.pb.h"
@@ -57,7 +58,12 @@ class RecordingService final : public av1::AnalyticsService::Service {
 class AuthenticatorTest : public ::testing::Test {
  protected:
   AuthenticatorTest() : clock_(kNow) {
+    config_.dev_mode = true;
     config_.jwt_hs256_secret = kSecret;
+    config_.service_method_acl =
+        "complaint=rmhub.analytics.v1.AnalyticsService/IngestEvents;"
+        "customer=rmhub.analytics.v1.AnalyticsService/*;"
+        "task=rmhub.analytics.v1.AnalyticsService/IngestEvents";
     authenticator_ = BuildAuthenticator(config_, clock_).value();
     service_ = std::make_unique<RecordingService>(*authenticator_);
   }
@@ -65,12 +71,19 @@ class AuthenticatorTest : public ::testing::Test {
     if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now()));
   }
 
-  // Starts the server on 127.0.0.1:0 and returns its address.
-  std::string Start(std::shared_ptr<grpc::ServerCredentials> credentials) {
+  // Starts the server on 127.0.0.1:0 and returns its address. ServiceRunner installs the
+  // called-method recorder; `record_methods` false shows what happens without it.
+  std::string Start(std::shared_ptr<grpc::ServerCredentials> credentials,
+                    bool record_methods = true) {
     int port = 0;
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port);
     builder.RegisterService(service_.get());
+    if (record_methods) {
+      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
+      f.push_back(std::make_unique<CalledMethodRecorder>());
+      builder.experimental().SetInterceptorCreators(std::move(f));
+    }
     server_ = builder.BuildAndStart();
     EXPECT_NE(port, 0);
     return absl::StrCat("127.0.0.1:", port);
@@ -125,7 +138,8 @@ TEST_F(AuthenticatorTest, GoodTokenReachesTheHandlerAsAPrincipal) {
   EXPECT_EQ(p.team_ids, (std::vector<int64_t>{21, 22}));
   EXPECT_TRUE(p.HasPermission(kPermPiiRead));
   // The scheme is case-insensitive (RFC 7235).
-  EXPECT_TRUE(Call(address, grpc::InsecureChannelCredentials(), {"bearer " + MemberToken(43)}).ok());
+  EXPECT_TRUE(
+      Call(address, grpc::InsecureChannelCredentials(), {"bearer " + MemberToken(43)}).ok());
 }
 
 TEST_F(AuthenticatorTest, BadTokensAreRefusedWithTheirReason) {
@@ -160,6 +174,46 @@ TEST_F(AuthenticatorTest, ServiceTokensFromServiceCallAuth) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(service_->seen().size(), 1u);
   EXPECT_EQ(service_->seen()[0].service, "complaint");
+}
+
+grpc::Status CallAsService(const std::string& address, const AuthConfig& config,
+                           const std::string& service, const Clock& clock) {
+  auto outgoing = ServiceCallAuth::Create(config, service, clock).value();
+  auto stub = av1::AnalyticsService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  EXPECT_TRUE(outgoing->Attach(context).ok());
+  av1::IngestEventsResponse response;
+  return stub->IngestEvents(&context, av1::IngestEventsRequest(), &response);
+}
+
+TEST_F(AuthenticatorTest, ServicesCallOnlyTheMethodsListedForThem) {
+  std::string address = Start(grpc::InsecureServerCredentials());
+  EXPECT_TRUE(CallAsService(address, config_, "task", clock_).ok());
+  EXPECT_TRUE(CallAsService(address, config_, "customer", clock_).ok());  // "Service/*"
+  grpc::Status status = CallAsService(address, config_, "team", clock_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), kReasonServiceMethodNotAllowed);
+  // People are not subject to the service list.
+  EXPECT_TRUE(Call(address, grpc::InsecureChannelCredentials(), {"Bearer " + MemberToken(5)}).ok());
+  ASSERT_EQ(service_->seen().size(), 3u);
+  EXPECT_EQ(service_->seen()[2].member_id, 5);
+}
+
+TEST_F(AuthenticatorTest, WithoutTheMethodRecorderServicesAreRefused) {
+  std::string address = Start(grpc::InsecureServerCredentials(), /*record_methods=*/false);
+  grpc::Status status = CallAsService(address, config_, "task", clock_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // A client naming the method itself changes nothing: the recorder is the only source.
+  auto stub = av1::AnalyticsService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  ASSERT_TRUE(ServiceCallAuth::Create(config_, "task", clock_).value()->Attach(context).ok());
+  context.AddMetadata("rmhub-called-method", "/rmhub.analytics.v1.AnalyticsService/IngestEvents");
+  av1::IngestEventsResponse response;
+  EXPECT_EQ(stub->IngestEvents(&context, av1::IngestEventsRequest(), &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(service_->seen().empty());
 }
 
 // Mutual TLS: a CA, a server certificate for 127.0.0.1, and client certificates.
@@ -227,6 +281,34 @@ TEST_F(MutualTlsTest, OtherCertificatesNeedATokenAndABadTokenNeverFallsBack) {
   EXPECT_EQ(status.error_message(), kReasonInvalidToken);
   ASSERT_EQ(service_->seen().size(), 1u);
   EXPECT_EQ(service_->seen()[0].member_id, 7);
+}
+
+TEST_F(MutualTlsTest, ServiceCertificateWithoutClientAuthUsageIsNoIdentity) {
+  std::string address = StartMutual();
+  auto creds = [&](const std::string& name, const std::string& usage) {
+    testing::IssuedCert client = ca_.Issue("rmhub-customer", {"DNS:rmhub-customer"}, usage);
+    return ChannelCredentialsFromFiles(ca_file_, dir_.Write(name + ".pem", client.cert_pem),
+                                       dir_.Write(name + ".key", client.key_pem))
+        .value();
+  };
+  // OpenSSL's handshake already refuses a certificate whose usages exclude clientAuth...
+  EXPECT_EQ(Call(address, creds("server-only", "serverAuth")).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  // ...but lets one without the extension through; the authenticator does not.
+  grpc::Status status = Call(address, creds("no-usage", ""));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(status.error_message(), kReasonMissingCredentials);
+  EXPECT_TRUE(Call(address, creds("usage-client", "clientAuth")).ok());
+  ASSERT_EQ(service_->seen().size(), 1u);
+  EXPECT_EQ(service_->seen()[0].service, "customer");
+}
+
+TEST_F(MutualTlsTest, ServiceCertificateIsHeldToItsMethods) {
+  std::string address = StartMutual();
+  grpc::Status status = Call(address, ClientCreds(ca_, "rmhub-team", {"DNS:rmhub-team"}));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(), kReasonServiceMethodNotAllowed);
+  EXPECT_TRUE(service_->seen().empty());
 }
 
 TEST_F(MutualTlsTest, CertificatesFromAnotherCaOrNoneCannotConnect) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -24,12 +25,20 @@ class JwtTest : public ::testing::Test {
     return *pair;
   }
 
-  JwtVerifier Verifier(std::vector<JwtKey> keys, JwtVerifierOptions options = {}) {
-    return JwtVerifier::Create(std::move(keys), std::move(options), clock_).value();
-  }
   JwtVerifier HsVerifier(JwtVerifierOptions options = {}) {
-    return Verifier({JwtKey::Hs256(kSecret).value()}, std::move(options));
+    return JwtVerifier::Create({JwtKey::Hs256(kSecret).value()}, std::move(options), clock_)
+        .value();
   }
+  // The gateway's key "gw-1", allowed to sign people only.
+  static VerificationKey GatewayKey(std::vector<std::string> subjects = {"members/*"}) {
+    return VerificationKey{"gw-1", JwtKey::Rs256PublicKeyPem(Rsa().public_pem).value(),
+                           std::move(subjects)};
+  }
+  JwtVerifier RsVerifier(std::vector<VerificationKey> keys = {GatewayKey()},
+                         JwtVerifierOptions options = {}) {
+    return JwtVerifier::Create(absl::nullopt, std::move(keys), std::move(options), clock_).value();
+  }
+  static JwtKey RsaSigner() { return JwtKey::Rs256PrivateKeyPem(Rsa().private_pem).value(); }
 
   JwtClaims MemberClaims() const {
     JwtClaims c;
@@ -74,22 +83,126 @@ TEST_F(JwtTest, Hs256RoundTripCarriesEveryClaim) {
 }
 
 TEST_F(JwtTest, Rs256RoundTripWithGeneratedKey) {
-  JwtKey signer = JwtKey::Rs256PrivateKeyPem(Rsa().private_pem).value();
-  std::string token = MintJwt(MemberClaims(), signer).value();
+  std::string token = MintJwt(MemberClaims(), RsaSigner(), "gw-1").value();
   auto header = Base64UrlDecode(std::vector<std::string>(absl::StrSplit(token, '.'))[0]);
-  EXPECT_EQ(header.value_or(""), R"({"alg":"RS256","typ":"JWT"})");
-  JwtVerifier verifier = Verifier({JwtKey::Rs256PublicKeyPem(Rsa().public_pem).value()});
-  auto claims = verifier.Verify(token);
+  EXPECT_EQ(header.value_or(""), R"({"alg":"RS256","typ":"JWT","kid":"gw-1"})");
+  auto claims = RsVerifier().Verify(token);
   ASSERT_TRUE(claims.ok()) << claims.status();
   EXPECT_EQ(PrincipalFromClaims(*claims)->member_id, 42);
 }
 
 TEST_F(JwtTest, BothKeysConfiguredEachAlgorithmUsesItsOwn) {
-  JwtVerifier both = Verifier(
-      {JwtKey::Hs256(kSecret).value(), JwtKey::Rs256PublicKeyPem(Rsa().public_pem).value()});
-  JwtKey rsa = JwtKey::Rs256PrivateKeyPem(Rsa().private_pem).value();
+  JwtVerifier both =
+      JwtVerifier::Create(JwtKey::Hs256(kSecret).value(), {GatewayKey()}, {}, clock_).value();
   EXPECT_TRUE(both.Verify(MintJwt(MemberClaims(), hs_).value()).ok());
-  EXPECT_TRUE(both.Verify(MintJwt(MemberClaims(), rsa).value()).ok());
+  EXPECT_TRUE(both.Verify(MintJwt(MemberClaims(), RsaSigner(), "gw-1").value()).ok());
+}
+
+TEST_F(JwtTest, Rs256TokensSelectTheirKeyByKid) {
+  testing::PemKeyPair next = testing::GenerateRsaKeyPair();
+  JwtKey next_signer = JwtKey::Rs256PrivateKeyPem(next.private_pem).value();
+  // Rotation: the old and the new gateway key are trusted side by side.
+  JwtVerifier verifier = RsVerifier(
+      {GatewayKey(), {"gw-2", JwtKey::Rs256PublicKeyPem(next.public_pem).value(), {"members/*"}}});
+  EXPECT_TRUE(verifier.Verify(MintJwt(MemberClaims(), RsaSigner(), "gw-1").value()).ok());
+  EXPECT_TRUE(verifier.Verify(MintJwt(MemberClaims(), next_signer, "gw-2").value()).ok());
+  // Signed by one key, claiming the other's kid.
+  EXPECT_EQ(Reason(verifier.Verify(MintJwt(MemberClaims(), next_signer, "gw-1").value()).status()),
+            kReasonBadSignature);
+  // No kid, or one nobody configured.
+  auto no_kid = verifier.Verify(MintJwt(MemberClaims(), RsaSigner()).value());
+  EXPECT_EQ(no_kid.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Reason(no_kid.status()), kReasonUnknownKey);
+  EXPECT_EQ(Reason(verifier.Verify(MintJwt(MemberClaims(), RsaSigner(), "gw-0").value()).status()),
+            kReasonUnknownKey);
+  // Retired: once gw-1 leaves the set its tokens stop working.
+  JwtVerifier after =
+      RsVerifier({{"gw-2", JwtKey::Rs256PublicKeyPem(next.public_pem).value(), {"members/*"}}});
+  EXPECT_EQ(Reason(after.Verify(MintJwt(MemberClaims(), RsaSigner(), "gw-1").value()).status()),
+            kReasonUnknownKey);
+}
+
+TEST_F(JwtTest, EachKeySignsOnlyItsSubjects) {
+  JwtClaims service = MemberClaims();
+  service.subject = "services/customer";
+  // The gateway key signs people; a gateway token claiming a service is refused.
+  auto forged = RsVerifier().Verify(MintJwt(service, RsaSigner(), "gw-1").value());
+  EXPECT_EQ(forged.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Reason(forged.status()), kReasonSubjectNotAllowed);
+  // A key for the customer service signs that service and nothing else.
+  JwtVerifier customer_key = RsVerifier({GatewayKey({"services/customer"})});
+  EXPECT_TRUE(customer_key.Verify(MintJwt(service, RsaSigner(), "gw-1").value()).ok());
+  service.subject = "services/task";
+  EXPECT_EQ(Reason(customer_key.Verify(MintJwt(service, RsaSigner(), "gw-1").value()).status()),
+            kReasonSubjectNotAllowed);
+  EXPECT_EQ(
+      Reason(customer_key.Verify(MintJwt(MemberClaims(), RsaSigner(), "gw-1").value()).status()),
+      kReasonSubjectNotAllowed);
+  // A subject that merely starts like a pattern does not match it.
+  EXPECT_FALSE(SubjectMatches("members/*", "members/"));
+  EXPECT_FALSE(SubjectMatches("services/customer", "services/customer2"));
+  EXPECT_TRUE(SubjectMatches("services/*", "services/task"));
+}
+
+TEST_F(JwtTest, LifetimeIsCappedAndIatIsRequired) {
+  JwtVerifierOptions options;
+  options.max_lifetime = absl::Hours(1);
+  JwtClaims c = MemberClaims();
+  c.expires_at = kNow + absl::Hours(1);
+  EXPECT_TRUE(HsVerifier(options).Verify(MintJwt(c, hs_).value()).ok());
+  c.expires_at = kNow + absl::Hours(1) + absl::Seconds(1);
+  auto too_long = HsVerifier(options).Verify(MintJwt(c, hs_).value());
+  EXPECT_EQ(too_long.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Reason(too_long.status()), kReasonLifetimeTooLong);
+  // Dating iat ahead does not stretch the window.
+  c.issued_at = kNow + absl::Minutes(30);
+  c.expires_at = kNow + absl::Minutes(90);
+  EXPECT_EQ(Reason(HsVerifier(options).Verify(MintJwt(c, hs_).value()).status()),
+            kReasonNotYetValid);
+  c.issued_at.reset();
+  c.expires_at = kNow + absl::Minutes(5);
+  EXPECT_EQ(Reason(HsVerifier(options).Verify(MintJwt(c, hs_).value()).status()), kReasonBadClaims);
+}
+
+TEST_F(JwtTest, JwksRoundTripAndItsRefusals) {
+  std::vector<VerificationKey> keys = {GatewayKey(), GatewayKey({"services/customer"})};
+  keys[1].kid = "svc-customer-1";
+  auto parsed = ParseJwks(JwksJson(keys));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->size(), 2u);
+  EXPECT_EQ((*parsed)[1].kid, "svc-customer-1");
+  EXPECT_EQ((*parsed)[1].subjects, std::vector<std::string>{"services/customer"});
+  JwtVerifier verifier = RsVerifier(*std::move(parsed));
+  EXPECT_TRUE(verifier.Verify(MintJwt(MemberClaims(), RsaSigner(), "gw-1").value()).ok());
+
+  auto [n, e] = GatewayKey().key.RsaPublicComponents();
+  std::string nn = absl::WebSafeBase64Escape(n), ee = absl::WebSafeBase64Escape(e);
+  auto jwks = [&](const std::string& members) {
+    return absl::StrCat(R"({"keys":[{"kty":"RSA","n":")", nn, R"(","e":")", ee, "\"", members,
+                        "}]}");
+  };
+  EXPECT_TRUE(ParseJwks(jwks(R"(,"kid":"a","rmhub_subjects":["members/*"])")).ok());
+  const std::string refused[] = {
+      R"(,"rmhub_subjects":["members/*"])",                          // no kid
+      R"(,"kid":"a")",                                               // no subjects
+      R"(,"kid":"a","rmhub_subjects":[])",                           // empty subjects
+      R"(,"kid":"a","rmhub_subjects":["*"])",                        // not a subject pattern
+      R"(,"kid":"a","rmhub_subjects":["services/Customer"])",        // not a service name
+      R"(,"kid":"a","rmhub_subjects":["members/*"],"alg":"HS256")",  // another algorithm
+      R"(,"kid":"a","rmhub_subjects":["members/*"],"use":"enc")",    // not for signatures
+      R"(,"kid":"a","rmhub_subjects":["members/*"],"d":"AQAB")",     // a private key
+  };
+  for (const std::string& members : refused) {
+    EXPECT_EQ(ParseJwks(jwks(members)).status().code(), absl::StatusCode::kInvalidArgument)
+        << members;
+  }
+  std::string one = absl::StrCat(R"({"kty":"RSA","kid":"a","rmhub_subjects":["members/*"],"n":")",
+                                 nn, R"(","e":")", ee, "\"}");
+  EXPECT_FALSE(ParseJwks(absl::StrCat(R"({"keys":[)", one, ",", one, "]}")).ok());  // repeated kid
+  EXPECT_FALSE(ParseJwks(R"({"keys":[]})").ok());
+  EXPECT_FALSE(ParseJwks("not json").ok());
+  // A modulus of 1024 bits is too short for RS256.
+  EXPECT_FALSE(JwtKey::Rs256PublicKeyComponents(n.substr(0, 128), e).ok());
 }
 
 TEST_F(JwtTest, TamperedPayloadFailsTheSignature) {
@@ -139,8 +252,8 @@ TEST_F(JwtTest, AlgorithmMustMatchTheConfiguredKey) {
   // The classic key-confusion attack: HS256 "signed" with the RSA public key as the secret,
   // sent to a service that only knows that public key.
   JwtKey confused = JwtKey::Hs256(Rsa().public_pem).value();
-  JwtVerifier rs_only = Verifier({JwtKey::Rs256PublicKeyPem(Rsa().public_pem).value()});
-  EXPECT_EQ(Reason(rs_only.Verify(MintJwt(MemberClaims(), confused).value()).status()),
+  JwtVerifier rs_only = RsVerifier();
+  EXPECT_EQ(Reason(rs_only.Verify(MintJwt(MemberClaims(), confused, "gw-1").value()).status()),
             kReasonAlgorithmRejected);
   // A header whose alg is HS256 but whose signature is RSA.
   std::string token = MintJwt(MemberClaims(), rsa).value();
@@ -191,18 +304,19 @@ TEST_F(JwtTest, IssuerAndAudienceAreCheckedWhenConfigured) {
 
 TEST_F(JwtTest, MissingOrMistypedClaimsAreRefused) {
   const std::string bad_payloads[] = {
-      R"({"exp":1700000600})",                                   // no sub
-      R"({"sub":"members/42"})",                                 // no exp
-      R"({"sub":"","exp":1700000600})",                          // empty sub
-      R"({"sub":42,"exp":1700000600})",                          // sub not a string
-      R"({"sub":"members/42","exp":"tomorrow"})",                // exp not a number
-      R"({"sub":"members/42","exp":1700000600,"roles":"TEAM_LEAD"})",
-      R"({"sub":"members/42","exp":1700000600,"teams":["3"]})",
-      R"({"sub":"members/42","exp":1700000600,"teams":[0]})",
-      R"({"sub":"members/42","exp":1700000600,"branch":1.5})",
-      R"({"sub":"members/42","exp":1700000600,"perms":[null]})",
-      R"({"sub":"members/42","exp":1700000600,"aud":[1]})",
-      R"({"sub":"members/42","exp":1700000600,"iss":7})",
+      R"({"exp":1700000600,"iat":1700000000})",           // no sub
+      R"({"sub":"members/42","iat":1700000000})",         // no exp
+      R"({"sub":"members/42","exp":1700000600})",         // no iat
+      R"({"sub":"","exp":1700000600,"iat":1700000000})",  // empty sub
+      R"({"sub":42,"exp":1700000600,"iat":1700000000})",  // sub not a string
+      R"({"sub":"members/42","exp":"tomorrow"})",         // exp not a number
+      R"({"sub":"members/42","exp":1700000600,"iat":1700000000,"roles":"TEAM_LEAD"})",
+      R"({"sub":"members/42","exp":1700000600,"iat":1700000000,"teams":["3"]})",
+      R"({"sub":"members/42","exp":1700000600,"iat":1700000000,"teams":[0]})",
+      R"({"sub":"members/42","exp":1700000600,"iat":1700000000,"branch":1.5})",
+      R"({"sub":"members/42","exp":1700000600,"iat":1700000000,"perms":[null]})",
+      R"({"sub":"members/42","exp":1700000600,"iat":1700000000,"aud":[1]})",
+      R"({"sub":"members/42","exp":1700000600,"iat":1700000000,"iss":7})",
   };
   for (const std::string& payload : bad_payloads) {
     auto result = HsVerifier().Verify(SignPayload(payload));
@@ -210,19 +324,23 @@ TEST_F(JwtTest, MissingOrMistypedClaimsAreRefused) {
     EXPECT_EQ(Reason(result.status()), kReasonBadClaims) << payload;
   }
   // Duplicate claims could be read differently by different parsers: refused outright.
-  auto dup = HsVerifier().Verify(SignPayload(R"({"sub":"members/1","sub":"members/2","exp":1700000600})"));
+  auto dup =
+      HsVerifier().Verify(SignPayload(R"({"sub":"members/1","sub":"members/2","exp":1700000600})"));
   EXPECT_EQ(Reason(dup.status()), kReasonInvalidToken);
 }
 
 TEST_F(JwtTest, SubjectMustNameAMemberOrAService) {
-  const char* bad[] = {"members/abc", "members/0", "members/-4", "members/007", "users/1",
-                       "services/", "services/Customer", "services/a b", "members/42/x"};
+  const char* bad[] = {"members/abc", "members/0",         "members/-4",   "members/007", "users/1",
+                       "services/",   "services/Customer", "services/a b", "members/42/x"};
   for (const char* sub : bad) {
     JwtClaims c = MemberClaims();
     c.subject = sub;
+    // Subjects outside members/* and services/* no key may sign; the rest are malformed.
     auto claims = HsVerifier().Verify(MintJwt(c, hs_).value());
-    ASSERT_TRUE(claims.ok()) << sub;
-    EXPECT_EQ(Reason(PrincipalFromClaims(*claims).status()), kReasonBadClaims) << sub;
+    absl::Status refused = claims.ok() ? PrincipalFromClaims(*claims).status() : claims.status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kUnauthenticated) << sub;
+    EXPECT_TRUE(Reason(refused) == kReasonBadClaims || Reason(refused) == kReasonSubjectNotAllowed)
+        << sub;
   }
   JwtClaims service = MemberClaims();
   service.subject = "services/customer";
@@ -235,14 +353,20 @@ TEST_F(JwtTest, SubjectMustNameAMemberOrAService) {
 
 TEST_F(JwtTest, MalformedTokensAreInvalid) {
   std::string good = MintJwt(MemberClaims(), hs_).value();
-  const std::string bad[] = {"", "abc", "a.b", "a.b.c.d", good + ".x", "!!!.e30.sig",
+  const std::string bad[] = {"",
+                             "abc",
+                             "a.b",
+                             "a.b.c.d",
+                             good + ".x",
+                             "!!!.e30.sig",
                              std::string(kMaxTokenBytes + 1, 'a')};
   for (const std::string& token : bad) {
     EXPECT_EQ(Reason(HsVerifier().Verify(token).status()), kReasonInvalidToken) << token;
   }
   // A header with a critical extension we do not understand.
   std::string crit = EncodeJws(R"({"alg":"HS256","crit":["exp"]})",
-                               R"({"sub":"members/42","exp":1700000600})", hs_).value();
+                               R"({"sub":"members/42","exp":1700000600})", hs_)
+                         .value();
   EXPECT_EQ(Reason(HsVerifier().Verify(crit).status()), kReasonInvalidToken);
 }
 
@@ -272,7 +396,9 @@ TEST_F(JwtTest, MintDevTokenIsOneCall) {
   request.permissions = {kPermTeamAdmin};
   auto token = MintDevToken(request, kSecret, clock_, absl::Hours(8));
   ASSERT_TRUE(token.ok()) << token.status();
-  auto claims = HsVerifier().Verify(*token);
+  JwtVerifierOptions working_day;
+  working_day.max_lifetime = absl::Hours(8);
+  auto claims = HsVerifier(working_day).Verify(*token);
   ASSERT_TRUE(claims.ok()) << claims.status();
   EXPECT_EQ(claims->expires_at, kNow + absl::Hours(8));
   auto p = PrincipalFromClaims(*claims).value();

@@ -102,15 +102,17 @@ TestCa::~TestCa() {
   EVP_PKEY_free(static_cast<EVP_PKEY*>(key_));
 }
 
-IssuedCert TestCa::Issue(const std::string& common_name,
-                         const std::vector<std::string>& sans) const {
+IssuedCert TestCa::Issue(const std::string& common_name, const std::vector<std::string>& sans,
+                         const std::string& extended_key_usage) const {
   auto* ca_cert = static_cast<X509*>(cert_);
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
   Check(key != nullptr, "EC keygen");
   std::unique_ptr<X509, decltype(&X509_free)> cert(NewCert(key.get(), common_name), &X509_free);
   X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert));
   AddExtension(cert.get(), ca_cert, NID_basic_constraints, "critical,CA:FALSE");
-  AddExtension(cert.get(), ca_cert, NID_ext_key_usage, "serverAuth,clientAuth");
+  if (!extended_key_usage.empty()) {
+    AddExtension(cert.get(), ca_cert, NID_ext_key_usage, extended_key_usage);
+  }
   AddExtension(cert.get(), ca_cert, NID_authority_key_identifier, "keyid");
   if (!sans.empty()) {
     AddExtension(cert.get(), ca_cert, NID_subject_alt_name, absl::StrJoin(sans, ","));

@@ -31,7 +31,9 @@ class TestCa {
   const std::string& cert_pem() const { return cert_pem_; }
   // A leaf for server and client use. `sans` are OpenSSL subjectAltName entries
   // ("DNS:rmhub-customer", "IP:127.0.0.1"); none means a CN-only certificate.
-  IssuedCert Issue(const std::string& common_name, const std::vector<std::string>& sans) const;
+  // `extended_key_usage` is OpenSSL's extendedKeyUsage value; "" leaves the extension out.
+  IssuedCert Issue(const std::string& common_name, const std::vector<std::string>& sans,
+                   const std::string& extended_key_usage = "serverAuth,clientAuth") const;
 
  private:
   void* key_ = nullptr;   // EVP_PKEY*

@@ -146,7 +146,9 @@ TEST(ServiceRunner, TheBackgroundCheckTurnsHealthServing) {
 
 TEST(ServiceRunner, ReflectionListsTheRegisteredServices) {
   SlowService service;
-  ServiceRunner runner(TestOptions());
+  ServerOptions options = TestOptions();
+  options.reflection = true;
+  ServiceRunner runner(options);
   runner.AddService(&service, kAnalytics);
   ASSERT_TRUE(runner.Start().ok());
   auto names = rmhub::testing::ReflectionListServices(Connect(runner.port()));
@@ -309,6 +311,8 @@ TEST(ServiceRunner, StartFailuresAreStatuses) {
     ServerOptions with_metrics = TestOptions();
     with_metrics.metrics_address = "127.0.0.1:0";
     ServiceRunner first(with_metrics);
+    // A server needs a service to poll for (reflection, which used to be one, is off now).
+    first.AddService(&service, kAnalytics);
     ASSERT_TRUE(first.Start().ok());
     EXPECT_EQ(first.Start().code(), absl::StatusCode::kFailedPrecondition);
     ServerOptions clash = TestOptions();
