@@ -10,6 +10,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
   prometheus golang-github-gogo-googleapis-dev nghttp2-client
+  # contract_proto_check runs buf from the npm registry.
+  nodejs npm
+  # The style tests: clang-format --dry-run and clang++ -fsyntax-only -Wthread-safety.
+  clang clang-format
 )
 
 missing=()
