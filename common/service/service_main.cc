@@ -6,10 +6,12 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/auth_config.h"
+#include "common/auth/call_credentials.h"
 #include "common/auth/service_method_acl.h"
 #include "common/auth/tls.h"
 #include "common/config/config.h"
 #include "common/grpc/channel.h"
+#include "common/grpc/peer_call.h"
 #include "common/grpc/server.h"
 #include "common/grpc/server_flags.h"
 #include "common/grpc/status_mapping.h"
@@ -219,10 +221,16 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   std::unique_ptr<outbox::OutboxRelay> relay;
   std::string analytics = absl::GetFlag(FLAGS_analytics_address);
   if (!analytics.empty()) {
-    auto channel = grpcx::MakePeerChannel(analytics, peer_credentials);
+    // The relay's calls carry this service's token in development, like every peer call.
+    std::shared_ptr<const auth::ServiceCallAuth> call_auth =
+        OrExit(auth::ServiceCallAuth::Create(auth_config, spec.name, clock), "service token");
+    grpcx::PeerCallOptions analytics_call;
+    analytics_call.max_timeout = absl::Seconds(5);
     relay = std::make_unique<outbox::OutboxRelay>(
-        *pool, outbox::MakeAnalyticsSink(channel, absl::Seconds(5)), outbox::RelayOptions{},
-        runner.registry().get());
+        *pool,
+        outbox::MakeAnalyticsSink(grpcx::PeerCaller(
+            grpcx::MakePeerChannel(analytics, peer_credentials), call_auth, analytics_call)),
+        outbox::RelayOptions{}, runner.registry().get());
   }
   absl::Status started = runner.Start();
   if (!started.ok()) {
