@@ -17,6 +17,7 @@
 #include "common/auth/call_credentials.h"
 #include "common/clock/clock.h"
 #include "common/db/migrations.h"
+#include "common/encoding/uuid.h"
 #include "common/db/transaction.h"
 #include "common/outbox/outbox.h"
 #include "common/status/errors.h"
@@ -267,7 +268,7 @@ TEST_F(RelayTest, TheSinkCallsLikeEveryPeerCall) {
   ASSERT_TRUE(call_auth.ok()) << call_auth.status();
   auto sink = MakeAnalyticsSink(Analytics(*std::move(call_auth)));
   std::vector<DomainEvent> events(1);
-  events[0].set_event_id(NewEventId());
+  events[0].set_event_id(encoding::NewUuidV4());
   ASSERT_TRUE(sink->Publish(events).ok());
   EXPECT_TRUE(absl::StartsWith(analytics_->metadata("authorization"), "Bearer "));
   EXPECT_FALSE(analytics_->metadata("x-request-id").empty());
