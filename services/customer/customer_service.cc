@@ -426,7 +426,7 @@ absl::StatusOr<v1::Customer> CustomerService::ArchiveCustomer(const Caller& c,
   auto id = api::ParseName(r.name(), "customers", "name");
   internal::AddParseError(id.status(), "name", errors);
   if (r.reason().empty()) errors.Add("reason", "is required");
-  if (r.reason().size() > 3000) errors.Add("reason", "must be at most 1000 characters");
+  api::CheckText(errors, "reason", r.reason(), 1000, /*required=*/false);
   RMHUB_RETURN_IF_ERROR(errors.Status());
   v1::Customer out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("ArchiveCustomer", r.request_id(), r, &out,
