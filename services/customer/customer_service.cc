@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
+#include "common/auth/roles.h"
 #include "common/outbox/outbox.h"
 #include "services/customer/customer_service_internal.h"
 #include "services/customer/domain/access_policy.h"
@@ -144,8 +145,8 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
   }
   RMHUB_RETURN_IF_ERROR(errors.Status());
   // A relationship manager's new customer is their own: otherwise it would vanish from their view.
-  if (owner == 0 && !p.is_service() && p.HasRole("RELATIONSHIP_MANAGER") &&
-      !p.HasRole("BRANCH_MANAGER") && !p.HasRole("TEAM_LEAD")) {
+  if (owner == 0 && !p.is_service() && p.HasRole(auth::kRoleRelationshipManager) &&
+      !p.HasRole(auth::kRoleBranchManager) && !p.HasRole(auth::kRoleTeamLead)) {
     owner = p.member_id;
   }
   const std::string owner_name = owner == 0 ? "" : api::FormatName("members", owner);
