@@ -18,6 +18,7 @@
 #include "common/log/log.h"
 #include "common/outbox/relay.h"
 #include "google/protobuf/descriptor.h"
+#include "rmhub/service_registry.h"
 
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "database host");
 ABSL_FLAG(int, db_port, 3306, "database port");
@@ -161,8 +162,14 @@ T OrExit(absl::StatusOr<T> value, const std::string& what) {
 
 grpcx::ServerOptions ServerOptionsFor(const ServiceSpec& spec, int pool_size) {
   grpcx::ServerOptions defaults;
-  defaults.listen_address = spec.default_listen_address;
-  defaults.metrics_address = spec.default_metrics_address;
+  // The service's own ports come from the registry (services/registry.txt).
+  const registry::ServiceEntry* entry = registry::FindService(spec.name);
+  if (entry == nullptr) {
+    std::cerr << "server: " << spec.name << " is not in services/registry.txt" << std::endl;
+    std::exit(2);
+  }
+  defaults.listen_address = absl::StrCat("0.0.0.0:", entry->grpc_port);
+  defaults.metrics_address = absl::StrCat("0.0.0.0:", entry->metrics_port);
   // Calls wait in the CallQueue for one of 2 x pool workers (docs/decisions.md, "Server model"):
   // the extra half keep the pool busy while others wait on a peer service or the CPU. The sync
   // quota serves only reflection.

@@ -94,8 +94,6 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
 int main(int argc, char** argv) {
   rmhub::service::ServiceSpec spec;
   spec.name = "customer";
-  spec.default_listen_address = "0.0.0.0:50052";
-  spec.default_metrics_address = "0.0.0.0:9102";
   spec.migrations = CustomerMigrations();
   spec.build = Build;
   return rmhub::service::RunService(argc, argv, spec);
