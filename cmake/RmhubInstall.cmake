@@ -10,16 +10,14 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-# Every published proto library, one line each. Names not defined (yet) are skipped, so a
-# service's proto library is listed here before its protos land.
-set(RMHUB_PUBLISHED_PROTO_LIBRARIES
-  rmhub_googleapis_proto
-  rmhub_common_proto
-  rmhub_team_proto
-  rmhub_customer_proto
-  rmhub_task_proto
-  rmhub_complaint_proto
-  rmhub_analytics_proto)
+# Every published proto library: the shared ones, then each service's whose state in
+# services/registry.txt is `server` or `contract`. Each must exist (rmhub_require_registry_targets
+# and install() fail the build otherwise); a planned service's protos are published by changing
+# its state in the registry.
+set(RMHUB_PUBLISHED_PROTO_LIBRARIES rmhub_googleapis_proto rmhub_common_proto)
+foreach(name IN LISTS RMHUB_PUBLISHED_SERVICES)
+  list(APPEND RMHUB_PUBLISHED_PROTO_LIBRARIES ${RMHUB_SERVICE_${name}_PROTO_TARGET})
+endforeach()
 
 set(RMHUB_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/rmhub")
 
@@ -38,22 +36,25 @@ function(rmhub_install_proto_files target)
       continue()
     endif()
     string(REGEX REPLACE "\\.pb\\.h$" ".proto" proto "${rel}")
-    set(proto_path "${PROJECT_SOURCE_DIR}/protos/${proto}")
-    if(NOT EXISTS "${proto_path}")
+    # google/rpc/* come from Debian's googleapis; everything else is ours. install() fails the
+    # build if the file is not there.
+    if(rel MATCHES "^google/")
       set(proto_path "${RMHUB_GOOGLEAPIS_DIR}/${proto}")
+    else()
+      set(proto_path "${PROJECT_SOURCE_DIR}/protos/${proto}")
     endif()
     install(FILES "${proto_path}" DESTINATION "${CMAKE_INSTALL_DATADIR}/rmhub/protos/${rel_dir}")
   endforeach()
 endfunction()
 
 # A proto library defined in protos/ but missing from the list above would silently stay out of
-# rmhub::client; say so at configure time.
-function(rmhub_warn_unpublished_proto_libraries)
+# rmhub::client: stop the configure step.
+function(rmhub_fail_on_unpublished_proto_libraries)
   get_directory_property(defined DIRECTORY "${PROJECT_SOURCE_DIR}/protos" BUILDSYSTEM_TARGETS)
   foreach(target ${defined})
     if(target MATCHES "^rmhub_.*_proto$" AND NOT target IN_LIST RMHUB_PUBLISHED_PROTO_LIBRARIES)
-      message(AUTHOR_WARNING "${target} is not published: add it to "
-                             "RMHUB_PUBLISHED_PROTO_LIBRARIES in cmake/RmhubInstall.cmake")
+      message(FATAL_ERROR "${target} is not published: give its service the state `contract` or "
+                          "`server` in services/registry.txt")
     endif()
   endforeach()
 endfunction()
@@ -61,15 +62,13 @@ endfunction()
 function(rmhub_install_contract)
   set(published)
   foreach(target ${RMHUB_PUBLISHED_PROTO_LIBRARIES})
-    if(TARGET ${target})
-      list(APPEND published ${target})
-      # rmhub_team_proto is exported as rmhub::team_proto.
-      string(REGEX REPLACE "^rmhub_" "" export_name "${target}")
-      set_target_properties(${target} PROPERTIES EXPORT_NAME "${export_name}")
-      rmhub_install_proto_files(${target})
-    endif()
+    list(APPEND published ${target})
+    # rmhub_team_proto is exported as rmhub::team_proto.
+    string(REGEX REPLACE "^rmhub_" "" export_name "${target}")
+    set_target_properties(${target} PROPERTIES EXPORT_NAME "${export_name}")
+    rmhub_install_proto_files(${target})
   endforeach()
-  rmhub_warn_unpublished_proto_libraries()
+  rmhub_fail_on_unpublished_proto_libraries()
 
   # The one target integrators link: every published stub plus what the stubs need.
   add_library(rmhub_client INTERFACE)

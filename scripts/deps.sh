@@ -10,6 +10,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
   prometheus golang-github-gogo-googleapis-dev nghttp2-client
+  # contract_proto_check runs buf from the npm registry (npm: below).
+  nodejs
+  # The style tests: clang-format --dry-run and clang++ -fsyntax-only -Wthread-safety.
+  clang clang-format
 )
 
 missing=()
@@ -18,6 +22,12 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+
+# npm is its own Debian package, but a nodejs from elsewhere (NodeSource) bundles npm and
+# conflicts with Debian's: any npm on PATH will do.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -15,9 +15,20 @@ build=$root/build-release
 secrets=$run/secrets
 db_port=${RMHUB_DB_PORT:-3307}
 ctl=$build/tools/rmhubctl/rmhubctl
-# name grpc-port metrics-port, in start order (analytics first: the others relay events to it).
-services=("analytics 50055 9105" "team 50051 9101" "customer 50052 9102" "task 50053 9103"
-  "complaint 50054 9104")
+# "name grpc-port metrics-port state" per service, from the one registry (services/registry.txt),
+# in its order, which is the start order (analytics first: the others relay events to it).
+services=()
+while read -r name grpc metrics _ state; do
+  services+=("$name $grpc $metrics $state")
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$root/services/registry.txt")
+# The gRPC port of service $1.
+port_of() {
+  local entry name port
+  for entry in "${services[@]}"; do
+    read -r name port _ <<<"$entry"
+    if [ "$name" = "$1" ]; then echo "$port"; return; fi
+  done
+}
 
 say() { printf 'up: %s\n' "$*" >&2; }
 
@@ -40,15 +51,12 @@ build_release() {
   fi
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DRMHUB_BUILD_TESTS=OFF -DRMHUB_BUILD_BENCH=OFF >/dev/null
-  # Only what the stack runs: the tools and every service binary defined so far (tests and
+  # Only what the stack runs: the tools and every service the registry says is built (tests and
   # benchmarks are scripts/test.sh's business).
-  local targets=(rmhubctl rmhub-seed) entry name defined
-  defined=$(ninja -C "$build" -t targets all)
+  local targets=(rmhubctl rmhub-seed) entry name state
   for entry in "${services[@]}"; do
-    read -r name _ _ <<<"$entry"
-    if grep -q "^${name}_server:" <<<"$defined"; then
-      targets+=("${name}_server")
-    fi
+    read -r name _ _ state <<<"$entry"
+    if [ "$state" = server ]; then targets+=("${name}_server"); fi
   done
   cmake --build "$build" -j "${JOBS:-$(nproc)}" --target "${targets[@]}" \
     >"$run/logs/build.log" 2>&1 || {
@@ -173,7 +181,7 @@ print_endpoints() {
   echo "RM Hub local stack is up."
   printf '  %-10s %-17s %-36s %s\n' service grpc metrics log
   for entry in "${services[@]}"; do
-    read -r name port metrics <<<"$entry"
+    read -r name port metrics _ <<<"$entry"
     [ -f "$run/pids/$name.pid" ] || continue
     printf '  %-10s %-17s %-36s %s\n' "$name" "127.0.0.1:$port" \
       "http://127.0.0.1:$metrics/metrics" ".run/logs/$name.log"
@@ -211,7 +219,7 @@ main() {
   make_secret "$secrets/jwt-dev-secret"
   local entry name port metrics
   for entry in "${services[@]}"; do
-    read -r name port metrics <<<"$entry"
+    read -r name port metrics _ <<<"$entry"
     start_service "$name" "$port" "$metrics"
   done
   for entry in "${services[@]}"; do
@@ -221,9 +229,10 @@ main() {
   if [ -f "$run/pids/team.pid" ]; then
     # The customer book too when the customer service runs (an empty address skips it).
     local customer_addr=""
-    if [ -f "$run/pids/customer.pid" ]; then customer_addr=127.0.0.1:50052; fi
+    if [ -f "$run/pids/customer.pid" ]; then customer_addr=127.0.0.1:$(port_of customer); fi
     say "seeding the demo branch${customer_addr:+ and its customers}"
-    "$build/tools/rmhub-seed/rmhub-seed" --addr 127.0.0.1:50051 --customer_addr="$customer_addr" \
+    "$build/tools/rmhub-seed/rmhub-seed" --addr "127.0.0.1:$(port_of team)" \
+      --customer_addr="$customer_addr" \
       --secret_file "$secrets/jwt-dev-secret" | tee "$run/logs/seed.log"
   fi
   print_endpoints

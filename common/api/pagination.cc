@@ -2,10 +2,10 @@
 
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/encoding/base64url.h"
 #include "common/status/errors.h"
 
 namespace rmhub::api {
@@ -30,10 +30,10 @@ absl::StatusOr<PageRequest> ParsePage(int32_t page_size, absl::string_view page_
   page.limit = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
   if (page_token.empty()) return page;
 
-  std::string raw;
+  absl::optional<std::string> raw = encoding::Base64UrlDecode(page_token);
   std::vector<absl::string_view> parts;
   uint64_t fingerprint = 0;
-  if (absl::WebSafeBase64Unescape(page_token, &raw)) parts = absl::StrSplit(raw, ':');
+  if (raw.has_value()) parts = absl::StrSplit(*raw, ':');
   if (parts.size() != 3 || parts[0] != "p1" || !absl::SimpleAtoi(parts[1], &page.after_id) ||
       page.after_id <= 0 || !absl::SimpleAtoi(parts[2], &fingerprint)) {
     return InvalidField("page_token", "is not a token this service issued");
@@ -45,7 +45,7 @@ absl::StatusOr<PageRequest> ParsePage(int32_t page_size, absl::string_view page_
 }
 
 std::string NextPageToken(int64_t last_id, absl::string_view filter) {
-  return absl::WebSafeBase64Escape(absl::StrCat("p1:", last_id, ":", FilterFingerprint(filter)));
+  return encoding::Base64UrlEncode(absl::StrCat("p1:", last_id, ":", FilterFingerprint(filter)));
 }
 
 }  // namespace rmhub::api

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/encoding/json_quote.h"
 #include "common/status/errors.h"
 
 namespace rmhub::auth {
@@ -259,32 +260,14 @@ absl::optional<double> JsonValue::AsDouble() const {
 
 absl::StatusOr<JsonValue> ParseJson(absl::string_view text) { return Parser(text).Document(); }
 
-std::string JsonQuote(absl::string_view value) {
-  std::string out = "\"";
-  for (char ch : value) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(ch);
-    } else if (c < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      absl::StrAppend(&out, "\\u00", std::string(1, kHex[c >> 4]), std::string(1, kHex[c & 15]));
-    } else {
-      out.push_back(ch);
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
 void JsonObjectWriter::Key(absl::string_view key) {
   if (out_.size() > 1) out_.push_back(',');
-  absl::StrAppend(&out_, JsonQuote(key), ":");
+  absl::StrAppend(&out_, encoding::JsonQuote(key), ":");
 }
 
 JsonObjectWriter& JsonObjectWriter::String(absl::string_view key, absl::string_view value) {
   Key(key);
-  out_ += JsonQuote(value);
+  out_ += encoding::JsonQuote(value);
   return *this;
 }
 
@@ -300,7 +283,7 @@ JsonObjectWriter& JsonObjectWriter::StringArray(absl::string_view key,
   out_.push_back('[');
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out_.push_back(',');
-    out_ += JsonQuote(values[i]);
+    out_ += encoding::JsonQuote(values[i]);
   }
   out_.push_back(']');
   return *this;

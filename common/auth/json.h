@@ -57,7 +57,4 @@ class JsonObjectWriter {
   std::string out_ = "{";
 };
 
-// `value` as a quoted JSON string with the escapes RFC 8259 requires.
-std::string JsonQuote(absl::string_view value);
-
 }  // namespace rmhub::auth

@@ -10,12 +10,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/auth/base64url.h"
 #include "common/auth/json.h"
+#include "common/encoding/base64url.h"
 #include "common/status/errors.h"
 
 namespace rmhub::auth {
 namespace {
+
+using encoding::Base64UrlDecode;
+using encoding::Base64UrlEncode;
 
 constexpr char kMemberPrefix[] = "members/";
 constexpr char kServicePrefix[] = "services/";

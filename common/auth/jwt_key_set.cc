@@ -2,13 +2,13 @@
 
 #include <set>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/auth/json.h"
 #include "common/auth/jwt.h"
+#include "common/encoding/base64url.h"
 #include "common/status/errors.h"
 
 namespace rmhub::auth {
@@ -34,12 +34,12 @@ absl::Status CheckOptional(const JsonValue& jwk, const char* name, absl::string_
 
 absl::StatusOr<std::string> Base64UrlMember(const JsonValue& jwk, const char* name, size_t index) {
   const JsonValue* v = jwk.Find(name);
-  std::string bytes;
-  if (v == nullptr || !v->is_string() || !absl::WebSafeBase64Unescape(v->text, &bytes) ||
-      bytes.empty()) {
+  absl::optional<std::string> bytes;
+  if (v != nullptr && v->is_string()) bytes = encoding::Base64UrlDecode(v->text);
+  if (!bytes.has_value() || bytes->empty()) {
     return BadJwk(index, absl::StrCat("\"", name, "\" must be base64url"));
   }
-  return bytes;
+  return *std::move(bytes);
 }
 
 absl::StatusOr<std::vector<std::string>> Subjects(const JsonValue& jwk, size_t index) {
@@ -131,8 +131,8 @@ std::string JwksJson(const std::vector<VerificationKey>& keys) {
                        .String("kid", k.kid)
                        .String("alg", "RS256")
                        .String("use", "sig")
-                       .String("n", absl::WebSafeBase64Escape(n))
-                       .String("e", absl::WebSafeBase64Escape(e))
+                       .String("n", encoding::Base64UrlEncode(n))
+                       .String("e", encoding::Base64UrlEncode(e))
                        .StringArray("rmhub_subjects", k.subjects)
                        .Finish());
   }

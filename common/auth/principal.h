@@ -8,12 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace rmhub::auth {
+#include "common/auth/roles.h"
 
-// Permission names carried in the token's "perms" claim.
-inline constexpr char kPermPiiRead[] = "pii.read";          // see unmasked national ID / phone
-inline constexpr char kPermTeamAdmin[] = "team.admin";      // head-office HR: branches, any member
-inline constexpr char kPermAuditRead[] = "audit.read";      // read PII audit trails (compliance)
+namespace rmhub::auth {
 
 struct Principal {
   // "members/42" for a person, "services/customer" for a service.
@@ -22,8 +19,7 @@ struct Principal {
   int64_t member_id = 0;
   // Set for services ("customer", "task", ...); empty for people.
   std::string service;
-  // Role names as in rmhub.team.v1.Role without the prefix: "RELATIONSHIP_MANAGER", "TEAM_LEAD",
-  // "BRANCH_MANAGER", "BACK_OFFICE", ...
+  // Role names as in rmhub.team.v1.Role (roles.h: kRoleRelationshipManager, kRoleTeamLead, ...).
   std::set<std::string> roles;
   // The member's branch (0 for services).
   int64_t branch_id = 0;

@@ -9,7 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/log/json_escape.h"
+#include "common/encoding/json_quote.h"
 #include "common/status/errors.h"
 
 namespace rmhub::log {
@@ -52,7 +52,7 @@ absl::StatusOr<Level> ParseLevel(absl::string_view name) {
   return InvalidField("log_level", "must be one of debug, info, warn, error");
 }
 
-Field::Field(absl::string_view key, absl::string_view value) : key_(key), json_(JsonQuote(value)) {}
+Field::Field(absl::string_view key, absl::string_view value) : key_(key), json_(encoding::JsonQuote(value)) {}
 
 Field::Field(absl::string_view key, bool value) : key_(key), json_(value ? "true" : "false") {}
 
@@ -100,12 +100,12 @@ bool Enabled(Level level) { return static_cast<int>(level) >= Global().min_level
 std::string FormatLine(absl::Time ts, Level level, absl::string_view msg,
                        absl::Span<const Field> fields) {
   std::string line = "{\"ts\":";
-  AppendJsonString(&line, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ts, absl::UTCTimeZone()));
+  encoding::AppendJsonString(&line, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ts, absl::UTCTimeZone()));
   absl::StrAppend(&line, ",\"level\":\"", LevelName(level), "\",\"msg\":");
-  AppendJsonString(&line, msg);
+  encoding::AppendJsonString(&line, msg);
   for (const Field& f : fields) {
     line.push_back(',');
-    AppendJsonString(&line, IsReservedKey(f.key()) ? absl::StrCat("field_", f.key()) : f.key());
+    encoding::AppendJsonString(&line, IsReservedKey(f.key()) ? absl::StrCat("field_", f.key()) : f.key());
     line.push_back(':');
     line.append(f.json_value());
   }

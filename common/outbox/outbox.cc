@@ -1,11 +1,10 @@
 #include "common/outbox/outbox.h"
 
-#include <openssl/rand.h>
-
 #include <cstdio>
 #include <cstdlib>
 
 #include "common/db/sql_error.h"
+#include "common/encoding/uuid.h"
 #include "common/status/errors.h"
 
 namespace rmhub::outbox {
@@ -21,29 +20,12 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
 
 }  // namespace
 
-std::string NewEventId() {
-  unsigned char b[16];
-  if (RAND_bytes(b, sizeof(b)) != 1) {
-    // Without randomness event ids could collide and events be dropped as duplicates.
-    std::fprintf(stderr, "outbox: OpenSSL RAND_bytes failed\n");
-    std::abort();
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  char out[37];
-  std::snprintf(out, sizeof(out),
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
-}
-
 rmhub::common::v1::DomainEvent MakeEvent(absl::string_view source, absl::string_view type,
                                          absl::string_view aggregate, absl::string_view actor,
                                          const google::protobuf::Message& payload,
                                          absl::Time occur_time, int64_t aggregate_version) {
   rmhub::common::v1::DomainEvent event;
-  event.set_event_id(NewEventId());
+  event.set_event_id(encoding::NewUuidV4());
   event.set_source(std::string(source));
   event.set_type(std::string(type));
   event.set_aggregate(std::string(aggregate));

@@ -20,9 +20,6 @@
 
 namespace rmhub::outbox {
 
-// A random UUID v4 ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx") from OpenSSL's CSPRNG.
-std::string NewEventId();
-
 // The envelope for `payload` (packed as an Any) with a fresh event_id. `actor` is who made the
 // change ("members/7", "services/customer"); the payload must carry no unmasked PII.
 rmhub::common::v1::DomainEvent MakeEvent(absl::string_view source, absl::string_view type,

@@ -20,27 +20,24 @@ using rmhub::common::v1::DomainEvent;
 
 class AnalyticsSink final : public EventSink {
  public:
-  AnalyticsSink(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
-                std::function<absl::Status(grpc::ClientContext&)> decorate)
-      : stub_(rmhub::analytics::v1::AnalyticsService::NewStub(std::move(channel))),
-        deadline_(deadline),
-        decorate_(std::move(decorate)) {}
+  explicit AnalyticsSink(grpcx::PeerCaller analytics)
+      : analytics_(std::move(analytics)),
+        stub_(rmhub::analytics::v1::AnalyticsService::NewStub(analytics_.channel())) {}
 
   absl::Status Publish(const std::vector<DomainEvent>& events) override {
     if (events.empty()) return absl::OkStatus();
     rmhub::analytics::v1::IngestEventsRequest request;
     for (const DomainEvent& e : events) *request.add_events() = e;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-    if (decorate_) RMHUB_RETURN_IF_ERROR(decorate_(context));
     rmhub::analytics::v1::IngestEventsResponse response;
-    return grpcx::FromGrpcStatus(stub_->IngestEvents(&context, request, &response));
+    // No request started this call: the scope has no deadline of its own and a fresh request id.
+    return analytics_.Write(grpcx::PeerCallScope(), [&](grpc::ClientContext& context) {
+      return stub_->IngestEvents(&context, request, &response);
+    });
   }
 
  private:
-  std::unique_ptr<rmhub::analytics::v1::AnalyticsService::Stub> stub_;
-  const absl::Duration deadline_;
-  const std::function<absl::Status(grpc::ClientContext&)> decorate_;
+  const grpcx::PeerCaller analytics_;
+  const std::unique_ptr<rmhub::analytics::v1::AnalyticsService::Stub> stub_;
 };
 
 // Holds the relay lock for its lifetime, if it got it.
@@ -119,10 +116,8 @@ const std::string& RelayLockNameSql() {
 
 EventSink::~EventSink() = default;
 
-std::unique_ptr<EventSink> MakeAnalyticsSink(
-    std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
-    std::function<absl::Status(grpc::ClientContext&)> decorate) {
-  return std::make_unique<AnalyticsSink>(std::move(channel), deadline, std::move(decorate));
+std::unique_ptr<EventSink> MakeAnalyticsSink(grpcx::PeerCaller analytics) {
+  return std::make_unique<AnalyticsSink>(std::move(analytics));
 }
 
 struct OutboxRelay::Metrics {

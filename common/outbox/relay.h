@@ -29,9 +29,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/db/connection_pool.h"
+#include "common/grpc/peer_call.h"
 #include "rmhub/common/v1/event.pb.h"
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
 
 namespace prometheus {
 class Registry;
@@ -51,11 +50,10 @@ class EventSink {
   virtual absl::Status Publish(const std::vector<rmhub::common::v1::DomainEvent>& events) = 0;
 };
 
-// AnalyticsService.IngestEvents over `channel`, each call with `deadline`. `decorate` (optional)
-// prepares every call's context, e.g. attaching a service token (auth::ServiceCallAuth::Attach).
-std::unique_ptr<EventSink> MakeAnalyticsSink(
-    std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
-    std::function<absl::Status(grpc::ClientContext&)> decorate = nullptr);
+// AnalyticsService.IngestEvents through `analytics`: each batch is one call (a write, sent once;
+// the relay retries the batch) with the peer's max_timeout, a fresh request id and this service's
+// credentials.
+std::unique_ptr<EventSink> MakeAnalyticsSink(grpcx::PeerCaller analytics);
 
 struct RelayOptions {
   int batch_size = 100;

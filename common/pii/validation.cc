@@ -4,7 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
-#include "absl/time/civil_time.h"
+#include "common/api/date.h"
 #include "common/status/errors.h"
 
 namespace rmhub::pii {
@@ -40,12 +40,10 @@ std::string NormalizePhone(absl::string_view value) {
 bool IsBirthDate(absl::string_view yyyymmdd) {
   int y, m, d;
   if (!absl::SimpleAtoi(yyyymmdd.substr(0, 4), &y) || !absl::SimpleAtoi(yyyymmdd.substr(4, 2), &m) ||
-      !absl::SimpleAtoi(yyyymmdd.substr(6, 2), &d) || y < 1900) {
+      !absl::SimpleAtoi(yyyymmdd.substr(6, 2), &d)) {
     return false;
   }
-  // CivilDay normalises 2023-02-30 to 2023-03-02: a real date survives unchanged.
-  absl::CivilDay day(y, m, d);
-  return day.year() == y && day.month() == m && day.day() == d;
+  return api::CivilDayOf(y, m, d).has_value();
 }
 
 }  // namespace

@@ -6,16 +6,19 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/auth_config.h"
+#include "common/auth/call_credentials.h"
 #include "common/auth/service_method_acl.h"
 #include "common/auth/tls.h"
 #include "common/config/config.h"
 #include "common/grpc/channel.h"
+#include "common/grpc/peer_call.h"
 #include "common/grpc/server.h"
 #include "common/grpc/server_flags.h"
 #include "common/grpc/status_mapping.h"
 #include "common/log/log.h"
 #include "common/outbox/relay.h"
 #include "google/protobuf/descriptor.h"
+#include "rmhub/service_registry.h"
 
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "database host");
 ABSL_FLAG(int, db_port, 3306, "database port");
@@ -159,8 +162,14 @@ T OrExit(absl::StatusOr<T> value, const std::string& what) {
 
 grpcx::ServerOptions ServerOptionsFor(const ServiceSpec& spec, int pool_size) {
   grpcx::ServerOptions defaults;
-  defaults.listen_address = spec.default_listen_address;
-  defaults.metrics_address = spec.default_metrics_address;
+  // The service's own ports come from the registry (services/registry.txt).
+  const registry::ServiceEntry* entry = registry::FindService(spec.name);
+  if (entry == nullptr) {
+    std::cerr << "server: " << spec.name << " is not in services/registry.txt" << std::endl;
+    std::exit(2);
+  }
+  defaults.listen_address = absl::StrCat("0.0.0.0:", entry->grpc_port);
+  defaults.metrics_address = absl::StrCat("0.0.0.0:", entry->metrics_port);
   // Calls wait in the CallQueue for one of 2 x pool workers (docs/decisions.md, "Server model"):
   // the extra half keep the pool busy while others wait on a peer service or the CPU. The sync
   // quota serves only reflection.
@@ -219,10 +228,16 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   std::unique_ptr<outbox::OutboxRelay> relay;
   std::string analytics = absl::GetFlag(FLAGS_analytics_address);
   if (!analytics.empty()) {
-    auto channel = grpcx::MakePeerChannel(analytics, peer_credentials);
+    // The relay's calls carry this service's token in development, like every peer call.
+    std::shared_ptr<const auth::ServiceCallAuth> call_auth =
+        OrExit(auth::ServiceCallAuth::Create(auth_config, spec.name, clock), "service token");
+    grpcx::PeerCallOptions analytics_call;
+    analytics_call.max_timeout = absl::Seconds(5);
     relay = std::make_unique<outbox::OutboxRelay>(
-        *pool, outbox::MakeAnalyticsSink(channel, absl::Seconds(5)), outbox::RelayOptions{},
-        runner.registry().get());
+        *pool,
+        outbox::MakeAnalyticsSink(grpcx::PeerCaller(
+            grpcx::MakePeerChannel(analytics, peer_credentials), call_auth, analytics_call)),
+        outbox::RelayOptions{}, runner.registry().get());
   }
   absl::Status started = runner.Start();
   if (!started.ok()) {

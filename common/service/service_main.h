@@ -70,13 +70,10 @@ struct RegisteredService {
 };
 
 struct ServiceSpec {
-  // "team": names the error domain ("team.rmhub"), the outbox source and the log lines.
+  // "team": names the error domain ("team.rmhub"), the outbox source and the log lines, and the
+  // service's row in services/registry.txt, whose ports are the defaults of --listen_address
+  // and --metrics_address (0.0.0.0:<grpc_port>, 0.0.0.0:<metrics_port>).
   std::string name;
-  // Where it listens unless --listen_address / --metrics_address say otherwise
-  // (team 50051/9101, customer 50052/9102, task 50053/9103, complaint 50054/9104,
-  // analytics 50055/9105).
-  std::string default_listen_address;
-  std::string default_metrics_address;
   // The service's schema (its compiled-in migrations/*.sql); applied with the runtime's at start,
   // or as soon as the database answers. Health is SERVING only while the database answers and
   // every migration is applied.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
+#include "common/auth/roles.h"
 #include "common/outbox/outbox.h"
 #include "services/customer/customer_service_internal.h"
 #include "services/customer/domain/access_policy.h"
@@ -144,8 +145,8 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
   }
   RMHUB_RETURN_IF_ERROR(errors.Status());
   // A relationship manager's new customer is their own: otherwise it would vanish from their view.
-  if (owner == 0 && !p.is_service() && p.HasRole("RELATIONSHIP_MANAGER") &&
-      !p.HasRole("BRANCH_MANAGER") && !p.HasRole("TEAM_LEAD")) {
+  if (owner == 0 && !p.is_service() && p.HasRole(auth::kRoleRelationshipManager) &&
+      !p.HasRole(auth::kRoleBranchManager) && !p.HasRole(auth::kRoleTeamLead)) {
     owner = p.member_id;
   }
   const std::string owner_name = owner == 0 ? "" : api::FormatName("members", owner);
@@ -426,7 +427,7 @@ absl::StatusOr<v1::Customer> CustomerService::ArchiveCustomer(const Caller& c,
   auto id = api::ParseName(r.name(), "customers", "name");
   internal::AddParseError(id.status(), "name", errors);
   if (r.reason().empty()) errors.Add("reason", "is required");
-  if (r.reason().size() > 3000) errors.Add("reason", "must be at most 1000 characters");
+  api::CheckText(errors, "reason", r.reason(), 1000, /*required=*/false);
   RMHUB_RETURN_IF_ERROR(errors.Status());
   v1::Customer out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("ArchiveCustomer", r.request_id(), r, &out,

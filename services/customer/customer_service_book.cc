@@ -34,7 +34,7 @@ absl::StatusOr<v1::AssignCustomerResponse> CustomerService::MoveCustomer(
   internal::AddParseError(customer_id.status(), "customer", errors);
   internal::AddParseError(manager_id.status(), transfer ? "to_manager" : "manager", errors);
   if (transfer && reason.empty()) errors.Add("reason", "is required for a transfer");
-  if (reason.size() > 3000) errors.Add("reason", "must be at most 1000 characters");
+  api::CheckText(errors, "reason", reason, 1000, /*required=*/false);
   RMHUB_RETURN_IF_ERROR(errors.Status());
 
   // Who may move it, and what kind of manager it needs, from a first read.

@@ -34,14 +34,14 @@ absl::Status ValidateInteraction(v1::Interaction& i, absl::Time now, const absl:
              absl::FromUnixSeconds(i.interaction_time().seconds()) > now + absl::Minutes(5)) {
     errors.Add("interaction.interaction_time", "must be a valid time, not in the future");
   }
-  if (i.summary().size() > 6000) errors.Add("interaction.summary", "must be at most 2000 characters");
+  api::CheckText(errors, "interaction.summary", i.summary(), 2000, /*required=*/false);
   const auto& f = i.next_follow_up_date();
-  if (f.year() != 0 || f.month() != 0 || f.day() != 0) {
-    absl::CivilDay day(f.year(), f.month(), f.day());
-    if (f.year() < 1900 || day.month() != f.month() || day.day() != f.day()) {
-      errors.Add("interaction.next_follow_up_date", "is not a valid calendar date");
+  if (api::IsSetDate(f)) {
+    auto day = api::ParseDate(f, "interaction.next_follow_up_date");
+    if (!day.ok()) {
+      internal::AddParseError(day.status(), "interaction.next_follow_up_date", errors);
     } else if (ValidTimestamp(i.interaction_time()) &&
-               day < absl::ToCivilDay(absl::FromUnixSeconds(i.interaction_time().seconds()), zone)) {
+               *day < absl::ToCivilDay(absl::FromUnixSeconds(i.interaction_time().seconds()), zone)) {
       errors.Add("interaction.next_follow_up_date", "must not be before the interaction");
     }
   }
@@ -98,14 +98,9 @@ absl::StatusOr<v1::ListCareRemindersResponse> CustomerService::ListCareReminders
   auto manager = api::ParseName(r.manager(), "members", "manager");
   internal::AddParseError(manager.status(), "manager", errors);
   absl::CivilDay day = Today();
-  const auto& d = r.date();
-  if (d.year() != 0 || d.month() != 0 || d.day() != 0) {
-    absl::CivilDay asked(d.year(), d.month(), d.day());
-    if (d.year() < 1900 || asked.month() != d.month() || asked.day() != d.day()) {
-      errors.Add("date", "is not a valid calendar date");
-    }
-    day = asked;
-  }
+  auto asked = api::ParseOptionalDate(r.date(), "date", day);
+  internal::AddParseError(asked.status(), "date", errors);
+  if (asked.ok()) day = *asked;
   int window = r.birthday_window_days() == 0 ? config_.default_birthday_window_days
                                              : r.birthday_window_days();
   if (r.birthday_window_days() < 0 || window > 60) errors.Add("birthday_window_days", "must be 0..60");

@@ -9,6 +9,7 @@
 #include "common/api/field_mask.h"
 #include "common/api/list_query.h"
 #include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/status/errors.h"
 #include "rmhub/customer/v1/customer.pb.h"
 

@@ -4,6 +4,7 @@
 #include "common/auth/call_credentials.h"
 #include "common/config/config.h"
 #include "common/grpc/channel.h"
+#include "common/grpc/peer_call.h"
 #include "common/pii/pii_config.h"
 #include "common/service/service_main.h"
 #include "services/customer/customer_grpc_service.h"
@@ -76,9 +77,11 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
   auto* repository = new rmhub::customer::MySqlCustomerRepository(runtime.pool, *cipher, *index);
   auto call_auth =
       OrExit(rmhub::auth::ServiceCallAuth::Create(runtime.auth_config, "customer", runtime.clock));
-  auto* team = new rmhub::customer::GrpcTeamDirectory(
+  rmhub::grpcx::PeerCallOptions team_call;
+  team_call.max_timeout = absl::GetFlag(FLAGS_team_call_timeout);
+  auto* team = new rmhub::customer::GrpcTeamDirectory(rmhub::grpcx::PeerCaller(
       rmhub::grpcx::MakePeerChannel(absl::GetFlag(FLAGS_team_address), runtime.peer_credentials),
-      std::move(call_auth), absl::GetFlag(FLAGS_team_call_timeout));
+      std::move(call_auth), team_call));
   auto* logic =
       new rmhub::customer::CustomerService(*repository, *team, runtime.clock, runtime.zone, config);
   auto service = std::make_shared<rmhub::customer::CustomerGrpcService>(
@@ -91,8 +94,6 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
 int main(int argc, char** argv) {
   rmhub::service::ServiceSpec spec;
   spec.name = "customer";
-  spec.default_listen_address = "0.0.0.0:50052";
-  spec.default_metrics_address = "0.0.0.0:9102";
   spec.migrations = CustomerMigrations();
   spec.build = Build;
   return rmhub::service::RunService(argc, argv, spec);

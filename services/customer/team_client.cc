@@ -4,18 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
-#include "common/grpc/channel.h"
-#include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
 
 namespace rmhub::customer {
 
-GrpcTeamDirectory::GrpcTeamDirectory(std::shared_ptr<grpc::Channel> channel,
-                                     std::unique_ptr<auth::ServiceCallAuth> auth,
-                                     absl::Duration timeout)
-    : stub_(team::v1::TeamService::NewStub(std::move(channel))),
-      auth_(std::move(auth)),
-      timeout_(timeout) {}
+GrpcTeamDirectory::GrpcTeamDirectory(grpcx::PeerCaller peer)
+    : peer_(std::move(peer)), stub_(team::v1::TeamService::NewStub(peer_.channel())) {}
 
 ManagerFacts FactsFrom(int64_t member_id, team::v1::RmKind kind,
                        const team::v1::CheckAssignmentEligibilityResponse& r) {
@@ -39,32 +33,25 @@ absl::StatusOr<ManagerFacts> GrpcTeamDirectory::CheckEligibility(int64_t member_
   request.set_member(api::FormatName("members", member_id));
   request.set_rm_kind(kind);
   team::v1::CheckAssignmentEligibilityResponse response;
-  // A read, so it is sent again when the team service sheds it at its thread cap or restarts.
-  grpc::Status s = grpcx::CallReadWithRetry(
-      std::min(call.deadline, absl::Now() + timeout_), grpcx::ReadRetry{},
-      [&](absl::Time deadline) -> grpc::Status {
-        grpc::ClientContext ctx;
-        ctx.set_deadline(absl::ToChronoTime(deadline));
-        if (!call.request_id.empty()) ctx.AddMetadata("x-request-id", call.request_id);
-        absl::Status attached = auth_->Attach(ctx);
-        if (!attached.ok()) return grpcx::ToGrpcStatus(attached);
-        response.Clear();
-        return stub_->CheckAssignmentEligibility(&ctx, request, &response);
-      });
+  // A read, so it is sent again when the team service sheds it or restarts.
+  absl::Status s = peer_.Read(call, [&](grpc::ClientContext& ctx) {
+    response.Clear();
+    return stub_->CheckAssignmentEligibility(&ctx, request, &response);
+  });
   if (s.ok()) return FactsFrom(member_id, kind, response);
-  switch (s.error_code()) {
-    case grpc::StatusCode::NOT_FOUND:
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return FailedPrecondition("MANAGER_NOT_FOUND",
-                                absl::StrCat("members/", member_id, " is not known to the team service"));
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+  switch (s.code()) {
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kPermissionDenied:
+      return FailedPrecondition("MANAGER_NOT_FOUND", absl::StrCat("members/", member_id,
+                                                                  " is not known to the team service"));
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
       return Unavailable("TEAM_SERVICE_UNAVAILABLE",
                          "the team service did not answer; nothing was assigned");
     default:
       // Anything else is our bug or theirs: report it as it came, reason included.
-      return grpcx::FromGrpcStatus(s);
+      return s;
   }
 }
 

@@ -9,8 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/auth/call_credentials.h"
 #include "common/auth/caller.h"
+#include "common/grpc/peer_call.h"
 #include "rmhub/team/v1/team.grpc.pb.h"
 #include "services/customer/domain/assignment_policy.h"
 
@@ -27,16 +27,15 @@ class TeamDirectory {
 
 class GrpcTeamDirectory final : public TeamDirectory {
  public:
-  // `timeout` caps every call; a caller with less time left passes its own deadline on.
-  GrpcTeamDirectory(std::shared_ptr<grpc::Channel> channel,
-                    std::unique_ptr<auth::ServiceCallAuth> auth, absl::Duration timeout);
+  // `peer` reaches the team service: its max_timeout caps every call, a caller with less time
+  // left passes its own deadline on.
+  explicit GrpcTeamDirectory(grpcx::PeerCaller peer);
   absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
                                                 const auth::Caller& caller) override;
 
  private:
-  std::unique_ptr<team::v1::TeamService::Stub> stub_;
-  std::unique_ptr<auth::ServiceCallAuth> auth_;
-  absl::Duration timeout_;
+  const grpcx::PeerCaller peer_;
+  const std::unique_ptr<team::v1::TeamService::Stub> stub_;
 };
 
 // Parses the team service's answer into facts (exposed for tests).

@@ -42,8 +42,6 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
 int main(int argc, char** argv) {
   rmhub::service::ServiceSpec spec;
   spec.name = "team";
-  spec.default_listen_address = "0.0.0.0:50051";
-  spec.default_metrics_address = "0.0.0.0:9101";
   spec.migrations = TeamMigrations();
   spec.build = Build;
   return rmhub::service::RunService(argc, argv, spec);

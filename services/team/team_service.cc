@@ -20,21 +20,6 @@ using internal::Missing;
 
 namespace internal {
 
-absl::StatusOr<absl::CivilDay> ParseDate(const rmhub::common::v1::Date& d,
-                                         const std::string& field, bool required,
-                                         absl::CivilDay fallback) {
-  if (!IsSet(d)) {
-    if (required) return InvalidField(field, "is required");
-    return fallback;
-  }
-  absl::CivilDay day(d.year(), d.month(), d.day());
-  if (d.year() < 1900 || d.year() > 2999 || day.year() != d.year() || day.month() != d.month() ||
-      day.day() != d.day()) {
-    return InvalidField(field, "is not a valid calendar date");
-  }
-  return day;
-}
-
 absl::Status Missing(bool sees_all, absl::string_view what) {
   if (sees_all) return NotFound(absl::StrCat(what, "_NOT_FOUND"), absl::StrCat("no such ", what));
   return PermissionDenied("OTHER_BRANCH", "the caller may not see this object");

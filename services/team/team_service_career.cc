@@ -24,8 +24,8 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
   if (!v1::LadderChangeKind_IsValid(r.kind()) || r.kind() == v1::LADDER_CHANGE_KIND_UNSPECIFIED) {
     errors.Add("kind", "must be ENTRY, PROMOTION, DEMOTION or EXIT");
   }
-  CheckText(r.reason(), "reason", true, 1000, errors);
-  auto effective = internal::ParseDate(r.effective_date(), "effective_date", false, Today());
+  api::CheckText(errors, "reason", r.reason(), 1000, /*required=*/true);
+  auto effective = api::ParseOptionalDate(r.effective_date(), "effective_date", Today());
   if (!effective.ok()) errors.Add("effective_date", "is not a valid calendar date");
   RMHUB_RETURN_IF_ERROR(errors.Status());
 
@@ -92,10 +92,10 @@ absl::Status ValidateCertification(const v1::Certification& c, absl::CivilDay to
   } else if (c.type() != v1::RM_QUALIFICATION && c.rm_kind() != v1::RM_KIND_UNSPECIFIED) {
     errors.Add("certification.rm_kind", "is only for RM qualifications");
   }
-  CheckText(c.issuer(), "certification.issuer", true, 100, errors);
-  CheckText(c.number(), "certification.number", true, 64, errors);
-  auto issued = internal::ParseDate(c.issue_date(), "certification.issue_date", true, today);
-  auto expires = internal::ParseDate(c.expiry_date(), "certification.expiry_date", true, today);
+  api::CheckText(errors, "certification.issuer", c.issuer(), 100, /*required=*/true);
+  api::CheckText(errors, "certification.number", c.number(), 64, /*required=*/true);
+  auto issued = api::ParseDate(c.issue_date(), "certification.issue_date");
+  auto expires = api::ParseDate(c.expiry_date(), "certification.expiry_date");
   if (!issued.ok()) errors.Add("certification.issue_date", FieldViolations(issued.status())[0].description);
   if (!expires.ok()) errors.Add("certification.expiry_date", FieldViolations(expires.status())[0].description);
   if (issued.ok() && expires.ok() && *expires < *issued) {
@@ -179,7 +179,7 @@ absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
   FieldErrors errors;
   auto id = api::ParseChildName(r.name(), "members", "certifications", "name");
   if (!id.ok()) errors.Add("name", FieldViolations(id.status())[0].description);
-  CheckText(r.reason(), "reason", true, 1000, errors);
+  api::CheckText(errors, "reason", r.reason(), 1000, /*required=*/true);
   RMHUB_RETURN_IF_ERROR(errors.Status());
   v1::Certification out;
   RMHUB_RETURN_IF_ERROR(repository_.Write("RevokeCertification", r.request_id(), r, &out,
@@ -211,9 +211,9 @@ absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Caller& c,
   auto mentee_id = api::ParseName(r.mentee(), "members", "mentee");
   if (!mentor_id.ok()) errors.Add("mentor", FieldViolations(mentor_id.status())[0].description);
   if (!mentee_id.ok()) errors.Add("mentee", FieldViolations(mentee_id.status())[0].description);
-  auto start = internal::ParseDate(r.start_date(), "start_date", false, Today());
+  auto start = api::ParseOptionalDate(r.start_date(), "start_date", Today());
   if (!start.ok()) errors.Add("start_date", "is not a valid calendar date");
-  CheckText(r.note(), "note", false, 1000, errors);
+  api::CheckText(errors, "note", r.note(), 1000, /*required=*/false);
   RMHUB_RETURN_IF_ERROR(errors.Status());
   if (*mentor_id == *mentee_id) return InvalidField("mentee", "must differ from the mentor");
 
@@ -256,9 +256,9 @@ absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Caller& c,
       r.outcome() == v1::MENTORSHIP_OUTCOME_UNSPECIFIED) {
     errors.Add("outcome", "is required");
   }
-  auto end = internal::ParseDate(r.end_date(), "end_date", false, Today());
+  auto end = api::ParseOptionalDate(r.end_date(), "end_date", Today());
   if (!end.ok()) errors.Add("end_date", "is not a valid calendar date");
-  CheckText(r.note(), "note", false, 1000, errors);
+  api::CheckText(errors, "note", r.note(), 1000, /*required=*/false);
   RMHUB_RETURN_IF_ERROR(errors.Status());
 
   v1::Mentorship out;

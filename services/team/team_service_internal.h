@@ -10,6 +10,7 @@
 #include "common/api/filter.h"
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
+#include "common/api/text.h"
 #include "common/status/errors.h"
 #include "rmhub/common/v1/common.pb.h"
 #include "services/team/repository.h"
@@ -20,11 +21,6 @@ inline constexpr char kSource[] = "team";
 
 using api::CheckEtag;
 
-// A civil date from the API; `required` says whether an unset date is an error. An unset,
-// optional date comes back as `fallback`.
-absl::StatusOr<absl::CivilDay> ParseDate(const rmhub::common::v1::Date& date,
-                                         const std::string& field, bool required,
-                                         absl::CivilDay fallback);
 inline bool IsSet(const rmhub::common::v1::Date& date) { return api::IsSetDate(date); }
 using api::ToDate;
 

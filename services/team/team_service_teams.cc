@@ -248,15 +248,15 @@ absl::Status ValidateGoal(const v1::TeamGoal& g, absl::CivilDay today) {
   if (!v1::GoalMetric_IsValid(g.metric()) || g.metric() == v1::GOAL_METRIC_UNSPECIFIED) {
     errors.Add("goal.metric", "is required");
   }
-  auto start = internal::ParseDate(g.period().start_date(), "goal.period.start_date", true, today);
-  auto end = internal::ParseDate(g.period().end_date(), "goal.period.end_date", true, today);
+  auto start = api::ParseDate(g.period().start_date(), "goal.period.start_date");
+  auto end = api::ParseDate(g.period().end_date(), "goal.period.end_date");
   if (!start.ok()) errors.Add("goal.period.start_date", FieldViolations(start.status())[0].description);
   if (!end.ok()) errors.Add("goal.period.end_date", FieldViolations(end.status())[0].description);
   if (start.ok() && end.ok() && *end <= *start) {
     errors.Add("goal.period.end_date", "must be after the start date");
   }
   if (g.target_value() < 0) errors.Add("goal.target_value", "must not be negative");
-  CheckText(g.note(), "goal.note", false, 1000, errors);
+  api::CheckText(errors, "goal.note", g.note(), 1000, /*required=*/false);
   return errors.Status();
 }
 

@@ -18,7 +18,6 @@
 #include "tools/rmhubctl/service_catalog.h"
 #include "tools/rmhubctl/text_width.h"
 #include "tools/rmhubctl/token_command.h"
-#include "tools/rmhubctl/uuid.h"
 
 namespace rmhub::ctl {
 namespace {
@@ -93,18 +92,6 @@ TEST(ServiceCatalog, MethodsMatchInAnyCase) {
   }
   EXPECT_FALSE(FindMethod(*team, "get-members-now").ok());
   EXPECT_EQ(KebabCase("CheckAssignmentEligibility"), "check-assignment-eligibility");
-}
-
-TEST(Uuid, RandomAndNameBased) {
-  std::regex v4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-  std::string a = NewUuidV4();
-  EXPECT_TRUE(std::regex_match(a, v4)) << a;
-  EXPECT_NE(a, NewUuidV4());
-  std::regex v5("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-  std::string b = NameBasedUuid("seed/member/E001");
-  EXPECT_TRUE(std::regex_match(b, v5)) << b;
-  EXPECT_EQ(b, NameBasedUuid("seed/member/E001"));
-  EXPECT_NE(b, NameBasedUuid("seed/member/E002"));
 }
 
 TEST(TextWidth, WideCharactersTakeTwoColumns) {

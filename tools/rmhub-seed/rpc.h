@@ -10,15 +10,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/encoding/uuid.h"
 #include "common/grpc/status_mapping.h"
-#include "tools/rmhubctl/uuid.h"
 #include <grpcpp/client_context.h>
 
 namespace rmhub::seed {
 
 // The request_id of the change that makes `key`: the same intent gets the same id on every run.
 inline std::string RequestIdFor(const std::string& key) {
-  return ctl::NameBasedUuid(absl::StrCat("rmhub-seed/", key));
+  return encoding::NameBasedUuid(absl::StrCat("rmhub-seed/", key));
 }
 
 // Keeps the code and details of `status`, saying which step failed.

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/strings/str_split.h"
+#include "common/encoding/uuid.h"
 #include "common/status/errors.h"
 #include "google/protobuf/dynamic_message.h"
 #include "tools/rmhubctl/cli_args.h"
@@ -14,7 +15,6 @@
 #include "tools/rmhubctl/rpc_client.h"
 #include "tools/rmhubctl/service_catalog.h"
 #include "tools/rmhubctl/token_command.h"
-#include "tools/rmhubctl/uuid.h"
 
 namespace rmhub::ctl {
 namespace {
@@ -65,7 +65,7 @@ absl::StatusOr<std::unique_ptr<Message>> RequestFor(const MethodDescriptor& meth
   if (line.Has("data")) {
     RMHUB_ASSIGN_OR_RETURN(data, ReadDataArgument(line.Get("data")));
   }
-  RMHUB_RETURN_IF_ERROR(BuildRequest(fields, data, NewUuidV4, request.get()));
+  RMHUB_RETURN_IF_ERROR(BuildRequest(fields, data, encoding::NewUuidV4, request.get()));
   return request;
 }
 
@@ -91,10 +91,10 @@ std::string CallIdFor(const Message& request) {
   const auto* rid = request.GetDescriptor()->FindFieldByName("request_id");
   if (rid == nullptr || rid->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
       rid->is_repeated()) {
-    return NewUuidV4();
+    return encoding::NewUuidV4();
   }
   std::string id = request.GetReflection()->GetString(request, rid);
-  return id.empty() ? NewUuidV4() : id;
+  return id.empty() ? encoding::NewUuidV4() : id;
 }
 
 // After a failure: the id to look for in the server's log and, when the outcome of a mutation is

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "common/encoding/json_quote.h"
 #include "common/status/errors.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/rmhubctl/text_width.h"
@@ -320,7 +321,7 @@ std::string RenderJson(const Message& response) {
   std::string out;
   auto status = google::protobuf::util::MessageToJsonString(response, &out, options);
   if (!status.ok())
-    return absl::StrCat("{\"error\": ", JsonQuote(std::string(status.message())), "}\n");
+    return absl::StrCat("{\"error\": ", encoding::JsonQuote(std::string(status.message())), "}\n");
   return out;
 }
 

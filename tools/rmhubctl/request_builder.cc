@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/encoding/json_quote.h"
 #include "common/status/errors.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/rmhubctl/value_json.h"
@@ -31,7 +32,7 @@ std::string Serialize(const JsonNode& node) {
   if (node.is_leaf) return node.value;
   std::vector<std::string> members;
   for (const auto& [key, child] : node.children) {
-    members.push_back(absl::StrCat(JsonQuote(key), ":", Serialize(*child)));
+    members.push_back(absl::StrCat(encoding::JsonQuote(key), ":", Serialize(*child)));
   }
   return absl::StrCat("{", absl::StrJoin(members, ","), "}");
 }

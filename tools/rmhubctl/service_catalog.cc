@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status/errors.h"
+#include "rmhub/service_registry.h"
 
 namespace rmhub::ctl {
 namespace {
@@ -32,13 +33,13 @@ std::vector<std::string> AliasesOf(const std::vector<const ServiceDescriptor*>& 
 }  // namespace
 
 const std::vector<KnownArea>& KnownAreas() {
-  static const auto* areas = new std::vector<KnownArea>{
-      {"team", "rmhub.team.v1.TeamService", "127.0.0.1:50051"},
-      {"customer", "rmhub.customer.v1.CustomerService", "127.0.0.1:50052"},
-      {"task", "rmhub.task.v1.TaskService", "127.0.0.1:50053"},
-      {"complaint", "rmhub.complaint.v1.ComplaintService", "127.0.0.1:50054"},
-      {"analytics", "rmhub.analytics.v1.AnalyticsService", "127.0.0.1:50055"},
-  };
+  static const auto* areas = [] {
+    auto* out = new std::vector<KnownArea>;
+    for (const registry::ServiceEntry& e : registry::kServices) {
+      out->push_back({e.name, e.grpc_service, absl::StrCat("127.0.0.1:", e.grpc_port)});
+    }
+    return out;
+  }();
   return *areas;
 }
 
@@ -87,6 +88,9 @@ std::string DefaultAddress(const ServiceDescriptor* service) {
     for (const auto& area : KnownAreas()) {
       if (service->full_name() == area.service) return area.default_address;
     }
+  }
+  for (const registry::ServiceEntry& e : registry::kServices) {
+    if (e.state == registry::ServiceState::kServer) return absl::StrCat("127.0.0.1:", e.grpc_port);
   }
   return KnownAreas().front().default_address;
 }

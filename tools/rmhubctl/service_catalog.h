@@ -13,11 +13,12 @@
 
 namespace rmhub::ctl {
 
-// An RM Hub area and where the local stack (scripts/up.sh) serves it.
+// An RM Hub area and where the local stack (scripts/up.sh) serves it: one per row of
+// services/registry.txt, in its order.
 struct KnownArea {
-  const char* alias;            // "team"
-  const char* service;          // "rmhub.team.v1.TeamService"
-  const char* default_address;  // "127.0.0.1:50051"
+  std::string alias;            // "team"
+  std::string service;          // "rmhub.team.v1.TeamService"
+  std::string default_address;  // "127.0.0.1:50051"
 };
 const std::vector<KnownArea>& KnownAreas();
 
@@ -36,7 +37,8 @@ absl::StatusOr<const google::protobuf::MethodDescriptor*> FindMethod(
 // The short alias of a service ("team"), or its full name when it has none.
 std::string AliasOf(const google::protobuf::ServiceDescriptor& service);
 
-// Where the local stack serves `service`; 127.0.0.1:50051 for services without a known port.
+// Where the local stack serves `service`; for a service without a known port, where it serves the
+// first one the registry builds (team, 127.0.0.1:50051).
 std::string DefaultAddress(const google::protobuf::ServiceDescriptor* service);
 
 // "/rmhub.team.v1.TeamService/GetMember", the HTTP/2 path of the call.

@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/encoding/json_quote.h"
 #include "common/status/errors.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/time_util.h"
@@ -31,7 +32,7 @@ absl::StatusOr<std::string> EnumJson(const FieldDescriptor& field, absl::string_
                                      const std::string& path) {
   const auto* type = field.enum_type();
   std::string upper = absl::AsciiStrToUpper(text);
-  if (const auto* v = type->FindValueByName(upper)) return JsonQuote(v->name());
+  if (const auto* v = type->FindValueByName(upper)) return encoding::JsonQuote(v->name());
   int32_t number = 0;
   if (absl::SimpleAtoi(text, &number) && type->FindValueByNumber(number) != nullptr) {
     return absl::StrCat(number);
@@ -81,7 +82,7 @@ absl::StatusOr<std::string> NumberJson(const FieldDescriptor& field, absl::strin
     }
   }
   if (!ok) return Bad(path, text, absl::StrCat("a valid ", field.type_name()));
-  return JsonQuote(absl::StripAsciiWhitespace(text));
+  return encoding::JsonQuote(absl::StripAsciiWhitespace(text));
 }
 
 absl::StatusOr<std::string> DateJson(absl::string_view text, const std::string& path) {
@@ -127,7 +128,7 @@ absl::StatusOr<std::string> MoneyJson(absl::string_view text, const std::string&
   for (size_t i = frac.size(); i < static_cast<size_t>(digits); ++i) minor *= 10;
   int64_t scale = digits == 0 ? 1 : 100;
   int64_t units = whole * scale + (negative ? -minor : minor);
-  return absl::StrCat("{\"currency_code\":", JsonQuote(currency), ",\"minor_units\":\"", units,
+  return absl::StrCat("{\"currency_code\":", encoding::JsonQuote(currency), ",\"minor_units\":\"", units,
                       "\"}");
 }
 
@@ -137,7 +138,7 @@ absl::StatusOr<std::string> TimestampJson(absl::string_view text, const std::str
   if (!google::protobuf::util::TimeUtil::FromString(s, &ts)) {
     return Bad(path, text, "an RFC 3339 timestamp like 2025-06-30T08:00:00Z");
   }
-  return JsonQuote(s);
+  return encoding::JsonQuote(s);
 }
 
 // Accepts absl's forms ("90s", "1h30m", "250ms") and writes proto JSON's "<seconds>s".
@@ -160,7 +161,7 @@ absl::StatusOr<std::string> FieldMaskJson(absl::string_view text) {
   for (absl::string_view p : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
     paths.push_back(SnakeToLowerCamel(absl::StripAsciiWhitespace(p)));
   }
-  return JsonQuote(absl::StrJoin(paths, ","));
+  return encoding::JsonQuote(absl::StrJoin(paths, ","));
 }
 
 absl::StatusOr<std::string> MessageValueJson(const FieldDescriptor& field, absl::string_view text,
@@ -195,7 +196,7 @@ absl::StatusOr<std::string> ValueToJson(const FieldDescriptor& field, absl::stri
   switch (field.type()) {
     case FieldDescriptor::TYPE_STRING:
     case FieldDescriptor::TYPE_BYTES:
-      return JsonQuote(text);
+      return encoding::JsonQuote(text);
     case FieldDescriptor::TYPE_BOOL:
       return BoolJson(text, path);
     case FieldDescriptor::TYPE_ENUM:
@@ -207,23 +208,6 @@ absl::StatusOr<std::string> ValueToJson(const FieldDescriptor& field, absl::stri
     default:
       return NumberJson(field, text, path);
   }
-}
-
-std::string JsonQuote(absl::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      out += c == '\n' ? "\\n" : c == '\t' ? "\\t" : absl::StrFormat("\\u%04x", u);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-  return out;
 }
 
 std::string SnakeToLowerCamel(absl::string_view path) {

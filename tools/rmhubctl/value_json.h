@@ -15,9 +15,6 @@ namespace rmhub::ctl {
 absl::StatusOr<std::string> ValueToJson(const google::protobuf::FieldDescriptor& field,
                                         absl::string_view text, const std::string& path);
 
-// A JSON string literal for `s` (UTF-8 kept as is, control characters escaped).
-std::string JsonQuote(absl::string_view s);
-
 // "display_name" → "displayName", per dot-separated segment: the JSON form of a FieldMask path.
 std::string SnakeToLowerCamel(absl::string_view path);
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/resource_name.h"
+#include "common/auth/roles.h"
 #include "common/pii/masking.h"
 #include "common/status/errors.h"
 
@@ -22,8 +23,8 @@ bool AccessPolicy::CanAccess(const auth::Principal& p, const v1::Customer& c, Ac
   if (p.is_service()) return access == Access::kRead;
   if (!IsStaff(p)) return false;
   if (!c.owner().empty() && IdIn(c.owner(), "members") == p.member_id) return true;
-  if (p.HasRole("TEAM_LEAD") && !c.team().empty() && p.InTeam(IdIn(c.team(), "teams"))) return true;
-  return p.HasRole("BRANCH_MANAGER") && p.branch_id != 0 && IdIn(c.branch(), "branches") == p.branch_id;
+  if (p.HasRole(auth::kRoleTeamLead) && !c.team().empty() && p.InTeam(IdIn(c.team(), "teams"))) return true;
+  return p.HasRole(auth::kRoleBranchManager) && p.branch_id != 0 && IdIn(c.branch(), "branches") == p.branch_id;
 }
 
 absl::Status AccessPolicy::Check(const auth::Principal& p, const v1::Customer& c, Access access) {
@@ -37,13 +38,13 @@ absl::StatusOr<api::SqlFilter> AccessPolicy::ListScope(const auth::Principal& p)
   if (!IsStaff(p)) return PermissionDenied("NO_MEMBER", "the caller is not a member of staff");
   std::vector<std::string> terms = {"c.owner_id = ?"};
   scope.params.push_back(p.member_id);
-  if (p.HasRole("TEAM_LEAD")) {
+  if (p.HasRole(auth::kRoleTeamLead)) {
     for (int64_t team : p.team_ids) {
       terms.push_back("c.team_id = ?");
       scope.params.push_back(team);
     }
   }
-  if (p.HasRole("BRANCH_MANAGER") && p.branch_id != 0) {
+  if (p.HasRole(auth::kRoleBranchManager) && p.branch_id != 0) {
     terms.push_back("c.branch_id = ?");
     scope.params.push_back(p.branch_id);
   }
@@ -53,8 +54,8 @@ absl::StatusOr<api::SqlFilter> AccessPolicy::ListScope(const auth::Principal& p)
 
 absl::Status AccessPolicy::CanManageBook(const auth::Principal& p, int64_t branch_id,
                                          int64_t team_id) {
-  if (IsStaff(p) && p.HasRole("BRANCH_MANAGER") && p.branch_id == branch_id) return absl::OkStatus();
-  if (IsStaff(p) && p.HasRole("TEAM_LEAD") && team_id != 0 && p.InTeam(team_id)) {
+  if (IsStaff(p) && p.HasRole(auth::kRoleBranchManager) && p.branch_id == branch_id) return absl::OkStatus();
+  if (IsStaff(p) && p.HasRole(auth::kRoleTeamLead) && team_id != 0 && p.InTeam(team_id)) {
     return absl::OkStatus();
   }
   return PermissionDenied("BOOK_MANAGER_REQUIRED",
@@ -63,8 +64,8 @@ absl::Status AccessPolicy::CanManageBook(const auth::Principal& p, int64_t branc
 
 absl::Status AccessPolicy::CanCreateIn(const auth::Principal& p, int64_t branch_id) {
   if (IsStaff(p) && p.branch_id == branch_id &&
-      (p.HasRole("BRANCH_MANAGER") || p.HasRole("TEAM_LEAD") ||
-       p.HasRole("RELATIONSHIP_MANAGER"))) {
+      (p.HasRole(auth::kRoleBranchManager) || p.HasRole(auth::kRoleTeamLead) ||
+       p.HasRole(auth::kRoleRelationshipManager))) {
     return absl::OkStatus();
   }
   return PermissionDenied("OTHER_BRANCH", "customers are created by staff of their own branch");

@@ -4,19 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/api/date.h"
+#include "common/api/text.h"
 #include "common/pii/validation.h"
 
 namespace rmhub::customer {
 namespace {
-
-void CheckText(const std::string& v, const std::string& field, bool required, size_t max,
-               FieldErrors& errors) {
-  if (required && v.empty()) {
-    errors.Add(field, "is required");
-  } else if (v.size() > max * 3) {
-    errors.Add(field, absl::StrCat("must be at most ", max, " characters"));
-  }
-}
 
 void CheckPii(std::string* value, pii::PiiKind kind, const std::string& field, bool required,
               bool allowed, FieldErrors& errors) {
@@ -44,11 +37,12 @@ void CheckBirthday(const v1::Customer& c, const std::string& field, absl::CivilD
   const auto& d = c.birthday();
   if (d.year() == 0 && d.month() == 0 && d.day() == 0) return;
   if (c.type() == v1::CORPORATE) return errors.Add(field, "does not apply to corporate customers");
-  absl::CivilDay day(d.year(), d.month(), d.day());
-  if (d.year() < 1900 || day.year() != d.year() || day.month() != d.month() || day.day() != d.day()) {
-    return errors.Add(field, "is not a valid calendar date");
+  auto day = api::ParseDate(d, field);
+  if (!day.ok()) {
+    for (const auto& v : FieldViolations(day.status())) errors.Add(v.field, v.description);
+    return;
   }
-  if (day > today) errors.Add(field, "must not be in the future");
+  if (*day > today) errors.Add(field, "must not be in the future");
 }
 
 void CheckEnums(v1::Customer& c, const std::string& prefix, FieldErrors& errors) {
@@ -74,8 +68,8 @@ void NormalizeAndValidate(v1::Customer& c, const std::string& prefix, absl::Civi
     errors.Add(prefix + "type", "must be RETAIL, CORPORATE or PRIVATE_BANKING");
   }
   const bool corporate = c.type() == v1::CORPORATE;
-  CheckText(c.display_name(), prefix + "display_name", true, 100, errors);
-  CheckText(c.industry(), prefix + "industry", false, 64, errors);
+  api::CheckText(errors, prefix + "display_name", c.display_name(), 100, /*required=*/true);
+  api::CheckText(errors, prefix + "industry", c.industry(), 64, /*required=*/false);
   CheckPii(c.mutable_national_id(), pii::PiiKind::kNationalId, prefix + "national_id",
            !corporate && c.type() != v1::CUSTOMER_TYPE_UNSPECIFIED, !corporate, errors);
   CheckPii(c.mutable_credit_code(), pii::PiiKind::kCreditCode, prefix + "credit_code", corporate,

@@ -1,5 +1,6 @@
 #include "services/team/domain/access_policy.h"
 
+#include "common/auth/roles.h"
 #include "common/status/errors.h"
 
 namespace rmhub::team {
@@ -22,7 +23,7 @@ absl::Status AccessPolicy::CanCreateBranch(const auth::Principal& p) {
 
 absl::Status AccessPolicy::CanManageBranch(const auth::Principal& p, int64_t branch_id) {
   if (p.HasPermission(auth::kPermTeamAdmin)) return absl::OkStatus();
-  if (!p.is_service() && p.HasRole("BRANCH_MANAGER") && p.branch_id == branch_id) {
+  if (!p.is_service() && p.HasRole(auth::kRoleBranchManager) && p.branch_id == branch_id) {
     return absl::OkStatus();
   }
   return PermissionDenied("BRANCH_MANAGER_REQUIRED",

@@ -3,18 +3,10 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/text.h"
 #include "services/team/domain/ladder.h"
 
 namespace rmhub::team {
-
-void CheckText(const std::string& value, const std::string& field, bool required, size_t max,
-               FieldErrors& errors) {
-  if (required && value.empty()) {
-    errors.Add(field, "is required");
-  } else if (value.size() > max * 3) {
-    errors.Add(field, absl::StrCat("must be at most ", max, " characters"));
-  }
-}
 
 namespace {
 
@@ -52,7 +44,7 @@ void ValidateRoleShape(const v1::Member& m, const std::string& prefix, FieldErro
 
 void ValidateMemberFields(const v1::Member& m, const std::string& prefix, FieldErrors& errors) {
   ValidateEmployeeNumber(m.employee_number(), prefix + "employee_number", errors);
-  CheckText(m.display_name(), prefix + "display_name", true, 100, errors);
+  api::CheckText(errors, prefix + "display_name", m.display_name(), 100, /*required=*/true);
   ValidateRoleShape(m, prefix, errors);
   if (!v1::MemberStatus_IsValid(m.status())) errors.Add(prefix + "status", "is not a status");
   std::set<int> seen;
@@ -69,9 +61,9 @@ void ValidateMemberFields(const v1::Member& m, const std::string& prefix, FieldE
 }
 
 void ValidateBranchFields(const v1::Branch& b, const std::string& prefix, FieldErrors& errors) {
-  CheckText(b.code(), prefix + "code", true, 32, errors);
-  CheckText(b.display_name(), prefix + "display_name", true, 100, errors);
-  CheckText(b.region(), prefix + "region", false, 64, errors);
+  api::CheckText(errors, prefix + "code", b.code(), 32, /*required=*/true);
+  api::CheckText(errors, prefix + "display_name", b.display_name(), 100, /*required=*/true);
+  api::CheckText(errors, prefix + "region", b.region(), 64, /*required=*/false);
   if (b.personal_customer_cap() < 0 || b.personal_customer_cap() > 100000) {
     errors.Add(prefix + "personal_customer_cap", "must be between 0 and 100000");
   }
@@ -81,8 +73,8 @@ void ValidateBranchFields(const v1::Branch& b, const std::string& prefix, FieldE
 }
 
 void ValidateTeamFields(const v1::Team& t, const std::string& prefix, FieldErrors& errors) {
-  CheckText(t.display_name(), prefix + "display_name", true, 100, errors);
-  CheckText(t.description(), prefix + "description", false, 1000, errors);
+  api::CheckText(errors, prefix + "display_name", t.display_name(), 100, /*required=*/true);
+  api::CheckText(errors, prefix + "description", t.description(), 1000, /*required=*/false);
   if (t.kind() == v1::TEAM_KIND_UNSPECIFIED || !v1::TeamKind_IsValid(t.kind())) {
     errors.Add(prefix + "kind", "must be HOME or PROJECT");
   }

@@ -14,8 +14,4 @@ void ValidateMemberFields(const v1::Member& m, const std::string& prefix, FieldE
 void ValidateBranchFields(const v1::Branch& b, const std::string& prefix, FieldErrors& errors);
 void ValidateTeamFields(const v1::Team& t, const std::string& prefix, FieldErrors& errors);
 
-// A string field: required or not, at most `max` characters (UTF-8 bytes / 3, conservatively).
-void CheckText(const std::string& value, const std::string& field, bool required, size_t max,
-               FieldErrors& errors);
-
 }  // namespace rmhub::team

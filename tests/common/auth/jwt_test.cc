@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/auth/base64url.h"
+#include "common/encoding/base64url.h"
 #include "common/status/errors.h"
 #include "tests/common/auth/test_pki.h"
 
@@ -84,7 +84,7 @@ TEST_F(JwtTest, Hs256RoundTripCarriesEveryClaim) {
 
 TEST_F(JwtTest, Rs256RoundTripWithGeneratedKey) {
   std::string token = MintJwt(MemberClaims(), RsaSigner(), "gw-1").value();
-  auto header = Base64UrlDecode(std::vector<std::string>(absl::StrSplit(token, '.'))[0]);
+  auto header = encoding::Base64UrlDecode(std::vector<std::string>(absl::StrSplit(token, '.'))[0]);
   EXPECT_EQ(header.value_or(""), R"({"alg":"RS256","typ":"JWT","kid":"gw-1"})");
   auto claims = RsVerifier().Verify(token);
   ASSERT_TRUE(claims.ok()) << claims.status();
@@ -176,7 +176,7 @@ TEST_F(JwtTest, JwksRoundTripAndItsRefusals) {
   EXPECT_TRUE(verifier.Verify(MintJwt(MemberClaims(), RsaSigner(), "gw-1").value()).ok());
 
   auto [n, e] = GatewayKey().key.RsaPublicComponents();
-  std::string nn = absl::WebSafeBase64Escape(n), ee = absl::WebSafeBase64Escape(e);
+  std::string nn = encoding::Base64UrlEncode(n), ee = encoding::Base64UrlEncode(e);
   auto jwks = [&](const std::string& members) {
     return absl::StrCat(R"({"keys":[{"kty":"RSA","n":")", nn, R"(","e":")", ee, "\"", members,
                         "}]}");
@@ -234,8 +234,8 @@ TEST_F(JwtTest, TamperedSignatureIsRefused) {
 
 TEST_F(JwtTest, AlgNoneIsNeverAccepted) {
   std::string payload = R"({"sub":"members/42","exp":1700000600})";
-  std::string none = absl::StrCat(Base64UrlEncode(R"({"alg":"none","typ":"JWT"})"), ".",
-                                  Base64UrlEncode(payload), ".");
+  std::string none = absl::StrCat(encoding::Base64UrlEncode(R"({"alg":"none","typ":"JWT"})"), ".",
+                                  encoding::Base64UrlEncode(payload), ".");
   EXPECT_EQ(HsVerifier().Verify(none).status().code(), absl::StatusCode::kUnauthenticated);
   // Even with something in the signature slot, "none" has no key.
   std::string with_sig = EncodeJws(R"({"alg":"none"})", payload, hs_).value();
@@ -258,7 +258,7 @@ TEST_F(JwtTest, AlgorithmMustMatchTheConfiguredKey) {
   // A header whose alg is HS256 but whose signature is RSA.
   std::string token = MintJwt(MemberClaims(), rsa).value();
   std::vector<std::string> parts = absl::StrSplit(token, '.');
-  parts[0] = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
+  parts[0] = encoding::Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
   EXPECT_EQ(Reason(HsVerifier().Verify(absl::StrJoin(parts, ".")).status()), kReasonBadSignature);
 }
 

@@ -9,7 +9,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
-#include "common/log/json_escape.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -143,15 +142,6 @@ TEST(ParseLevel, AcceptsKnownNamesOnly) {
   EXPECT_EQ(*ParseLevel("warning"), Level::kWarning);
   EXPECT_EQ(*ParseLevel("error"), Level::kError);
   EXPECT_EQ(ParseLevel("loud").status().code(), absl::StatusCode::kInvalidArgument);
-}
-
-TEST(JsonQuote, EscapesEveryControlCharacter) {
-  for (int c = 0; c < 0x20; ++c) {
-    std::string quoted = JsonQuote(std::string(1, static_cast<char>(c)));
-    for (char q : quoted) EXPECT_GE(static_cast<unsigned char>(q), 0x20) << c;
-  }
-  EXPECT_EQ(JsonQuote("\x1f"), "\"\\u001f\"");
-  EXPECT_EQ(JsonQuote(std::string("\0", 1)), "\"\\u0000\"");
 }
 
 }  // namespace

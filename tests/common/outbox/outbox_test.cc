@@ -47,7 +47,9 @@ TEST(MakeEventTest, FillsTheEnvelope) {
 
 TEST(MakeEventTest, EventIdsAreUnique) {
   std::set<std::string> ids;
-  for (int i = 0; i < 1000; ++i) ids.insert(NewEventId());
+  for (int i = 0; i < 1000; ++i) {
+    ids.insert(MakeEvent("team", "t", "a/1", "members/1", Money(), absl::UnixEpoch()).event_id());
+  }
   EXPECT_EQ(ids.size(), 1000u);
 }
 

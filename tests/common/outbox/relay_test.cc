@@ -3,6 +3,7 @@
 // lock, and the background thread.
 #include "common/outbox/relay.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,8 +11,13 @@
 #include <gtest/gtest.h>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "common/auth/auth_config.h"
+#include "common/auth/call_credentials.h"
+#include "common/clock/clock.h"
 #include "common/db/migrations.h"
+#include "common/encoding/uuid.h"
 #include "common/db/transaction.h"
 #include "common/outbox/outbox.h"
 #include "common/status/errors.h"
@@ -42,8 +48,9 @@ class FakeAnalytics final : public AnalyticsService::Service {
                             IngestEventsResponse* response) override {
     absl::MutexLock lock(&mu_);
     ++calls_;
-    auto tag = context->client_metadata().find("x-test-tag");
-    if (tag != context->client_metadata().end()) tag_ = std::string(tag->second.data(), tag->second.size());
+    for (const auto& [key, value] : context->client_metadata()) {
+      metadata_[std::string(key.data(), key.size())] = std::string(value.data(), value.size());
+    }
     if (failures_left_ > 0) {
       --failures_left_;
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "analytics is warming up");
@@ -67,16 +74,18 @@ class FakeAnalytics final : public AnalyticsService::Service {
     absl::MutexLock lock(&mu_);
     return calls_;
   }
-  std::string tag() {
+  // The last call's value of metadata `key`, "" if it had none.
+  std::string metadata(const std::string& key) {
     absl::MutexLock lock(&mu_);
-    return tag_;
+    auto it = metadata_.find(key);
+    return it == metadata_.end() ? "" : it->second;
   }
 
  private:
   absl::Mutex mu_;
   int failures_left_ ABSL_GUARDED_BY(mu_);
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
-  std::string tag_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> metadata_ ABSL_GUARDED_BY(mu_);
   std::vector<DomainEvent> received_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -106,6 +115,12 @@ class RelayTest : public ::testing::Test {
                                    grpc::InsecureChannelCredentials());
   }
 
+  grpcx::PeerCaller Analytics(std::shared_ptr<const auth::ServiceCallAuth> auth) {
+    grpcx::PeerCallOptions options;
+    options.max_timeout = absl::Seconds(10);
+    return grpcx::PeerCaller(channel_, std::move(auth), options);
+  }
+
   std::unique_ptr<OutboxRelay> MakeRelay(int batch_size = 100) {
     RelayOptions options;
     options.batch_size = batch_size;
@@ -113,7 +128,7 @@ class RelayTest : public ::testing::Test {
     options.initial_backoff = absl::Milliseconds(1);
     options.max_backoff = absl::Milliseconds(20);
     return std::make_unique<OutboxRelay>(
-        *pool_, MakeAnalyticsSink(channel_, absl::Seconds(10)), options, &registry_);
+        *pool_, MakeAnalyticsSink(Analytics(nullptr)), options, &registry_);
   }
 
   // Appends an event for `aggregate` in its own transaction; rolled back when `commit` is false.
@@ -244,21 +259,19 @@ TEST_F(RelayTest, TheBackgroundThreadRetriesUntilEverythingIsShipped) {
   relay->Stop();  // idempotent
 }
 
-TEST_F(RelayTest, TheSinkAppliesTheCallDecorator) {
+TEST_F(RelayTest, TheSinkCallsLikeEveryPeerCall) {
   StartAnalytics(0);
-  auto sink = MakeAnalyticsSink(channel_, absl::Seconds(10), [](grpc::ClientContext& c) {
-    c.AddMetadata("x-test-tag", "service-token-here");
-    return absl::OkStatus();
-  });
+  auth::AuthConfig config;
+  config.dev_mode = true;
+  config.jwt_hs256_secret = std::string(32, 's');
+  auto call_auth = auth::ServiceCallAuth::Create(config, "team", RealClock::Instance());
+  ASSERT_TRUE(call_auth.ok()) << call_auth.status();
+  auto sink = MakeAnalyticsSink(Analytics(*std::move(call_auth)));
   std::vector<DomainEvent> events(1);
-  events[0].set_event_id(NewEventId());
+  events[0].set_event_id(encoding::NewUuidV4());
   ASSERT_TRUE(sink->Publish(events).ok());
-  EXPECT_EQ(analytics_->tag(), "service-token-here");
-
-  auto refusing = MakeAnalyticsSink(channel_, absl::Seconds(10), [](grpc::ClientContext&) {
-    return Unauthenticated("NO_TOKEN", "cannot mint a token");
-  });
-  EXPECT_EQ(ErrorReason(refusing->Publish(events)), "NO_TOKEN");
+  EXPECT_TRUE(absl::StartsWith(analytics_->metadata("authorization"), "Bearer "));
+  EXPECT_FALSE(analytics_->metadata("x-request-id").empty());
 }
 
 TEST_F(RelayTest, AnUnreachableAnalyticsIsAFailureNotAHang) {

@@ -1,30 +1,14 @@
-#include "common/log/json_escape.h"
+#include "common/encoding/json_quote.h"
 
 #include <cstdint>
 #include <cstdio>
 
-namespace rmhub::log {
+#include "common/encoding/utf8.h"
+
+namespace rmhub::encoding {
 namespace {
 
 constexpr char kReplacement[] = "\\ufffd";
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one (overlong forms,
-// surrogates and code points above U+10FFFF are rejected as RFC 3629 requires).
-size_t Utf8SequenceLength(absl::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t b0 = byte(i);
-  size_t len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0;
-  if (len == 0 || b0 > 0xF4 || b0 == 0xC0 || b0 == 0xC1 || i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  uint8_t b1 = byte(i + 1);
-  if (b0 == 0xE0 && b1 < 0xA0) return 0;  // overlong 3-byte form
-  if (b0 == 0xED && b1 >= 0xA0) return 0;  // UTF-16 surrogate
-  if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong 4-byte form
-  if (b0 == 0xF4 && b1 >= 0x90) return 0;  // above U+10FFFF
-  return len;
-}
 
 void AppendAsciiEscaped(std::string* out, char c) {
   switch (c) {
@@ -74,4 +58,4 @@ std::string JsonQuote(absl::string_view value) {
   return out;
 }
 
-}  // namespace rmhub::log
+}  // namespace rmhub::encoding

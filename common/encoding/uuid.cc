@@ -1,4 +1,4 @@
-#include "tools/rmhubctl/uuid.h"
+#include "common/encoding/uuid.h"
 
 #include <openssl/rand.h>
 #include <openssl/evp.h>
@@ -10,12 +10,13 @@
 
 #include "absl/strings/str_format.h"
 
-namespace rmhub::ctl {
+namespace rmhub::encoding {
 namespace {
 
 using Bytes = std::array<uint8_t, 16>;
 
-// Namespace of RM Hub's name-based ids (itself a random UUID, fixed forever).
+// Namespace of RM Hub's name-based ids (itself a random UUID, fixed forever: changing it
+// changes every name-based id).
 constexpr Bytes kNamespace = {0x6f, 0x1c, 0x2a, 0x5e, 0x93, 0x44, 0x4d, 0x0b,
                               0xa7, 0x2e, 0x51, 0xc8, 0x0d, 0x3f, 0x77, 0x19};
 
@@ -31,7 +32,6 @@ std::string Format(Bytes b, int version) {
 
 std::string NewUuidV4() {
   Bytes b;
-  // Without randomness a request id could repeat and replay someone else's change: stop.
   if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) std::abort();
   return Format(b, 4);
 }
@@ -50,4 +50,4 @@ std::string NameBasedUuid(absl::string_view name) {
   return Format(b, 5);
 }
 
-}  // namespace rmhub::ctl
+}  // namespace rmhub::encoding
