@@ -871,33 +871,17 @@ absl::StatusOr<Page<v1::TeamGoal>> MySqlTeamStore::ListTeamGoals(int64_t team_id
 // ---------------------------------------------------------------------------------------------
 // The repository
 
-MySqlTeamRepository::MySqlTeamRepository(db::ConnectionPool& pool) : pool_(pool) {}
+MySqlTeamRepository::MySqlTeamRepository(db::ConnectionPool& pool,
+                                         const idempotency::Idempotency& idempotency)
+    : MySqlRepository(pool, idempotency, TeamMigrations(), "team") {}
 
 absl::Status MySqlTeamRepository::Migrate(db::ConnectionPool& pool) {
   return db::ApplyMigrations(pool, TeamMigrations());
 }
 
-// A transaction even for reads: several queries then see one consistent snapshot.
-absl::Status MySqlTeamRepository::Read(const std::function<absl::Status(TeamStore&)>& body) {
-  return db::RunInTransaction(pool_, [&](db::Connection& conn) {
-    MySqlTeamStore store(conn);
-    return body(store);
-  });
-}
-
-absl::Status MySqlTeamRepository::Write(absl::string_view method, const std::string& request_id,
-                                        const google::protobuf::Message& request,
-                                        google::protobuf::Message* response,
-                                        const std::function<absl::Status(TeamStore&)>& body) {
-  return idempotency::RunIdempotentInto(pool_, method, request_id, request, response,
-                                        [&](db::Connection& conn) {
-                                          MySqlTeamStore store(conn);
-                                          return body(store);
-                                        });
-}
-
-absl::Status MySqlTeamRepository::CheckReady() {
-  return db::CheckSchemaReady(pool_, TeamMigrations(), "team");
+absl::Status MySqlTeamRepository::WithStore(db::Connection& conn, const Body& fn) {
+  MySqlTeamStore store(conn);
+  return fn(store);
 }
 
 }  // namespace rmhub::team

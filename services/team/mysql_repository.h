@@ -17,6 +17,8 @@
 #include "absl/strings/string_view.h"
 #include "common/db/connection_pool.h"
 #include "common/db/migrations.h"
+#include "common/db/repository.h"
+#include "common/idempotency/idempotency.h"
 #include "services/team/repository.h"
 
 // The team schema (services/team/migrations/*.sql), compiled into the binary by
@@ -25,23 +27,17 @@ std::vector<rmhub::db::MigrationFile> TeamMigrations();
 
 namespace rmhub::team {
 
-class MySqlTeamRepository final : public TeamRepository {
+class MySqlTeamRepository final : public db::MySqlRepository<TeamStore> {
  public:
-  // `pool` is not owned and must outlive the repository.
-  explicit MySqlTeamRepository(db::ConnectionPool& pool);
+  // Neither owned; both must outlive the repository.
+  MySqlTeamRepository(db::ConnectionPool& pool, const idempotency::Idempotency& idempotency);
 
   // Applies the runtime's and the team service's migrations (idempotent; safe for replicas
   // starting together).
   static absl::Status Migrate(db::ConnectionPool& pool);
 
-  absl::Status Read(const std::function<absl::Status(TeamStore&)>& body) override;
-  absl::Status Write(absl::string_view method, const std::string& request_id,
-                     const google::protobuf::Message& request, google::protobuf::Message* response,
-                     const std::function<absl::Status(TeamStore&)>& body) override;
-  absl::Status CheckReady() override;
-
- private:
-  db::ConnectionPool& pool_;
+ protected:
+  absl::Status WithStore(db::Connection& conn, const Body& fn) override;
 };
 
 }  // namespace rmhub::team
