@@ -7,7 +7,8 @@
 //  - civil dates are DATE, written and read as "YYYY-MM-DD";
 //  - lists use keyset paging (id > after_id ORDER BY id LIMIT n+1: the extra row says whether a
 //    next page exists);
-//  - a page's skills and teams are fetched for all of its members in one query each (no N+1);
+//  - a member's skills and teams come in the same statement as the member (subqueries), so a
+//    point read or a page is one statement (no N+1) and runs in autocommit (ReadSingle);
 //  - Connector/C++ exceptions never leave this layer: they become absl::Status through
 //    db::StatusFromSqlException, whose messages never carry SQL values.
 

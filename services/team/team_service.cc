@@ -113,7 +113,7 @@ absl::StatusOr<v1::Branch> TeamService::GetBranch(const Caller& c,
                                                   const v1::GetBranchRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "branches", "name"));
   v1::Branch out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) {
     return StoreInto(&out, [&] { return LoadBranch(store, id, "name"); });
   }));
   return out;
@@ -129,7 +129,7 @@ absl::StatusOr<v1::ListBranchesResponse> TeamService::ListBranches(
                          internal::MakeListQuery(r.filter(), *spec, r.page_size(),
                                                  r.page_token(), 0));
   v1::ListBranchesResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Branch> page, store.ListBranches(query));
     for (auto& b : page.items) *out.add_branches() = std::move(b);
     out.set_next_page_token(internal::NextToken(page, r.filter()));
@@ -232,7 +232,7 @@ absl::StatusOr<v1::Member> TeamService::GetMember(const Caller& c,
                                                   const v1::GetMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "members", "name"));
   v1::Member out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) {
     return StoreInto(&out, [&] { return LoadReadableMember(store, c.principal, id, false); });
   }));
   return out;
@@ -243,7 +243,7 @@ absl::StatusOr<v1::BatchGetMembersResponse> TeamService::BatchGetMembers(
   RMHUB_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                          api::ParseNames(r.names(), "members", "names", /*max_count=*/200));
   v1::BatchGetMembersResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Member> found, store.GetMembers(ids));
     std::map<int64_t, const v1::Member*> by_id;
     for (const auto& m : found) by_id[IdOf(m.name(), "members")] = &m;
@@ -301,7 +301,7 @@ absl::StatusOr<v1::ListMembersResponse> TeamService::ListMembers(const Caller& c
                          internal::MakeListQuery(r.filter(), MemberFilterSpec(), r.page_size(),
                                                  r.page_token(), scope));
   v1::ListMembersResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Member> page, store.ListMembers(query));
     for (auto& m : page.items) *out.add_members() = std::move(m);
     out.set_next_page_token(internal::NextToken(page, r.filter()));

@@ -80,7 +80,7 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::Crea
 absl::StatusOr<v1::Team> TeamService::GetTeam(const Caller& c, const v1::GetTeamRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "teams", "name"));
   v1::Team out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) {
     return StoreInto(&out, [&] { return LoadReadableTeam(store, c.principal, id, false); });
   }));
   return out;
@@ -106,7 +106,7 @@ absl::StatusOr<v1::ListTeamsResponse> TeamService::ListTeams(const Caller& c,
   RMHUB_ASSIGN_OR_RETURN(ListQuery query, internal::MakeListQuery(r.filter(), *spec, r.page_size(),
                                                                   r.page_token(), scope));
   v1::ListTeamsResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Team> page, store.ListTeams(query));
     for (auto& t : page.items) *out.add_teams() = std::move(t);
     out.set_next_page_token(internal::NextToken(page, r.filter()));

@@ -351,7 +351,7 @@ TEST_F(CustomerServiceTest, ARequestIdReplayedByAnotherCallerIsAFreshRequestAndN
   EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM pii_audit"), audits + 1);
   EXPECT_EQ(harness_.QueryInt(absl::StrCat("SELECT COUNT(*) FROM pii_audit WHERE access = ",
                                            static_cast<int>(v1::READ_CLEAR),
-                                           " AND request_id = 'archive-x' AND actor = 'members/100'")),
+                                           " AND method = 'ArchiveCustomer' AND actor = 'members/100'")),
             1);
 }
 
