@@ -62,6 +62,7 @@ refused() {
 }
 
 refused "plaintext on the default 0.0.0.0" "--tls_cert_file" "${jwt_flags[@]}"
+check "refused, plaintext: the message also offers --dev_mode" grep -qF -- "--dev_mode" "$tmp/refused"
 refused "an idempotency retention under a day" "--idempotency_retention" \
   --listen_address=127.0.0.1:0 "${jwt_flags[@]}" --idempotency_retention=23h
 # Without the idempotency secret at all (every other flag as a production start would have).
@@ -75,7 +76,6 @@ rc=$?
 check "refused, no idempotency secret: exit 2 (got $rc)" test "$rc" -eq 2
 check "refused, no idempotency secret: the message names --idempotency_key_file" \
   grep -qF -- "--idempotency_key_file" "$tmp/refused"
-check "refused, plaintext: the message also offers --dev_mode" grep -qF -- "--dev_mode" "$tmp/refused"
 refused "an HS256 secret without --dev_mode" "jwt_hs256_secret_file" \
   --listen_address=127.0.0.1:0 "${jwt_flags[@]}" --jwt_hs256_secret_file="$tmp/jwt-secret"
 refused "no issuer or audience" "jwt_audience" --listen_address=127.0.0.1:0 \
