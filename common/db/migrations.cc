@@ -228,9 +228,9 @@ const std::vector<MigrationFile>& RuntimeMigrations() {
        "  KEY ix_outbox_events_unsent (sent_time, id)\n"
        ") ENGINE=InnoDB;\n"},
       {"runtime/0003_idempotency_records_caller_scoped.sql",
-       "-- Caller-scoped idempotency records (common/idempotency): the key is an HMAC of (service,\n"
-       "-- method, caller subject, request_id), the request an HMAC of its bytes, the response sealed\n"
-       "-- (AES-256-GCM). The request_id-only records of 0001 held clear responses: dropped.\n"
+       "-- Caller-scoped idempotency records (common/idempotency): the key is an HMAC of\n"
+       "-- (service, method, caller subject, request_id), the request an HMAC of its bytes,\n"
+       "-- the response sealed (AES-256-GCM). The records of 0001 held clear answers: dropped.\n"
        "DROP TABLE IF EXISTS idempotency_records;\n"
        "CREATE TABLE idempotency_records (\n"
        "  record_key CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,\n"

@@ -7,6 +7,8 @@
 // a Store is valid only inside the callback, and callbacks may run more than once (retried
 // transactions), so they must have no effects outside the database besides their outputs.
 
+#include <google/protobuf/message.h>
+
 #include <functional>
 #include <string>
 #include <utility>
@@ -17,7 +19,6 @@
 #include "common/db/migrations.h"
 #include "common/db/transaction.h"
 #include "common/idempotency/idempotency.h"
-#include <google/protobuf/message.h>
 
 namespace rmhub::db {
 
@@ -76,8 +77,8 @@ class MySqlRepository : public Repository<Store> {
       };
     }
     return idempotency_.Run(
-        pool_, key, request, response,
-        [&](Connection& conn) { return WithStore(conn, body); }, on_conn);
+        pool_, key, request, response, [&](Connection& conn) { return WithStore(conn, body); },
+        on_conn);
   }
   absl::Status CheckReady() override { return CheckSchemaReady(pool_, migrations_, service_); }
   // Applies the runtime's and the service's migrations (idempotent; safe for replicas starting

@@ -1,5 +1,7 @@
 #include "common/idempotency/idempotency.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <prometheus/counter.h>
@@ -18,8 +20,6 @@
 #include "absl/types/optional.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 namespace rmhub::idempotency {
 namespace {
@@ -53,8 +53,7 @@ absl::optional<Record> Find(db::Connection& c, const std::string& record_key, ab
 }
 
 void Forget(db::Connection& c, const std::string& record_key) {
-  sql::PreparedStatement& ps =
-      c.Prepare("DELETE FROM idempotency_records WHERE record_key = ?");
+  sql::PreparedStatement& ps = c.Prepare("DELETE FROM idempotency_records WHERE record_key = ?");
   ps.setString(1, record_key);
   ps.executeUpdate();
 }
@@ -123,8 +122,9 @@ absl::Status ValidateSettings(const Settings& settings) {
 }
 
 absl::Status ReplayNotAuthorized(absl::string_view why) {
-  return PermissionDenied(kReplayNotAuthorized,
-                          absl::StrCat("the replay of this request_id cannot be authorized: ", why));
+  return PermissionDenied(
+      kReplayNotAuthorized,
+      absl::StrCat("the replay of this request_id cannot be authorized: ", why));
 }
 
 Idempotency::Idempotency(std::string service, std::string secret, absl::Duration retention,

@@ -23,6 +23,8 @@
 //   - records older than the retention are expired: a replay after it runs fresh, and Purger
 //     deletes them in bounded batches.
 
+#include <google/protobuf/message.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -39,7 +41,6 @@
 #include "common/db/connection_pool.h"
 #include "common/pii/field_cipher.h"
 #include "common/status/errors.h"
-#include <google/protobuf/message.h>
 
 namespace prometheus {
 class Registry;
@@ -124,8 +125,7 @@ class Idempotency {
 
 // Deletes records created before `cutoff`, `batch` rows per statement until a statement deletes
 // fewer; returns how many went. Replays of those request ids then run again.
-absl::StatusOr<int64_t> PurgeExpired(db::ConnectionPool& pool, absl::Time cutoff,
-                                     int batch = 1000);
+absl::StatusOr<int64_t> PurgeExpired(db::ConnectionPool& pool, absl::Time cutoff, int batch = 1000);
 
 struct PurgeOptions {
   absl::Duration interval = absl::Minutes(5);

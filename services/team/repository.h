@@ -3,9 +3,9 @@
 // the MySQL implementation lives in mysql_repository.{h,cc}.
 //
 // All work happens inside TeamRepository::Read, ::ReadSingle or ::Write. A TeamStore is one
-// transaction's view (Read, Write) or one autocommit connection's view (ReadSingle); it is valid only inside the callback. Callbacks may be
-// run more than once (deadlock retry), so they must not have side effects outside the store and
-// their output arguments.
+// transaction's view (Read, Write) or one autocommit connection's view (ReadSingle); it is valid
+// only inside the callback. Callbacks may be run more than once (deadlock retry), so they must not
+// have side effects outside the store and their output arguments.
 //
 // Resources come back as the published messages with output-only fields filled (name, etag,
 // times, and derived fields: a member's mentor, home_team and project_teams; a team's

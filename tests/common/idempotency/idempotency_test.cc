@@ -3,12 +3,13 @@
 // duplicates that really overlap.
 #include "common/idempotency/idempotency.h"
 
+#include <google/protobuf/wrappers.pb.h>
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <prometheus/registry.h>
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -18,7 +19,6 @@
 #include "common/status/errors.h"
 #include "tests/support/metric_value.h"
 #include "tests/support/test_database.h"
-#include <google/protobuf/wrappers.pb.h>
 
 namespace rmhub::idempotency {
 namespace {
@@ -26,7 +26,8 @@ namespace {
 using google::protobuf::StringValue;
 
 constexpr char kSecret[] = "idempotency-test-secret-0123456789";
-const absl::Time kT0 = absl::FromCivil(absl::CivilSecond(2026, 3, 16, 9, 0, 0), absl::UTCTimeZone());
+const absl::Time kT0 =
+    absl::FromCivil(absl::CivilSecond(2026, 3, 16, 9, 0, 0), absl::UTCTimeZone());
 
 StringValue Str(const std::string& v) {
   StringValue s;
@@ -59,8 +60,8 @@ class IdempotencyTest : public ::testing::Test {
 
   // Creates a widget named after the request and answers "created <name> #<run>"; a replay
   // records who replayed in `replays` (as an audit entry would be).
-  absl::Status Create(const std::string& request_id, const StringValue& request,
-                      StringValue* out, const std::string& subject = "members/1",
+  absl::Status Create(const std::string& request_id, const StringValue& request, StringValue* out,
+                      const std::string& subject = "members/1",
                       const std::string& method = "CreateWidget",
                       const Idempotency* with = nullptr) {
     const Idempotency& idem = with != nullptr ? *with : *idempotency_;
@@ -182,18 +183,17 @@ TEST_F(IdempotencyTest, AReplayWithoutAFinishIsRefusedAndAFailingFinishRollsBack
     ++runs_;
     return absl::OkStatus();
   };
-  absl::Status unchecked =
-      idempotency_->Run(*pool_, {"CreateWidget", "req-f", "members/1"}, Str("wf"), &out, body,
-                        nullptr);
+  absl::Status unchecked = idempotency_->Run(*pool_, {"CreateWidget", "req-f", "members/1"},
+                                             Str("wf"), &out, body, nullptr);
   EXPECT_EQ(unchecked.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ErrorReason(unchecked), kReplayNotAuthorized);
 
-  absl::Status denied = idempotency_->Run(
-      *pool_, {"CreateWidget", "req-f", "members/1"}, Str("wf"), &out, body,
-      [](db::Connection& c, Delivery) {
-        c.Execute("INSERT INTO replays (who) VALUES ('denied')");
-        return PermissionDenied("OTHER_BRANCH", "no longer yours");
-      });
+  absl::Status denied =
+      idempotency_->Run(*pool_, {"CreateWidget", "req-f", "members/1"}, Str("wf"), &out, body,
+                        [](db::Connection& c, Delivery) {
+                          c.Execute("INSERT INTO replays (who) VALUES ('denied')");
+                          return PermissionDenied("OTHER_BRANCH", "no longer yours");
+                        });
   EXPECT_EQ(ErrorReason(denied), "OTHER_BRANCH");
   EXPECT_EQ(Count("replays"), 0);  // the finish's writes rolled back with it
   EXPECT_EQ(runs_, 1);
@@ -227,17 +227,19 @@ TEST_F(IdempotencyTest, BinaryResponsesReplayByteForByte) {
   const std::string bytes("\0\x01\xff\x80 tail", 9);
   auto finish = [](db::Connection&, Delivery) { return absl::OkStatus(); };
   ASSERT_TRUE(idempotency_
-                  ->Run(*pool_, {"M", "bin", "members/1"}, Str("b"), &out,
-                        [&](db::Connection&) {
-                          out.set_value(bytes);
-                          return absl::OkStatus();
-                        },
-                        finish)
+                  ->Run(
+                      *pool_, {"M", "bin", "members/1"}, Str("b"), &out,
+                      [&](db::Connection&) {
+                        out.set_value(bytes);
+                        return absl::OkStatus();
+                      },
+                      finish)
                   .ok());
   google::protobuf::BytesValue replay;
   ASSERT_TRUE(idempotency_
-                  ->Run(*pool_, {"M", "bin", "members/1"}, Str("b"), &replay,
-                        [](db::Connection&) { return absl::OkStatus(); }, finish)
+                  ->Run(
+                      *pool_, {"M", "bin", "members/1"}, Str("b"), &replay,
+                      [](db::Connection&) { return absl::OkStatus(); }, finish)
                   .ok());
   EXPECT_EQ(replay.value(), bytes);
 }
@@ -248,9 +250,8 @@ TEST_F(IdempotencyTest, StoredResponsesAreSealedAndBoundToTheirRecord) {
   ASSERT_TRUE(Create("seal-b", Str("secret-widget-b"), &b).ok());
   const std::string key_a = idempotency_->RecordKey({"CreateWidget", "seal-a", "members/1"});
   const std::string key_b = idempotency_->RecordKey({"CreateWidget", "seal-b", "members/1"});
-  const std::string stored =
-      *db_->QueryString("SELECT response FROM idempotency_records WHERE record_key = '" + key_a +
-                        "'");
+  const std::string stored = *db_->QueryString(
+      "SELECT response FROM idempotency_records WHERE record_key = '" + key_a + "'");
   EXPECT_EQ(stored.find("secret-widget-a"), std::string::npos);
   EXPECT_EQ(stored.find("created"), std::string::npos);
   // Neither the subject nor the request_id is stored in clear in the key.
@@ -258,7 +259,8 @@ TEST_F(IdempotencyTest, StoredResponsesAreSealedAndBoundToTheirRecord) {
   EXPECT_EQ(key_a.find("seal"), std::string::npos);
   // A response moved to another record does not open there.
   ASSERT_TRUE(db_->Execute("UPDATE idempotency_records r JOIN idempotency_records s "
-                           "ON r.record_key = '" + key_b + "' AND s.record_key = '" + key_a +
+                           "ON r.record_key = '" +
+                           key_b + "' AND s.record_key = '" + key_a +
                            "' SET r.response = s.response")
                   .ok());
   StringValue replay;
