@@ -232,7 +232,8 @@ absl::StatusOr<v1::Customer> CustomerService::GetCustomer(const Caller& c,
   };
   // A clear read writes its audit record, so it runs as a (non-idempotent) write.
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write({"GetCustomer", "", c.principal.subject}, r, &out, body, nullptr));
+    RMHUB_RETURN_IF_ERROR(repository_.Write(
+        {"GetCustomer", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT
   }
@@ -268,7 +269,8 @@ absl::StatusOr<v1::BatchGetCustomersResponse> CustomerService::BatchGetCustomers
   };
   // As GetCustomer: a clear read writes its audit records, so it runs as a write.
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write({"BatchGetCustomers", "", c.principal.subject}, r, &out, body, nullptr));
+    RMHUB_RETURN_IF_ERROR(repository_.Write(
+        {"BatchGetCustomers", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT
   }
@@ -337,7 +339,8 @@ absl::StatusOr<v1::ListCustomersResponse> CustomerService::ListCustomers(
     return absl::OkStatus();
   };
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write({"ListCustomers", "", c.principal.subject}, r, &out, body, nullptr));
+    RMHUB_RETURN_IF_ERROR(repository_.Write(
+        {"ListCustomers", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT per page
   }
@@ -450,7 +453,8 @@ absl::StatusOr<v1::Customer> CustomerService::ArchiveCustomer(const Caller& c,
   if (r.reason().size() > 3000) errors.Add("reason", "must be at most 1000 characters");
   RMHUB_RETURN_IF_ERROR(errors.Status());
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"ArchiveCustomer", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"ArchiveCustomer", r.request_id(), c.principal.subject}, r, &out,
                                           [&](CustomerStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Customer current, LoadAccessible(store, c.principal, *id, true,
                                                                 static_cast<int>(Access::kWrite)));
@@ -461,7 +465,8 @@ absl::StatusOr<v1::Customer> CustomerService::ArchiveCustomer(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(*id, false));
     out = *stored;
     DeriveSegments(out, config_.thresholds);
-    return Emit(store, c.principal, "customer.archived", out.name(), internal::ForEvent(out), version + 1);
+    return Emit(store, c.principal, "customer.archived", out.name(), internal::ForEvent(out),
+                version + 1);
   }, [&](CustomerStore& store, db::Delivery delivery) {
     return FinishCustomer(store, c, "ArchiveCustomer", out, static_cast<int>(Access::kWrite),
                           delivery);

@@ -99,7 +99,8 @@ absl::StatusOr<v1::Branch> TeamService::CreateBranch(const Caller& c,
     branch.set_corporate_key_account_cap(config_.default_corporate_key_account_cap);
   }
   v1::Branch out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"CreateBranch", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"CreateBranch", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertBranch(branch, clock_.Now()));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> stored, store.GetBranch(id, false));
@@ -147,7 +148,8 @@ absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Caller& c,
                                                   "corporate_key_account_cap"}));
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, id));
   v1::Branch out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"UpdateBranch", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"UpdateBranch", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> current, store.GetBranch(id, true));
     if (!current.has_value()) return NotFound("BRANCH_NOT_FOUND", "no such branch");
@@ -207,7 +209,8 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
   v1::Member member = r.member();
   if (member.status() == v1::MEMBER_STATUS_UNSPECIFIED) member.set_status(v1::ACTIVE);
   v1::Member out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"CreateMember", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"CreateMember", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "member.branch").status());
     RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMember(member, *branch_id, clock_.Now()));
@@ -224,7 +227,9 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.member.created", out.name(), out, 1);
-  }, [&](TeamStore& store, db::Delivery d) { return ReplayMember(store, c.principal, out.name(), d); }));
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayMember(store, c.principal, out.name(), d);
+  }));
   return out;
 }
 
@@ -355,7 +360,8 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
                            api::ParseName(r.member().branch(), "branches", "member.branch"));
   }
   v1::Member out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"UpdateMember", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"UpdateMember", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Member current, LoadReadableMember(store, c.principal, id, true));
     int64_t branch_id = IdOf(current.branch(), "branches");
@@ -374,7 +380,9 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.member.updated", out.name(), out, version + 1);
-  }, [&](TeamStore& store, db::Delivery d) { return ReplayMember(store, c.principal, out.name(), d); }));
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayMember(store, c.principal, out.name(), d);
+  }));
   return out;
 }
 

@@ -59,7 +59,8 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::Crea
   RMHUB_RETURN_IF_ERROR(errors.Status());
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, *branch_id));
   v1::Team out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"CreateTeam", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"CreateTeam", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "team.branch").status());
     if (leader_id != 0) {
@@ -73,7 +74,9 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::Crea
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.team.created", out.name(), out, 1);
-  }, [&](TeamStore& store, db::Delivery d) { return ReplayTeam(store, c.principal, out.name(), /*roster=*/false, d); }));
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, out.name(), /*roster=*/false, d);
+  }));
   return out;
 }
 
@@ -125,7 +128,8 @@ absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Caller& c, const v1::Upda
     RMHUB_ASSIGN_OR_RETURN(new_leader, api::ParseName(r.team().leader(), "members", "team.leader"));
   }
   v1::Team out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"UpdateTeam", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"UpdateTeam", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Team current, LoadReadableTeam(store, c.principal, id, true));
     int64_t branch_id = IdOf(current.branch(), "branches");
@@ -151,7 +155,9 @@ absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Caller& c, const v1::Upda
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.team.updated", out.name(), out, version + 1);
-  }, [&](TeamStore& store, db::Delivery d) { return ReplayTeam(store, c.principal, out.name(), /*roster=*/paths.count("leader") == 0, d); }));
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, out.name(), /*roster=*/paths.count("leader") == 0, d);
+  }));
   return out;
 }
 
@@ -194,7 +200,8 @@ absl::StatusOr<v1::TeamMembership> TeamService::AddTeamMember(const Caller& c,
                                                               const v1::AddTeamMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(RosterIds ids, ParseRoster(r.team(), r.member()));
   v1::TeamMembership out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"AddTeamMember", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"AddTeamMember", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
     int64_t branch_id = IdOf(team.branch(), "branches");
@@ -211,7 +218,9 @@ absl::StatusOr<v1::TeamMembership> TeamService::AddTeamMember(const Caller& c,
     }
     RMHUB_ASSIGN_OR_RETURN(out, store.AddTeamMember(ids.team, team.kind(), ids.member, clock_.Now()));
     return Emit(store, c.principal, "team.team.member_added", team.name(), out);
-  }, [&](TeamStore& store, db::Delivery d) { return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d); }));
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d);
+  }));
   return out;
 }
 
@@ -219,7 +228,8 @@ absl::StatusOr<v1::RemoveTeamMemberResponse> TeamService::RemoveTeamMember(
     const Caller& c, const v1::RemoveTeamMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(RosterIds ids, ParseRoster(r.team(), r.member()));
   v1::RemoveTeamMemberResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"RemoveTeamMember", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"RemoveTeamMember", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
     RMHUB_RETURN_IF_ERROR(
@@ -233,7 +243,9 @@ absl::StatusOr<v1::RemoveTeamMemberResponse> TeamService::RemoveTeamMember(
     removed.set_team(team.name());
     removed.set_member(r.member());
     return Emit(store, c.principal, "team.team.member_removed", team.name(), removed);
-  }, [&](TeamStore& store, db::Delivery d) { return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d); }));
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d);
+  }));
   return out;
 }
 
@@ -278,14 +290,17 @@ absl::StatusOr<v1::TeamGoal> TeamService::SetTeamGoal(const Caller& c,
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team(), "teams", "team"));
   RMHUB_RETURN_IF_ERROR(ValidateGoal(r.goal(), Today()));
   v1::TeamGoal out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"SetTeamGoal", r.request_id(), c.principal.subject}, r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"SetTeamGoal", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, id, true));
     RMHUB_RETURN_IF_ERROR(
         AccessPolicy::CanManageRoster(c.principal, IdOf(team.branch(), "branches"), LeaderOf(team)));
     RMHUB_ASSIGN_OR_RETURN(out, store.UpsertTeamGoal(id, r.goal(), clock_.Now()));
     return Emit(store, c.principal, "team.team.goal_set", team.name(), out);
-  }, [&](TeamStore& store, db::Delivery d) { return ReplayTeam(store, c.principal, api::FormatName("teams", id), /*roster=*/true, d); }));
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, api::FormatName("teams", id), /*roster=*/true, d);
+  }));
   return out;
 }
 
