@@ -296,6 +296,15 @@ TEST_F(MySqlTeamRepositoryTest, MemberRoundTripWithSkillsAndDerivedFields) {
   ASSERT_EQ(got.project_teams_size(), 2);
   EXPECT_EQ(got.project_teams(0), absl::StrCat("teams/", project_a));
   EXPECT_EQ(got.project_teams(1), absl::StrCat("teams/", project_b));
+  // The same in autocommit (ReadSingle): the row carries its skills and teams in one statement.
+  std::optional<v1::Member> single;
+  ASSERT_OK(repo_->ReadSingle([&](TeamStore& s) { return Into(s.GetMember(id, false), &single); }));
+  ASSERT_TRUE(single.has_value());
+  EXPECT_TRUE(MessageDifferencer::Equals(*single, got));
+  std::vector<v1::Member> batch;
+  ASSERT_OK(repo_->ReadSingle([&](TeamStore& s) { return Into(s.GetMembers({id}), &batch); }));
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_TRUE(MessageDifferencer::Equals(batch[0], got));
 }
 
 TEST_F(MySqlTeamRepositoryTest, UpdateMemberRewritesFieldsAndSkillsAndIsOptimistic) {
