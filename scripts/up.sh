@@ -100,9 +100,13 @@ make_key() {
 }
 
 # Secret files a service defines flags for (the values never appear in argv or the
-# environment): today the customer service's PII keys.
+# environment): every service's idempotency secret, and the customer service's PII keys.
 secret_flags() {
-  local help=$1
+  local help=$1 name=$2
+  if grep -q -- "--idempotency_key_file" <<<"$help"; then
+    make_key "$secrets/idempotency-key-$name"
+    printf '%s\n' "--idempotency_key_file=$secrets/idempotency-key-$name"
+  fi
   if grep -q -- "--pii_encryption_keys_file" <<<"$help"; then
     make_key "$secrets/pii-encryption-key-dev1"
     make_key "$secrets/pii-blind-index-key"
@@ -157,7 +161,7 @@ start_service() {
   local help peers secrets_args
   help=$("${clean_env[@]}" "$bin" --helpfull 2>&1 || true)
   mapfile -t peers < <(peer_flags "$name" "$help")
-  mapfile -t secrets_args < <(secret_flags "$help")
+  mapfile -t secrets_args < <(secret_flags "$help" "$name")
   say "starting $name on 127.0.0.1:$port"
   nohup "${clean_env[@]}" "$bin" "${args[@]}" "${secrets_args[@]}" "${peers[@]}" \
     >>"$run/logs/$name.log" 2>&1 &

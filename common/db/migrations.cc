@@ -227,6 +227,19 @@ const std::vector<MigrationFile>& RuntimeMigrations() {
        "  UNIQUE KEY uk_outbox_events_event_id (event_id),\n"
        "  KEY ix_outbox_events_unsent (sent_time, id)\n"
        ") ENGINE=InnoDB;\n"},
+      {"runtime/0003_idempotency_records_caller_scoped.sql",
+       "-- Caller-scoped idempotency records (common/idempotency): the key is an HMAC of\n"
+       "-- (service, method, caller subject, request_id), the request an HMAC of its bytes,\n"
+       "-- the response sealed (AES-256-GCM). The records of 0001 held clear answers: dropped.\n"
+       "DROP TABLE IF EXISTS idempotency_records;\n"
+       "CREATE TABLE idempotency_records (\n"
+       "  record_key CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,\n"
+       "  method VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,\n"
+       "  request_hmac CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,\n"
+       "  response LONGBLOB NOT NULL,\n"
+       "  create_time DATETIME(6) NOT NULL,\n"
+       "  KEY ix_idempotency_records_create_time (create_time)\n"
+       ") ENGINE=InnoDB;\n"},
   };
   return *migrations;
 }

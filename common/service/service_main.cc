@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/auth_config.h"
 #include "common/auth/call_credentials.h"
@@ -15,6 +16,7 @@
 #include "common/grpc/server.h"
 #include "common/grpc/server_flags.h"
 #include "common/grpc/status_mapping.h"
+#include "common/idempotency/idempotency.h"
 #include "common/log/log.h"
 #include "common/outbox/relay.h"
 #include "google/protobuf/descriptor.h"
@@ -57,6 +59,11 @@ ABSL_FLAG(
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "the bank's zone for civil days");
 ABSL_FLAG(std::string, analytics_address, "",
           "analytics service for the outbox relay (host:port); empty = events stay in the outbox");
+ABSL_FLAG(std::string, idempotency_key_file, "",
+          "file holding the secret (at least 16 bytes) that keys request_id records and their "
+          "request HMACs; required");
+ABSL_FLAG(absl::Duration, idempotency_retention, rmhub::idempotency::kDefaultRetention,
+          "how long a request_id is remembered (at least 24h)");
 
 namespace rmhub::service {
 namespace {
@@ -123,6 +130,20 @@ std::vector<absl::Status> CheckSharedFlags(const db::DbConfig& db) {
           ? absl::OkStatus()
           : config::CheckHostPort("analytics_address", absl::GetFlag(FLAGS_analytics_address)),
   };
+}
+
+// The secret file is required: without it the service would have no key for its records.
+absl::StatusOr<idempotency::Settings> IdempotencySettingsFromFlags() {
+  idempotency::Settings settings;
+  settings.retention = absl::GetFlag(FLAGS_idempotency_retention);
+  const std::string file = absl::GetFlag(FLAGS_idempotency_key_file);
+  if (file.empty()) {
+    return InvalidField("idempotency_key_file", "--idempotency_key_file is required");
+  }
+  RMHUB_ASSIGN_OR_RETURN(std::string secret, auth::ReadSmallFile(file, "idempotency_key_file"));
+  settings.secret = std::string(absl::StripTrailingAsciiWhitespace(secret));
+  RMHUB_RETURN_IF_ERROR(idempotency::ValidateSettings(settings));
+  return settings;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsFromFlags() {
@@ -203,6 +224,8 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   grpcx::ServerOptions server_options = ServerOptionsFor(spec, db_config.pool_size);
   config::ExitIfInvalid(grpcx::CheckServerOptions(server_options));
   auth::AuthConfig auth_config = OrExit(AuthConfigFromFlags(), "authentication configuration");
+  const idempotency::Settings idempotency_settings =
+      OrExit(IdempotencySettingsFromFlags(), "idempotency configuration");
   absl::TimeZone zone = OrExit(LoadZone(absl::GetFlag(FLAGS_time_zone), "time_zone"), "time zone");
   server_options.credentials = OrExit(CredentialsFromFlags(), "TLS configuration");
   ExitUnlessAllowedHere(server_options, auth_config);
@@ -219,8 +242,15 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   if (!migrated.ok()) log::Warn("migrations not applied yet", {{"status", migrated.ToString()}});
 
   auto peer_credentials = OrExit(PeerCredentialsFromFlags(), "tls_ca_file");
-  Runtime runtime{*pool, *authenticator,     auth_config,      clock,
-                  zone,  *runner.registry(), peer_credentials, runner.call_queue()};
+  Runtime runtime{*pool,
+                  *authenticator,
+                  auth_config,
+                  clock,
+                  zone,
+                  *runner.registry(),
+                  peer_credentials,
+                  runner.call_queue(),
+                  idempotency_settings};
   auto services = OrExit(spec.build(runtime), "service construction");
   for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
   runner.SetReadinessCheck([&]() { return CheckReady(*pool, spec.migrations); });
@@ -239,17 +269,22 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
             grpcx::MakePeerChannel(analytics, peer_credentials), call_auth, analytics_call)),
         outbox::RelayOptions{}, runner.registry().get());
   }
+  // Expired idempotency records go in bounded batches every few minutes.
+  idempotency::Purger purger(*pool, idempotency_settings.retention, clock, {},
+                             runner.registry().get());
   absl::Status started = runner.Start();
   if (!started.ok()) {
     std::cerr << "server: " << started << std::endl;
     return 1;
   }
   if (relay) relay->Start();
+  purger.Start();
   log::Info("serving", {{"service", spec.name},
                         {"port", absl::StrCat(runner.port())},
                         {"metrics_port", absl::StrCat(runner.metrics_port())}});
   int code = runner.RunUntilSignal();
   if (relay) relay->Stop();
+  purger.Stop();
   log::Info("stopped", {{"service", spec.name}, {"exit_code", absl::StrCat(code)}});
   return code;
 }

@@ -22,6 +22,8 @@
 //   --time_zone                                   the bank's zone for civil days
 //   --analytics_address                           outbox relay target ("" = relay off)
 //   --drain_timeout                               in-flight calls' grace period on SIGTERM
+//   --idempotency_key_file                        secret of the request_id records (required)
+//   --idempotency_retention                       how long request_ids are remembered (7d, >= 24h)
 //
 // Production defaults: without --dev_mode a service refuses to start with an HS256 secret,
 // without --jwt_issuer/--jwt_audience, with plaintext gRPC on a non-loopback --listen_address
@@ -44,6 +46,7 @@
 #include "common/db/connection_pool.h"
 #include "common/db/migrations.h"
 #include "common/grpc/call_queue.h"
+#include "common/idempotency/idempotency.h"
 
 namespace rmhub::service {
 
@@ -61,6 +64,9 @@ struct Runtime {
   std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
   // Where the service's gRPC adapter queues its calls (grpcx::ServeQueued).
   grpcx::CallQueue& call_queue;
+  // --idempotency_key_file and --idempotency_retention: what the repository's
+  // idempotency::Idempotency is created with (a background purge is already running).
+  const idempotency::Settings& idempotency;
 };
 
 struct RegisteredService {

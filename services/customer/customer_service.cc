@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
 #include "common/auth/roles.h"
+#include "common/idempotency/idempotency.h"
 #include "common/outbox/outbox.h"
 #include "services/customer/customer_service_internal.h"
 #include "services/customer/domain/access_policy.h"
@@ -128,6 +129,23 @@ absl::Status CustomerService::Present(CustomerStore& store, const Caller& c,
   return AuditPii(store, c, method, customer, v1::READ_CLEAR, nullptr);
 }
 
+absl::Status CustomerService::FinishCustomer(CustomerStore& store, const Caller& c,
+                                             absl::string_view method, v1::Customer& customer,
+                                             int access, db::Delivery delivery) const {
+  if (delivery == db::Delivery::kReplay) {
+    auto id = api::ParseName(customer.name(), "customers", "name");
+    if (!id.ok()) return idempotency::ReplayNotAuthorized("the stored response names no customer");
+    RMHUB_RETURN_IF_ERROR(LoadAccessible(store, c.principal, *id, false, access).status());
+  }
+  DeriveSegments(customer, config_.thresholds);
+  if (!AccessPolicy::MaySeePii(c.principal)) {
+    MaskPii(customer);
+    return absl::OkStatus();
+  }
+  if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+  return AuditPii(store, c, method, customer, v1::READ_CLEAR, nullptr);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Create
 
@@ -168,7 +186,7 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
   }
 
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("CreateCustomer", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write({"CreateCustomer", r.request_id(), p.subject}, r, &out,
                                           [&](CustomerStore& store) -> absl::Status {
     if (owner != 0) RMHUB_RETURN_IF_ERROR(ReserveCapacity(store, customer, facts));
     RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertCustomer(customer, ownership, clock_.Now()));
@@ -185,9 +203,10 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
     out = *stored;
     RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "CreateCustomer", out, v1::WRITE, nullptr));
     DeriveSegments(out, config_.thresholds);
-    RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.created", name, internal::ForEvent(out), 1));
-    if (!AccessPolicy::MaySeePii(p)) MaskPii(out);
-    return absl::OkStatus();
+    return Emit(store, p, "customer.created", name, internal::ForEvent(out), 1);
+  }, [&](CustomerStore& store, db::Delivery delivery) {
+    return FinishCustomer(store, c, "CreateCustomer", out, static_cast<int>(Access::kRead),
+                          delivery);
   }));
   return out;
 }
@@ -214,7 +233,8 @@ absl::StatusOr<v1::Customer> CustomerService::GetCustomer(const Caller& c,
   };
   // A clear read writes its audit record, so it runs as a (non-idempotent) write.
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write("GetCustomer", "", r, &out, body));
+    RMHUB_RETURN_IF_ERROR(repository_.Write(
+        {"GetCustomer", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT
   }
@@ -250,7 +270,8 @@ absl::StatusOr<v1::BatchGetCustomersResponse> CustomerService::BatchGetCustomers
   };
   // As GetCustomer: a clear read writes its audit records, so it runs as a write.
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write("BatchGetCustomers", "", r, &out, body));
+    RMHUB_RETURN_IF_ERROR(repository_.Write(
+        {"BatchGetCustomers", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT
   }
@@ -319,7 +340,8 @@ absl::StatusOr<v1::ListCustomersResponse> CustomerService::ListCustomers(
     return absl::OkStatus();
   };
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write("ListCustomers", "", r, &out, body));
+    RMHUB_RETURN_IF_ERROR(repository_.Write(
+        {"ListCustomers", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT per page
   }
@@ -386,7 +408,7 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
     }
   }
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateCustomer", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write({"UpdateCustomer", r.request_id(), p.subject}, r, &out,
                                           [&](CustomerStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Customer current,
                            LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
@@ -415,8 +437,10 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
     if (out.status() != current.status()) {
       RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.status_changed", out.name(), internal::ForEvent(out), version + 1));
     }
-    if (!AccessPolicy::MaySeePii(p)) MaskPii(out);
     return absl::OkStatus();
+  }, [&](CustomerStore& store, db::Delivery delivery) {
+    return FinishCustomer(store, c, "UpdateCustomer", out, static_cast<int>(Access::kWrite),
+                          delivery);
   }));
   return out;
 }
@@ -430,7 +454,8 @@ absl::StatusOr<v1::Customer> CustomerService::ArchiveCustomer(const Caller& c,
   api::CheckText(errors, "reason", r.reason(), 1000, /*required=*/false);
   RMHUB_RETURN_IF_ERROR(errors.Status());
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("ArchiveCustomer", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"ArchiveCustomer", r.request_id(), c.principal.subject}, r, &out,
                                           [&](CustomerStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Customer current, LoadAccessible(store, c.principal, *id, true,
                                                                 static_cast<int>(Access::kWrite)));
@@ -441,9 +466,11 @@ absl::StatusOr<v1::Customer> CustomerService::ArchiveCustomer(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(*id, false));
     out = *stored;
     DeriveSegments(out, config_.thresholds);
-    RMHUB_RETURN_IF_ERROR(Emit(store, c.principal, "customer.archived", out.name(), internal::ForEvent(out), version + 1));
-    if (!AccessPolicy::MaySeePii(c.principal)) MaskPii(out);
-    return absl::OkStatus();
+    return Emit(store, c.principal, "customer.archived", out.name(), internal::ForEvent(out),
+                version + 1);
+  }, [&](CustomerStore& store, db::Delivery delivery) {
+    return FinishCustomer(store, c, "ArchiveCustomer", out, static_cast<int>(Access::kWrite),
+                          delivery);
   }));
   return out;
 }

@@ -69,6 +69,12 @@ class CustomerService {
   // Segments derived, PII masked or audited for the caller: what leaves the service.
   absl::Status Present(CustomerStore& store, const Caller& c, absl::string_view method,
                        v1::Customer& customer) const;
+  // What a Write's finish does with a customer it answers (first call and replay alike): on a
+  // replay the caller must still have `access` to the customer as it is NOW (the error a first
+  // call would get otherwise); then segments are derived and PII masked for a caller without
+  // pii.read, or, on a replay, its clear read audited (a first call audited its write).
+  absl::Status FinishCustomer(CustomerStore& store, const Caller& c, absl::string_view method,
+                              v1::Customer& customer, int access, db::Delivery delivery) const;
   absl::Status AuditPii(CustomerStore& store, const Caller& c, absl::string_view method,
                         const v1::Customer& customer, v1::PiiAccess access,
                         const v1::Customer* before) const;

@@ -2,6 +2,7 @@
 // Every change of holder asks the team service first (eligibility and cap, with a deadline), then
 // decides and writes under the receiving manager's row lock in one transaction.
 #include "absl/strings/str_cat.h"
+#include "common/idempotency/idempotency.h"
 #include "services/customer/customer_service.h"
 #include "services/customer/customer_service_internal.h"
 #include "services/customer/domain/access_policy.h"
@@ -55,8 +56,8 @@ absl::StatusOr<v1::AssignCustomerResponse> CustomerService::MoveCustomer(
   }
 
   v1::AssignCustomerResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write(method, request_id, request, &out,
-                                          [&](CustomerStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.Write({std::string(method), request_id, p.subject}, request,
+                                          &out, [&](CustomerStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> current, store.GetCustomer(*customer_id, true));
     if (!current.has_value()) return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
     if (current->owner() != before.owner() || current->type() != before.type()) {
@@ -88,9 +89,14 @@ absl::StatusOr<v1::AssignCustomerResponse> CustomerService::MoveCustomer(
     *out.mutable_record() = record;
     RMHUB_RETURN_IF_ERROR(Emit(store, p, transfer ? "customer.transferred" : "customer.assigned",
                                stored->name(), record));
-    DeriveSegments(*out.mutable_customer(), config_.thresholds);
-    if (!AccessPolicy::MaySeePii(p)) MaskPii(*out.mutable_customer());
     return absl::OkStatus();
+  }, [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
+    // As the first call: the caller reads the customer and manages its book (as it now stands).
+    RMHUB_RETURN_IF_ERROR(FinishCustomer(store, c, method, *out.mutable_customer(),
+                                         static_cast<int>(Access::kRead), delivery));
+    if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+    return AccessPolicy::CanManageBook(p, IdOf(out.customer().branch(), "branches"),
+                                       IdOf(out.customer().team(), "teams"));
   }));
   return out;
 }
@@ -147,8 +153,8 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
     corporate.push_back({fc, 0, 0});
   }
   v1::HandoverCustomersResponse out;
-  absl::Status written = repository_.Write("HandoverCustomers", r.request_id(), r, &out,
-                                           [&](CustomerStore& store) -> absl::Status {
+  absl::Status written = repository_.Write({"HandoverCustomers", r.request_id(), p.subject}, r,
+                                           &out, [&](CustomerStore& store) -> absl::Status {
     out.Clear();
     // Lock the giver and every receiver in id order (no deadlock between two handovers).
     std::vector<int64_t> locks = in.receivers;
@@ -210,6 +216,21 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
       RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.handed_over", api::FormatName("customers", ids[i]), record));
     }
     out.set_applied(true);
+    return absl::OkStatus();
+  }, [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
+    // The response names customers only (no PII). On a replay the caller must still be able to
+    // read every customer handed over: their teams changed with the handover, so the first
+    // call's check on the giver's book has no current object to run against.
+    if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+    std::vector<int64_t> moved;
+    for (const auto& res : out.results()) moved.push_back(IdOf(res.customer(), "customers"));
+    RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> now, store.GetCustomers(moved));
+    if (now.size() != moved.size()) {
+      return idempotency::ReplayNotAuthorized("a handed-over customer is gone");
+    }
+    for (const auto& m : now) {
+      RMHUB_RETURN_IF_ERROR(AccessPolicy::Check(p, m, Access::kRead));
+    }
     return absl::OkStatus();
   });
   if (!written.ok() && !internal::IsRollbackRequested(written)) return written;

@@ -60,7 +60,7 @@ absl::StatusOr<v1::Interaction> CustomerService::LogInteraction(const Caller& c,
     return PermissionDenied("STAFF_ONLY", "interactions are logged by the staff who had them");
   }
   v1::Interaction out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("LogInteraction", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write({"LogInteraction", r.request_id(), p.subject}, r, &out,
                                           [&](CustomerStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Customer customer,
                            LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
@@ -69,6 +69,10 @@ absl::StatusOr<v1::Interaction> CustomerService::LogInteraction(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Interaction> stored, store.GetInteraction(id, iid));
     out = *stored;
     return Emit(store, p, "customer.interaction_logged", customer.name(), out);
+  }, [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
+    // An interaction carries no PII; a replay needs write access to the customer as it is now.
+    if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+    return LoadAccessible(store, p, id, false, static_cast<int>(Access::kWrite)).status();
   }));
   return out;
 }
@@ -188,8 +192,8 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, *branch, 0));
 
   v1::ImportCustomersResponse out;
-  absl::Status written = repository_.Write("ImportCustomers", r.request_id(), r, &out,
-                                           [&](CustomerStore& store) -> absl::Status {
+  absl::Status written = repository_.Write({"ImportCustomers", r.request_id(), p.subject}, r,
+                                           &out, [&](CustomerStore& store) -> absl::Status {
     out.Clear();
     out.set_dry_run(r.dry_run());
     std::vector<PreparedRow> rows = PrepareRows(r, Today(), out);
@@ -206,6 +210,10 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
       return internal::RollbackRequested();
     }
     return r.dry_run() ? internal::RollbackRequested() : absl::OkStatus();
+  }, [&](CustomerStore&, db::Delivery) {
+    // Row results name customers only (no PII). The caller's right to import into the branch was
+    // checked above, on this call, as on a first call.
+    return AccessPolicy::CanManageBook(p, *branch, 0);
   });
   if (!written.ok() && !internal::IsRollbackRequested(written)) return written;
   return out;

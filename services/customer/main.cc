@@ -74,7 +74,12 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
   // Owned for the life of the process.
   auto* cipher = new rmhub::pii::FieldCipher(OrExit(rmhub::pii::BuildFieldCipher(pii)));
   auto* index = new rmhub::pii::BlindIndex(OrExit(rmhub::pii::BuildBlindIndex(pii)));
-  auto* repository = new rmhub::customer::MySqlCustomerRepository(runtime.pool, *cipher, *index);
+  // Stored responses are sealed with the PII key ring (docs/decisions.md, "Idempotency").
+  auto* records = OrExit(rmhub::idempotency::Idempotency::Create("customer", runtime.idempotency,
+                                                                 cipher, runtime.clock))
+                      .release();
+  auto* repository =
+      new rmhub::customer::MySqlCustomerRepository(runtime.pool, *cipher, *index, *records);
   auto call_auth =
       OrExit(rmhub::auth::ServiceCallAuth::Create(runtime.auth_config, "customer", runtime.clock));
   rmhub::grpcx::PeerCallOptions team_call;

@@ -733,43 +733,19 @@ absl::StatusOr<Page<v1::PiiAuditEntry>> MySqlCustomerStore::ListPiiAudit(const L
 
 MySqlCustomerRepository::MySqlCustomerRepository(db::ConnectionPool& pool,
                                                  const pii::FieldCipher& cipher,
-                                                 const pii::BlindIndex& index)
-    : pool_(pool), cipher_(cipher), index_(index) {}
+                                                 const pii::BlindIndex& index,
+                                                 const idempotency::Idempotency& idempotency)
+    : MySqlRepository(pool, idempotency, CustomerMigrations(), "customer"),
+      cipher_(cipher),
+      index_(index) {}
 
 absl::Status MySqlCustomerRepository::Migrate(db::ConnectionPool& pool) {
   return db::ApplyMigrations(pool, CustomerMigrations());
 }
 
-// A transaction even for reads: several queries then see one consistent snapshot.
-absl::Status MySqlCustomerRepository::Read(
-    const std::function<absl::Status(CustomerStore&)>& body) {
-  return db::RunInTransaction(pool_, [&](db::Connection& conn) {
-    MySqlCustomerStore store(conn, cipher_, index_);
-    return body(store);
-  });
-}
-
-absl::Status MySqlCustomerRepository::ReadSingle(
-    const std::function<absl::Status(CustomerStore&)>& body) {
-  return db::RunWithConnection(pool_, [&](db::Connection& conn) {
-    MySqlCustomerStore store(conn, cipher_, index_);
-    return body(store);
-  });
-}
-
-absl::Status MySqlCustomerRepository::Write(
-    absl::string_view method, const std::string& request_id,
-    const google::protobuf::Message& request, google::protobuf::Message* response,
-    const std::function<absl::Status(CustomerStore&)>& body) {
-  return idempotency::RunIdempotentInto(pool_, method, request_id, request, response,
-                                        [&](db::Connection& conn) {
-                                          MySqlCustomerStore store(conn, cipher_, index_);
-                                          return body(store);
-                                        });
-}
-
-absl::Status MySqlCustomerRepository::CheckReady() {
-  return db::CheckSchemaReady(pool_, CustomerMigrations(), "customer");
+absl::Status MySqlCustomerRepository::WithStore(db::Connection& conn, const Body& fn) {
+  MySqlCustomerStore store(conn, cipher_, index_);
+  return fn(store);
 }
 
 }  // namespace rmhub::customer

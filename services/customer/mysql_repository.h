@@ -24,6 +24,8 @@
 #include "absl/strings/string_view.h"
 #include "common/db/connection_pool.h"
 #include "common/db/migrations.h"
+#include "common/db/repository.h"
+#include "common/idempotency/idempotency.h"
 #include "common/pii/blind_index.h"
 #include "common/pii/field_cipher.h"
 #include "services/customer/repository.h"
@@ -34,26 +36,21 @@ std::vector<rmhub::db::MigrationFile> CustomerMigrations();
 
 namespace rmhub::customer {
 
-class MySqlCustomerRepository final : public CustomerRepository {
+class MySqlCustomerRepository final : public db::MySqlRepository<CustomerStore> {
  public:
-  // None owned; all must outlive the repository.
+  // None owned; all must outlive the repository. `idempotency` seals its records with `cipher`.
   MySqlCustomerRepository(db::ConnectionPool& pool, const pii::FieldCipher& cipher,
-                          const pii::BlindIndex& index);
+                          const pii::BlindIndex& index,
+                          const idempotency::Idempotency& idempotency);
 
   // Applies the runtime's and the customer service's migrations (idempotent; safe for replicas
   // starting together).
   static absl::Status Migrate(db::ConnectionPool& pool);
 
-  absl::Status Read(const std::function<absl::Status(CustomerStore&)>& body) override;
-  absl::Status ReadSingle(const std::function<absl::Status(CustomerStore&)>& body) override;
-  absl::Status Write(absl::string_view method, const std::string& request_id,
-                     const google::protobuf::Message& request, google::protobuf::Message* response,
-                     const std::function<absl::Status(CustomerStore&)>& body) override;
-  // OK when the database answers and every migration is applied.
-  absl::Status CheckReady() override;
+ protected:
+  absl::Status WithStore(db::Connection& conn, const Body& fn) override;
 
  private:
-  db::ConnectionPool& pool_;
   const pii::FieldCipher& cipher_;
   const pii::BlindIndex& index_;
 };

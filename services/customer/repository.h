@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "common/api/etag.h"
 #include "common/api/list_query.h"
+#include "common/db/repository.h"
 #include "google/protobuf/message.h"
 #include "rmhub/common/v1/event.pb.h"
 #include "rmhub/customer/v1/customer.pb.h"
@@ -126,21 +127,8 @@ class CustomerStore {
   virtual absl::Status AppendEvent(const rmhub::common::v1::DomainEvent& event) = 0;
 };
 
-class CustomerRepository {
- public:
-  virtual ~CustomerRepository() = default;
-  // A read-only transaction: several statements see one snapshot.
-  virtual absl::Status Read(const std::function<absl::Status(CustomerStore&)>& body) = 0;
-  // For a body that reads with ONE statement (GetCustomer, a ListCustomers page): it runs in
-  // autocommit, where a statement is its own consistent snapshot, saving the START TRANSACTION
-  // and COMMIT round trips (docs/benchmarks.md, "Customer read path").
-  virtual absl::Status ReadSingle(const std::function<absl::Status(CustomerStore&)>& body) = 0;
-  // One transaction, at most once per non-empty request_id (see team/repository.h).
-  virtual absl::Status Write(absl::string_view method, const std::string& request_id,
-                             const google::protobuf::Message& request,
-                             google::protobuf::Message* response,
-                             const std::function<absl::Status(CustomerStore&)>& body) = 0;
-  virtual absl::Status CheckReady() = 0;
-};
+// Read, ReadSingle, Write (caller-scoped idempotency with a replay hook) and CheckReady: the
+// common repository base (common/db/repository.h).
+using CustomerRepository = db::Repository<CustomerStore>;
 
 }  // namespace rmhub::customer

@@ -30,7 +30,11 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
                                 config.default_corporate_key_account_cap, 1, 10000),
   });
   // Owned for the life of the process; the gRPC service refers to the logic and the repository.
-  auto* repository = new rmhub::team::MySqlTeamRepository(runtime.pool);
+  auto idempotency =
+      rmhub::idempotency::Idempotency::Create("team", runtime.idempotency, nullptr, runtime.clock);
+  if (!idempotency.ok()) return idempotency.status();
+  auto* records = idempotency->release();
+  auto* repository = new rmhub::team::MySqlTeamRepository(runtime.pool, *records);
   auto* logic = new rmhub::team::TeamService(*repository, runtime.clock, runtime.zone, config);
   auto service = std::make_shared<rmhub::team::TeamGrpcService>(*logic, runtime.authenticator,
                                                                 runtime.call_queue);

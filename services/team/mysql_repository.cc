@@ -10,7 +10,9 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/api/resource_name.h"
 #include "common/db/sql_values.h"
 #include "common/db/transaction.h"
@@ -66,8 +68,28 @@ const std::string& MemberSelect() {
       "m.back_office_function, m.status, m.career_level, m.career_grade, m.version, ",
       MicrosOf("m.create_time"), ", ", MicrosOf("m.update_time"),
       ", (SELECT MAX(mm.mentor_id) FROM mentorships mm WHERE mm.mentee_id = m.id AND mm.state = ",
-      static_cast<int>(v1::MENTORSHIP_ACTIVE), ") FROM members m"));
+      static_cast<int>(v1::MENTORSHIP_ACTIVE), ")",
+      // Skills and teams ride along in the same statement, so a point read or a page is ONE
+      // statement (it runs in autocommit: TeamRepository::ReadSingle). A member has a handful of
+      // skills and teams, far below GROUP_CONCAT's 1024-byte default.
+      ", (SELECT GROUP_CONCAT(s.skill ORDER BY s.skill) FROM member_skills s "
+      "WHERE s.member_id = m.id)",
+      ", (SELECT MAX(tm.team_id) FROM team_members tm WHERE tm.member_id = m.id "
+      "AND tm.home_slot IS NOT NULL)",
+      ", (SELECT GROUP_CONCAT(tp.team_id ORDER BY tp.team_id) FROM team_members tp "
+      "WHERE tp.member_id = m.id AND tp.home_slot IS NULL)",
+      " FROM members m"));
   return *sql;
+}
+
+// A GROUP_CONCAT of integers ("3,7,12"; "" for none).
+std::vector<int64_t> IntList(const std::string& list) {
+  std::vector<int64_t> out;
+  for (absl::string_view part : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+    int64_t value = 0;
+    if (absl::SimpleAtoi(part, &value)) out.push_back(value);
+  }
+  return out;
 }
 
 std::pair<int64_t, v1::Member> MemberFromRow(const sql::ResultSet& rs) {
@@ -88,6 +110,9 @@ std::pair<int64_t, v1::Member> MemberFromRow(const sql::ResultSet& rs) {
   *m.mutable_create_time() = row.Time();
   *m.mutable_update_time() = row.Time();
   if (int64_t mentor = row.Int(); mentor != 0) m.set_mentor(api::FormatName("members", mentor));
+  for (int64_t skill : IntList(row.Str())) m.add_skills(static_cast<v1::Skill>(skill));
+  if (int64_t home = row.Int(); home != 0) m.set_home_team(api::FormatName("teams", home));
+  for (int64_t team : IntList(row.Str())) m.add_project_teams(api::FormatName("teams", team));
   return {id, std::move(m)};
 }
 
@@ -297,7 +322,6 @@ class MySqlTeamStore final : public TeamStore {
   // After an optimistic UPDATE matched no row: was the row changed or deleted?
   absl::Status StaleOrMissing(absl::string_view table, int64_t id, absl::string_view what);
   void ReplaceSkills(int64_t member_id, const v1::Member& member, bool clear_first);
-  void FillSkillsAndTeams(Rows<v1::Member>& members);
   std::optional<v1::TeamGoal> GetGoal(int64_t id);
 
   db::Connection& conn_;
@@ -387,7 +411,6 @@ absl::StatusOr<std::optional<v1::Member>> MySqlTeamStore::GetMember(int64_t id, 
     Binder(ps).Int(id);
     Rows<v1::Member> rows = db::Fetch(ps, &MemberFromRow);
     if (rows.empty()) return std::nullopt;
-    FillSkillsAndTeams(rows);
     return std::move(rows.front().second);
   });
 }
@@ -400,7 +423,6 @@ absl::StatusOr<std::vector<v1::Member>> MySqlTeamStore::GetMembers(
     unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
     static const std::string kSelect = MemberSelect() + " WHERE m.id";
     Rows<v1::Member> found = db::FetchByIds(conn_, kSelect, unique, &MemberFromRow);
-    FillSkillsAndTeams(found);
     std::unordered_map<int64_t, const v1::Member*> by_id;
     for (const auto& [id, member] : found) by_id[id] = &member;
     std::vector<v1::Member> out;
@@ -409,26 +431,6 @@ absl::StatusOr<std::vector<v1::Member>> MySqlTeamStore::GetMembers(
     }
     return out;
   });
-}
-
-// One query for the skills and one for the teams of each chunk of members.
-void MySqlTeamStore::FillSkillsAndTeams(Rows<v1::Member>& members) {
-  db::FillFromChildRows<v1::Member>(
-      conn_, members, "SELECT member_id, skill FROM member_skills WHERE member_id",
-      "ORDER BY member_id, skill", [](v1::Member& m, const sql::ResultSet& rs) {
-        m.add_skills(static_cast<v1::Skill>(rs.getInt(2)));
-      });
-  db::FillFromChildRows<v1::Member>(
-      conn_, members,
-      "SELECT member_id, team_id, home_slot IS NOT NULL FROM team_members WHERE member_id",
-      "ORDER BY member_id, team_id", [](v1::Member& m, const sql::ResultSet& rs) {
-        std::string team = api::FormatName("teams", rs.getInt64(2));
-        if (rs.getInt(3) != 0) {
-          m.set_home_team(std::move(team));
-        } else {
-          m.add_project_teams(std::move(team));
-        }
-      });
 }
 
 // Skills are a set: duplicates collapse, and they are stored one row each.
@@ -501,7 +503,6 @@ absl::StatusOr<Page<v1::Member>> MySqlTeamStore::ListMembers(const ListQuery& qu
     db::BindKeysetList(ps, query);
     Rows<v1::Member> rows = db::Fetch(ps, &MemberFromRow);
     int64_t next = db::TrimToPage(rows, db::PageLimit(query.page));
-    FillSkillsAndTeams(rows);
     return db::ToPage(std::move(rows), next);
   });
 }
@@ -871,33 +872,17 @@ absl::StatusOr<Page<v1::TeamGoal>> MySqlTeamStore::ListTeamGoals(int64_t team_id
 // ---------------------------------------------------------------------------------------------
 // The repository
 
-MySqlTeamRepository::MySqlTeamRepository(db::ConnectionPool& pool) : pool_(pool) {}
+MySqlTeamRepository::MySqlTeamRepository(db::ConnectionPool& pool,
+                                         const idempotency::Idempotency& idempotency)
+    : MySqlRepository(pool, idempotency, TeamMigrations(), "team") {}
 
 absl::Status MySqlTeamRepository::Migrate(db::ConnectionPool& pool) {
   return db::ApplyMigrations(pool, TeamMigrations());
 }
 
-// A transaction even for reads: several queries then see one consistent snapshot.
-absl::Status MySqlTeamRepository::Read(const std::function<absl::Status(TeamStore&)>& body) {
-  return db::RunInTransaction(pool_, [&](db::Connection& conn) {
-    MySqlTeamStore store(conn);
-    return body(store);
-  });
-}
-
-absl::Status MySqlTeamRepository::Write(absl::string_view method, const std::string& request_id,
-                                        const google::protobuf::Message& request,
-                                        google::protobuf::Message* response,
-                                        const std::function<absl::Status(TeamStore&)>& body) {
-  return idempotency::RunIdempotentInto(pool_, method, request_id, request, response,
-                                        [&](db::Connection& conn) {
-                                          MySqlTeamStore store(conn);
-                                          return body(store);
-                                        });
-}
-
-absl::Status MySqlTeamRepository::CheckReady() {
-  return db::CheckSchemaReady(pool_, TeamMigrations(), "team");
+absl::Status MySqlTeamRepository::WithStore(db::Connection& conn, const Body& fn) {
+  MySqlTeamStore store(conn);
+  return fn(store);
 }
 
 }  // namespace rmhub::team

@@ -7,7 +7,8 @@
 //  - civil dates are DATE, written and read as "YYYY-MM-DD";
 //  - lists use keyset paging (id > after_id ORDER BY id LIMIT n+1: the extra row says whether a
 //    next page exists);
-//  - a page's skills and teams are fetched for all of its members in one query each (no N+1);
+//  - a member's skills and teams come in the same statement as the member (subqueries), so a
+//    point read or a page is one statement (no N+1) and runs in autocommit (ReadSingle);
 //  - Connector/C++ exceptions never leave this layer: they become absl::Status through
 //    db::StatusFromSqlException, whose messages never carry SQL values.
 
@@ -17,6 +18,8 @@
 #include "absl/strings/string_view.h"
 #include "common/db/connection_pool.h"
 #include "common/db/migrations.h"
+#include "common/db/repository.h"
+#include "common/idempotency/idempotency.h"
 #include "services/team/repository.h"
 
 // The team schema (services/team/migrations/*.sql), compiled into the binary by
@@ -25,23 +28,17 @@ std::vector<rmhub::db::MigrationFile> TeamMigrations();
 
 namespace rmhub::team {
 
-class MySqlTeamRepository final : public TeamRepository {
+class MySqlTeamRepository final : public db::MySqlRepository<TeamStore> {
  public:
-  // `pool` is not owned and must outlive the repository.
-  explicit MySqlTeamRepository(db::ConnectionPool& pool);
+  // Neither owned; both must outlive the repository.
+  MySqlTeamRepository(db::ConnectionPool& pool, const idempotency::Idempotency& idempotency);
 
   // Applies the runtime's and the team service's migrations (idempotent; safe for replicas
   // starting together).
   static absl::Status Migrate(db::ConnectionPool& pool);
 
-  absl::Status Read(const std::function<absl::Status(TeamStore&)>& body) override;
-  absl::Status Write(absl::string_view method, const std::string& request_id,
-                     const google::protobuf::Message& request, google::protobuf::Message* response,
-                     const std::function<absl::Status(TeamStore&)>& body) override;
-  absl::Status CheckReady() override;
-
- private:
-  db::ConnectionPool& pool_;
+ protected:
+  absl::Status WithStore(db::Connection& conn, const Body& fn) override;
 };
 
 }  // namespace rmhub::team

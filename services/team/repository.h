@@ -2,10 +2,10 @@
 // The storage the team service needs, as an interface: the service and its tests depend on this,
 // the MySQL implementation lives in mysql_repository.{h,cc}.
 //
-// All work happens inside TeamRepository::Read or ::Write. A TeamStore is one transaction's view
-// (Write) or one connection's view (Read); it is valid only inside the callback. Callbacks may be
-// run more than once (deadlock retry), so they must not have side effects outside the store and
-// their output arguments.
+// All work happens inside TeamRepository::Read, ::ReadSingle or ::Write. A TeamStore is one
+// transaction's view (Read, Write) or one autocommit connection's view (ReadSingle); it is valid
+// only inside the callback. Callbacks may be run more than once (deadlock retry), so they must not
+// have side effects outside the store and their output arguments.
 //
 // Resources come back as the published messages with output-only fields filled (name, etag,
 // times, and derived fields: a member's mentor, home_team and project_teams; a team's
@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "common/api/etag.h"
 #include "common/api/list_query.h"
+#include "common/db/repository.h"
 #include "google/protobuf/message.h"
 #include "rmhub/common/v1/event.pb.h"
 #include "rmhub/team/v1/team.pb.h"
@@ -122,23 +123,9 @@ class TeamStore {
   virtual absl::Status AppendEvent(const rmhub::common::v1::DomainEvent& event) = 0;
 };
 
-class TeamRepository {
- public:
-  virtual ~TeamRepository() = default;
-
-  // Runs `body` on a consistent read view (no writes).
-  virtual absl::Status Read(const std::function<absl::Status(TeamStore&)>& body) = 0;
-
-  // Runs `body` in one transaction, at most once per non-empty request_id (AIP-155): a replay of
-  // the same request returns the stored response without running body; the same request_id with
-  // a different request is INVALID_ARGUMENT (REQUEST_ID_REUSED). `response` is filled either way.
-  virtual absl::Status Write(absl::string_view method, const std::string& request_id,
-                             const google::protobuf::Message& request,
-                             google::protobuf::Message* response,
-                             const std::function<absl::Status(TeamStore&)>& body) = 0;
-
-  // OK when the database answers and the schema is current.
-  virtual absl::Status CheckReady() = 0;
-};
+// Read (a snapshot of several statements), ReadSingle (one statement in autocommit), Write (one
+// transaction, caller-scoped idempotency with a replay hook) and CheckReady: the common
+// repository base (common/db/repository.h).
+using TeamRepository = db::Repository<TeamStore>;
 
 }  // namespace rmhub::team

@@ -48,6 +48,15 @@ absl::StatusOr<v1::Member> TeamService::LoadReadableMember(TeamStore& store, con
   return *std::move(member);
 }
 
+absl::Status TeamService::ReplayMember(TeamStore& store, const Principal& p,
+                                       const std::string& member, db::Delivery delivery) {
+  if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+  auto id = api::ParseName(member, "members", "member");
+  if (!id.ok()) return idempotency::ReplayNotAuthorized("the stored response names no member");
+  RMHUB_ASSIGN_OR_RETURN(v1::Member current, LoadReadableMember(store, p, *id, false));
+  return AccessPolicy::CanManageBranch(p, IdOf(current.branch(), "branches"));
+}
+
 absl::StatusOr<v1::Branch> TeamService::LoadBranch(TeamStore& store, int64_t id,
                                                    const std::string& field) {
   RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> branch, store.GetBranch(id, false));
@@ -75,13 +84,14 @@ absl::StatusOr<v1::Branch> TeamService::CreateBranch(const Caller& c,
     branch.set_corporate_key_account_cap(config_.default_corporate_key_account_cap);
   }
   v1::Branch out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("CreateBranch", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"CreateBranch", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertBranch(branch, clock_.Now()));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> stored, store.GetBranch(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.branch.created", out.name(), out, 1);
-  }));
+  }, [&](TeamStore&, db::Delivery) { return AccessPolicy::CanCreateBranch(c.principal); }));
   return out;
 }
 
@@ -89,7 +99,7 @@ absl::StatusOr<v1::Branch> TeamService::GetBranch(const Caller& c,
                                                   const v1::GetBranchRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "branches", "name"));
   v1::Branch out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) {
     return StoreInto(&out, [&] { return LoadBranch(store, id, "name"); });
   }));
   return out;
@@ -105,7 +115,7 @@ absl::StatusOr<v1::ListBranchesResponse> TeamService::ListBranches(
                          internal::MakeListQuery(r.filter(), *spec, r.page_size(),
                                                  r.page_token(), 0));
   v1::ListBranchesResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Branch> page, store.ListBranches(query));
     for (auto& b : page.items) *out.add_branches() = std::move(b);
     out.set_next_page_token(internal::NextToken(page, r.filter()));
@@ -123,7 +133,8 @@ absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Caller& c,
                                                   "corporate_key_account_cap"}));
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, id));
   v1::Branch out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateBranch", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"UpdateBranch", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> current, store.GetBranch(id, true));
     if (!current.has_value()) return NotFound("BRANCH_NOT_FOUND", "no such branch");
@@ -147,7 +158,7 @@ absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(current, store.GetBranch(id, false));
     out = *current;
     return Emit(store, c.principal, "team.branch.updated", out.name(), out, version + 1);
-  }));
+  }, [&](TeamStore&, db::Delivery) { return AccessPolicy::CanManageBranch(c.principal, id); }));
   return out;
 }
 
@@ -183,7 +194,8 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
   v1::Member member = r.member();
   if (member.status() == v1::MEMBER_STATUS_UNSPECIFIED) member.set_status(v1::ACTIVE);
   v1::Member out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("CreateMember", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"CreateMember", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "member.branch").status());
     RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMember(member, *branch_id, clock_.Now()));
@@ -200,6 +212,8 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.member.created", out.name(), out, 1);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayMember(store, c.principal, out.name(), d);
   }));
   return out;
 }
@@ -208,7 +222,7 @@ absl::StatusOr<v1::Member> TeamService::GetMember(const Caller& c,
                                                   const v1::GetMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "members", "name"));
   v1::Member out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) {
     return StoreInto(&out, [&] { return LoadReadableMember(store, c.principal, id, false); });
   }));
   return out;
@@ -219,7 +233,7 @@ absl::StatusOr<v1::BatchGetMembersResponse> TeamService::BatchGetMembers(
   RMHUB_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                          api::ParseNames(r.names(), "members", "names", /*max_count=*/200));
   v1::BatchGetMembersResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Member> found, store.GetMembers(ids));
     std::map<int64_t, const v1::Member*> by_id;
     for (const auto& m : found) by_id[IdOf(m.name(), "members")] = &m;
@@ -277,7 +291,7 @@ absl::StatusOr<v1::ListMembersResponse> TeamService::ListMembers(const Caller& c
                          internal::MakeListQuery(r.filter(), MemberFilterSpec(), r.page_size(),
                                                  r.page_token(), scope));
   v1::ListMembersResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Member> page, store.ListMembers(query));
     for (auto& m : page.items) *out.add_members() = std::move(m);
     out.set_next_page_token(internal::NextToken(page, r.filter()));
@@ -331,7 +345,8 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
                            api::ParseName(r.member().branch(), "branches", "member.branch"));
   }
   v1::Member out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateMember", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"UpdateMember", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Member current, LoadReadableMember(store, c.principal, id, true));
     int64_t branch_id = IdOf(current.branch(), "branches");
@@ -350,6 +365,8 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.member.updated", out.name(), out, version + 1);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayMember(store, c.principal, out.name(), d);
   }));
   return out;
 }

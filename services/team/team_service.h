@@ -85,6 +85,14 @@ class TeamService {
                                                 bool lock);
   absl::StatusOr<v1::Team> LoadReadableTeam(TeamStore& store, const Principal& p, int64_t id,
                                             bool lock);
+  // Write finishes (replay re-authorization; team answers carry no PII, so nothing to shape). On
+  // a replay (kReplay) the caller must still read the member / team named, as it is now, and
+  // manage its branch (or, with `roster`, the team's roster): the error a first call would get
+  // otherwise. On a first call they are OK.
+  absl::Status ReplayMember(TeamStore& store, const Principal& p, const std::string& member,
+                            db::Delivery delivery);
+  absl::Status ReplayTeam(TeamStore& store, const Principal& p, const std::string& team,
+                          bool roster, db::Delivery delivery);
   absl::StatusOr<v1::Branch> LoadBranch(TeamStore& store, int64_t id, const std::string& field);
   absl::Status Emit(TeamStore& store, const Principal& p, absl::string_view type,
                     const std::string& aggregate, const google::protobuf::Message& payload,

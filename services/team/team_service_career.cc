@@ -30,7 +30,8 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
   RMHUB_RETURN_IF_ERROR(errors.Status());
 
   v1::ChangeCareerLevelResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("ChangeCareerLevel", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"ChangeCareerLevel", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, *id, true));
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
@@ -56,6 +57,8 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
     *out.mutable_member() = *stored;
     *out.mutable_change() = change;
     return Emit(store, c.principal, "team.member.ladder_changed", stored->name(), change, version + 1);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayMember(store, c.principal, out.member().name(), d);
   }));
   return out;
 }
@@ -113,7 +116,8 @@ absl::StatusOr<v1::Certification> TeamService::AddCertification(
   const absl::CivilDay today = Today();
   RMHUB_RETURN_IF_ERROR(ValidateCertification(r.certification(), today));
   v1::Certification out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("AddCertification", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"AddCertification", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, member_id, true));
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
@@ -127,6 +131,8 @@ absl::StatusOr<v1::Certification> TeamService::AddCertification(
     out = *stored;
     out.set_state(StateOn(out, today, false));
     return Emit(store, c.principal, "team.certification.added", out.name(), out);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayMember(store, c.principal, r.parent(), d);
   }));
   return out;
 }
@@ -182,7 +188,8 @@ absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
   api::CheckText(errors, "reason", r.reason(), 1000, /*required=*/true);
   RMHUB_RETURN_IF_ERROR(errors.Status());
   v1::Certification out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("RevokeCertification", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"RevokeCertification", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, id->parent, true));
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
@@ -197,6 +204,8 @@ absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
     out = *cert;
     out.set_state(v1::REVOKED);
     return Emit(store, c.principal, "team.certification.revoked", out.name(), out);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayMember(store, c.principal, api::FormatName("members", id->parent), d);
   }));
   return out;
 }
@@ -218,7 +227,8 @@ absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Caller& c,
   if (*mentor_id == *mentee_id) return InvalidField("mentee", "must differ from the mentor");
 
   v1::Mentorship out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("StartMentorship", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"StartMentorship", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     // Lock both members in id order: concurrent starts for one mentor serialize on the mentor's
     // row, so the mentee limit holds under any interleaving.
@@ -243,6 +253,10 @@ absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> stored, store.GetMentorship(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.mentorship.started", out.name(), out);
+  }, [&](TeamStore& store, db::Delivery d) -> absl::Status {
+    if (d == db::Delivery::kFirst) return absl::OkStatus();
+    RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, c.principal, *mentor_id, false).status());
+    return ReplayMember(store, c.principal, out.mentee(), d);
   }));
   return out;
 }
@@ -262,7 +276,8 @@ absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Caller& c,
   RMHUB_RETURN_IF_ERROR(errors.Status());
 
   v1::Mentorship out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("EndMentorship", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"EndMentorship", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> m, store.GetMentorship(*id, true));
     if (!m.has_value()) return Missing(AccessPolicy::SeesAllBranches(c.principal), "MENTORSHIP");
@@ -283,6 +298,8 @@ absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Caller& c,
     RMHUB_RETURN_IF_ERROR(store.EndMentorship(*id, *m));
     out = *m;
     return Emit(store, c.principal, "team.mentorship.ended", out.name(), out);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayMember(store, c.principal, out.mentee(), d);
   }));
   return out;
 }

@@ -59,7 +59,8 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::Crea
   RMHUB_RETURN_IF_ERROR(errors.Status());
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, *branch_id));
   v1::Team out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("CreateTeam", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"CreateTeam", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "team.branch").status());
     if (leader_id != 0) {
@@ -73,6 +74,8 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::Crea
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.team.created", out.name(), out, 1);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, out.name(), /*roster=*/false, d);
   }));
   return out;
 }
@@ -80,7 +83,7 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::Crea
 absl::StatusOr<v1::Team> TeamService::GetTeam(const Caller& c, const v1::GetTeamRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "teams", "name"));
   v1::Team out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) {
     return StoreInto(&out, [&] { return LoadReadableTeam(store, c.principal, id, false); });
   }));
   return out;
@@ -106,7 +109,7 @@ absl::StatusOr<v1::ListTeamsResponse> TeamService::ListTeams(const Caller& c,
   RMHUB_ASSIGN_OR_RETURN(ListQuery query, internal::MakeListQuery(r.filter(), *spec, r.page_size(),
                                                                   r.page_token(), scope));
   v1::ListTeamsResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Team> page, store.ListTeams(query));
     for (auto& t : page.items) *out.add_teams() = std::move(t);
     out.set_next_page_token(internal::NextToken(page, r.filter()));
@@ -125,7 +128,8 @@ absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Caller& c, const v1::Upda
     RMHUB_ASSIGN_OR_RETURN(new_leader, api::ParseName(r.team().leader(), "members", "team.leader"));
   }
   v1::Team out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("UpdateTeam", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"UpdateTeam", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Team current, LoadReadableTeam(store, c.principal, id, true));
     int64_t branch_id = IdOf(current.branch(), "branches");
@@ -151,6 +155,8 @@ absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Caller& c, const v1::Upda
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
     out = *stored;
     return Emit(store, c.principal, "team.team.updated", out.name(), out, version + 1);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, out.name(), /*roster=*/paths.count("leader") == 0, d);
   }));
   return out;
 }
@@ -179,11 +185,23 @@ int64_t LeaderOf(const v1::Team& t) { return t.leader().empty() ? 0 : IdOf(t.lea
 
 }  // namespace
 
+absl::Status TeamService::ReplayTeam(TeamStore& store, const Principal& p, const std::string& team,
+                                     bool roster, db::Delivery delivery) {
+  if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+  auto id = api::ParseName(team, "teams", "team");
+  if (!id.ok()) return idempotency::ReplayNotAuthorized("the stored response names no team");
+  RMHUB_ASSIGN_OR_RETURN(v1::Team current, LoadReadableTeam(store, p, *id, false));
+  const int64_t branch_id = IdOf(current.branch(), "branches");
+  return roster ? AccessPolicy::CanManageRoster(p, branch_id, LeaderOf(current))
+                : AccessPolicy::CanManageBranch(p, branch_id);
+}
+
 absl::StatusOr<v1::TeamMembership> TeamService::AddTeamMember(const Caller& c,
                                                               const v1::AddTeamMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(RosterIds ids, ParseRoster(r.team(), r.member()));
   v1::TeamMembership out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("AddTeamMember", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"AddTeamMember", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
     int64_t branch_id = IdOf(team.branch(), "branches");
@@ -200,6 +218,8 @@ absl::StatusOr<v1::TeamMembership> TeamService::AddTeamMember(const Caller& c,
     }
     RMHUB_ASSIGN_OR_RETURN(out, store.AddTeamMember(ids.team, team.kind(), ids.member, clock_.Now()));
     return Emit(store, c.principal, "team.team.member_added", team.name(), out);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d);
   }));
   return out;
 }
@@ -208,7 +228,8 @@ absl::StatusOr<v1::RemoveTeamMemberResponse> TeamService::RemoveTeamMember(
     const Caller& c, const v1::RemoveTeamMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(RosterIds ids, ParseRoster(r.team(), r.member()));
   v1::RemoveTeamMemberResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("RemoveTeamMember", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"RemoveTeamMember", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
     RMHUB_RETURN_IF_ERROR(
@@ -222,6 +243,8 @@ absl::StatusOr<v1::RemoveTeamMemberResponse> TeamService::RemoveTeamMember(
     removed.set_team(team.name());
     removed.set_member(r.member());
     return Emit(store, c.principal, "team.team.member_removed", team.name(), removed);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d);
   }));
   return out;
 }
@@ -267,13 +290,16 @@ absl::StatusOr<v1::TeamGoal> TeamService::SetTeamGoal(const Caller& c,
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team(), "teams", "team"));
   RMHUB_RETURN_IF_ERROR(ValidateGoal(r.goal(), Today()));
   v1::TeamGoal out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write("SetTeamGoal", r.request_id(), r, &out,
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"SetTeamGoal", r.request_id(), c.principal.subject}, r, &out,
                                           [&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, id, true));
     RMHUB_RETURN_IF_ERROR(
         AccessPolicy::CanManageRoster(c.principal, IdOf(team.branch(), "branches"), LeaderOf(team)));
     RMHUB_ASSIGN_OR_RETURN(out, store.UpsertTeamGoal(id, r.goal(), clock_.Now()));
     return Emit(store, c.principal, "team.team.goal_set", team.name(), out);
+  }, [&](TeamStore& store, db::Delivery d) {
+    return ReplayTeam(store, c.principal, api::FormatName("teams", id), /*roster=*/true, d);
   }));
   return out;
 }

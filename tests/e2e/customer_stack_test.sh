@@ -12,8 +12,12 @@
 # 4. the team server stopped (exit 0): an assignment is UNAVAILABLE and writes nothing;
 # 5. another manager's customer and a missing one get the same answer; 256 concurrent reads
 #    (h2load) against one replica are all answered OK, none shed;
-# 6. PII masked for a relationship manager, never in any server's log;
-# 7. both replicas drain on SIGTERM and exit 0.
+# 6. PII masked for a relationship manager, never in any server's log; a request_id replayed by
+#    another caller is that caller's own request (NOT_FOUND here), the first caller's replay is
+#    answered on either replica;
+# 7. both replicas drain on SIGTERM and exit 0;
+# 8. a dump of every table of every schema of the run holds no clear resident ID, credit code or
+#    phone used in it (stored idempotency answers included).
 # Needs RMHUB_TEST_MYSQL_* (scripts/test.sh sets them); exits 77 (skip) without them. Every wait
 # is bounded; every server it started is stopped, its databases dropped.
 set -uo pipefail
@@ -305,6 +309,47 @@ check "get-customer (pii.read): national ID and phone in clear" \
   sh -c "grep -qx 'national_id  *$nid' '$tmp/clear' && grep -qx 'contact_phone  *$tel' '$tmp/clear'"
 
 # ---------------------------------------------------------------------------------------------
+# 6b. A request_id is the caller's own: an identical request from another caller runs as that
+# caller and never gets the first answer; the first caller's replay is answered (on either
+# replica) as a first call by it would be. A corporate customer adds a credit code to the run.
+credit_serial=$(printf '%05d' $((RANDOM % 100000)))
+credit_code() {
+  local body sum=0 i alphabet=0123456789ABCDEFGHJKLMNPQRTUWXY
+  local -a weights=(1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28)
+  body=$(printf '91110000%s%04d' "$credit_serial" "$1")
+  for i in $(seq 0 16); do sum=$((sum + ${body:i:1} * weights[i])); done
+  printf '%s%s\n' "$body" "${alphabet:$(((31 - sum % 31) % 31)):1}"
+}
+corp_code=$(credit_code 1)
+ctl_as "$bm_pii_token" customer create-customer --addr "$c1" customer.type=CORPORATE \
+  "customer.display_name=E2E 企业 1" "customer.credit_code=$corp_code" \
+  "customer.contact_phone=$(phone 900)" request_id=e2e-corporate-1 >"$tmp/corporate" 2>&1
+check "create-customer (pii.read): the credit code in clear" \
+  grep -qx "credit_code  *$corp_code" "$tmp/corporate"
+
+archived=${ids[cap]}
+archived_nid=$(national_id $((cap + 1)))
+ctl_as "$bm_token" customer get-customer --addr "$c1" "name=customers/$archived" \
+  >"$tmp/before-archive" 2>&1
+etag=$(sed -n 's/^etag  *//p' "$tmp/before-archive")
+archive=(customer archive-customer "name=customers/$archived" "etag=$etag" "reason=e2e archive"
+  request_id=e2e-archive-1)
+ctl_as "$bm_pii_token" "${archive[0]}" "${archive[1]}" --addr "$c1" "${archive[@]:2}" \
+  >"$tmp/archive" 2>&1
+check "archive-customer (pii.read, request_id e2e-archive-1): archived, ID in clear" \
+  sh -c "grep -qx 'archived  *true' '$tmp/archive' && grep -qx 'national_id  *$archived_nid' '$tmp/archive'"
+ctl_as "$rm2_token" "${archive[0]}" "${archive[1]}" --addr "$c2" "${archive[@]:2}" \
+  >"$tmp/replay-other.out" 2>"$tmp/replay-other.err"
+check_refused "the same request_id from another caller (NOT_FOUND as its own call)" $? 69 \
+  CUSTOMER_NOT_FOUND "$tmp/replay-other.err"
+check "the other caller sees nothing of the first answer" \
+  sh -c "! grep -qF '$archived_nid' '$tmp/replay-other.out' '$tmp/replay-other.err'"
+ctl_as "$bm_pii_token" "${archive[0]}" "${archive[1]}" --addr "$c2" "${archive[@]:2}" \
+  >"$tmp/replay-own" 2>&1
+check "the first caller's replay on the other replica: the same answer" \
+  sh -c "grep -qx 'national_id  *$archived_nid' '$tmp/replay-own' && grep -qx 'archived  *true' '$tmp/replay-own'"
+
+# ---------------------------------------------------------------------------------------------
 # 7. Both replicas drain on SIGTERM.
 for replica in customer1 customer2; do
   stop_service "$replica"
@@ -316,8 +361,24 @@ for i in $(seq 1 $((cap + 1))) $(seq 101 $((100 + n))); do
   id=$(national_id "$i")
   printf '%s\n%s\n%s\n' "$id" "${id:3:11}" "$(phone "$i")"
 done >"$tmp/pii-values"
+printf '%s\n%s\n' "$corp_code" "$(phone 900)" >>"$tmp/pii-values"
 for service in team customer1 customer2; do
   check "$service log: no national ID or phone in it" \
     sh -c "test -s '$tmp/$service.log' && ! grep -F -f '$tmp/pii-values' '$tmp/$service.log'"
 done
+
+# ---------------------------------------------------------------------------------------------
+# 8. No clear PII at rest: every column of every table of every schema this run used (the
+# idempotency records' stored answers included), dumped as the server holds it.
+MYSQL_PWD=$RMHUB_TEST_MYSQL_PASSWORD mariadb-dump --no-defaults -h "$RMHUB_TEST_MYSQL_HOST" \
+  -P "$RMHUB_TEST_MYSQL_PORT" -u "$RMHUB_TEST_MYSQL_USER" --single-transaction \
+  --skip-lock-tables --skip-extended-insert --databases "${E2E_DBS[@]}" >"$tmp/dump.sql" \
+  2>"$tmp/dump.err"
+check "mariadb-dump of ${E2E_DBS[*]}" test -s "$tmp/dump.sql"
+records=$(sql "SELECT COUNT(*) FROM \`$customer_db\`.idempotency_records")
+check "the run left idempotency records to scan (got $records)" test "$records" -ge $((cap + 1))
+check "the dump holds the customers and the stored answers" \
+  sh -c "grep -qa 'INSERT INTO \`customers\`' '$tmp/dump.sql' && grep -qa 'INSERT INTO \`idempotency_records\`' '$tmp/dump.sql'"
+check "no clear resident ID, credit code or phone in any table" \
+  sh -c "! grep -aF -f '$tmp/pii-values' '$tmp/dump.sql'"
 finish

@@ -40,13 +40,14 @@ password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
   GRANT ALL PRIVILEGES ON rmhub_team.* TO 'rmhub_team'@'127.0.0.1';" || finish
 printf '%s' "$password" >"$tmp/db-password"
 make_secret "$tmp/jwt-secret"
+make_secret "$tmp/idempotency-key"
 
 grpc_port=$(free_port)
 addr="127.0.0.1:$grpc_port"
 start_service team "$server_bin" --listen_address="$addr" --metrics_address=127.0.0.1:0 \
   --db_host=127.0.0.1 --db_port="$db_port" --db_user=rmhub_team --db_name=rmhub_team \
   --db_password_file="$tmp/db-password" --dev_mode --jwt_hs256_secret_file="$tmp/jwt-secret" \
-  --readiness_interval=500ms --drain_timeout=5s
+  --readiness_interval=500ms --drain_timeout=5s --idempotency_key_file="$tmp/idempotency-key"
 require "health: SERVING with the database up" wait_health 0 60
 
 RMHUB_TOKEN=$("$ctl" token --member 1 --perms team.admin --secret-file "$tmp/jwt-secret" --ttl 10m)

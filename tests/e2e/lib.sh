@@ -98,8 +98,11 @@ e2e=rmhub.team.v1.TeamService/*;seed=rmhub.team.v1.TeamService/*"
 
 # server_args <database> <secret file>: the flags every service takes here, in E2E_ARGS.
 # --dev_mode: the stack signs with a shared HS256 secret and serves plaintext and reflection.
+# Every service also needs the secret of its idempotency records (one per run, made here).
 server_args() {
-  E2E_ARGS=(--listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0
+  [ -s "$tmp/idempotency-key" ] || make_secret "$tmp/idempotency-key"
+  E2E_ARGS=(--idempotency_key_file="$tmp/idempotency-key"
+    --listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0
     --db_host="$RMHUB_TEST_MYSQL_HOST" --db_port="$RMHUB_TEST_MYSQL_PORT"
     --db_user="$RMHUB_TEST_MYSQL_USER" --db_password_file="$tmp/db-password" --db_name="$1"
     --dev_mode --reflection --jwt_hs256_secret_file="$2" --jwt_max_lifetime=24h

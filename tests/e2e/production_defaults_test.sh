@@ -2,7 +2,8 @@
 # Production defaults of the real team_server. Without --dev_mode it refuses to start, with exit
 # status 2 and a message naming the flags to set, when given: plaintext gRPC on the default
 # 0.0.0.0 address, an HS256 secret, no issuer/audience, --reflection, a secret both inline and as
-# a file, an unknown method in the service ACL, an unreadable database CA. Then the production
+# a file, an unknown method in the service ACL, an unreadable database CA, no
+# --idempotency_key_file or an --idempotency_retention under 24h. Then the production
 # path: TLS on 0.0.0.0, RS256 tokens chosen by kid from a key set, iss/aud required, the lifetime
 # capped, the gateway key signing people only, a service key held to its allowed methods.
 #   production_defaults_test.sh <team_server> <rmhubctl>
@@ -41,7 +42,9 @@ require "rmhubctl jwks writes a key set" grep -q '"kid":"svc-customer-1"' "$tmp/
 
 db_flags=(--metrics_address=127.0.0.1:0 --db_host="$RMHUB_TEST_MYSQL_HOST"
   --db_port="$RMHUB_TEST_MYSQL_PORT" --db_user="$RMHUB_TEST_MYSQL_USER"
-  --db_password_file="$tmp/db-password" --db_name="$db" --drain_timeout=5s)
+  --db_password_file="$tmp/db-password" --db_name="$db" --drain_timeout=5s
+  --idempotency_key_file="$tmp/idempotency-key")
+make_secret "$tmp/idempotency-key"
 jwt_flags=(--jwt_keys_file="$tmp/keys.jwks" --jwt_issuer=e2e-gateway --jwt_audience=rmhub)
 tls_flags=(--tls_cert_file="$pki/server.pem" --tls_key_file="$pki/server.key")
 
@@ -60,6 +63,19 @@ refused() {
 
 refused "plaintext on the default 0.0.0.0" "--tls_cert_file" "${jwt_flags[@]}"
 check "refused, plaintext: the message also offers --dev_mode" grep -qF -- "--dev_mode" "$tmp/refused"
+refused "an idempotency retention under a day" "--idempotency_retention" \
+  --listen_address=127.0.0.1:0 "${jwt_flags[@]}" --idempotency_retention=23h
+# Without the idempotency secret at all (every other flag as a production start would have).
+no_key_flags=()
+for flag in "${db_flags[@]}"; do
+  case $flag in --idempotency_key_file=*) ;; *) no_key_flags+=("$flag") ;; esac
+done
+"${clean[@]}" timeout 60 "$server_bin" "${no_key_flags[@]}" --listen_address=127.0.0.1:0 \
+  "${jwt_flags[@]}" "${tls_flags[@]}" >"$tmp/refused" 2>&1
+rc=$?
+check "refused, no idempotency secret: exit 2 (got $rc)" test "$rc" -eq 2
+check "refused, no idempotency secret: the message names --idempotency_key_file" \
+  grep -qF -- "--idempotency_key_file" "$tmp/refused"
 refused "an HS256 secret without --dev_mode" "jwt_hs256_secret_file" \
   --listen_address=127.0.0.1:0 "${jwt_flags[@]}" --jwt_hs256_secret_file="$tmp/jwt-secret"
 refused "no issuer or audience" "jwt_audience" --listen_address=127.0.0.1:0 \

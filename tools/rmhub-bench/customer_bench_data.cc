@@ -126,14 +126,16 @@ absl::StatusOr<IdRange> SeedBook(db::ConnectionPool& pool, customer::CustomerRep
   for (int64_t begin = count; begin < shape.customers; begin += shape.batch) {
     int64_t end = std::min<int64_t>(shape.customers, begin + shape.batch);
     RMHUB_RETURN_IF_ERROR(repository.Write(
-        "BenchSeed", "", no_request, nullptr, [&](customer::CustomerStore& store) -> absl::Status {
+        {"BenchSeed", "", "services/bench"}, no_request, nullptr,
+        [&](customer::CustomerStore& store) -> absl::Status {
           for (int64_t i = begin; i < end; ++i) {
             RMHUB_RETURN_IF_ERROR(
                 store.InsertCustomer(SyntheticCustomer(i), SyntheticOwnership(i, shape), absl::Now())
                     .status());
           }
           return absl::OkStatus();
-        }));
+        },
+        nullptr));
   }
   return CheckedIds(pool, &count);
 }

@@ -13,6 +13,7 @@
 #include "common/auth/jwt.h"
 #include "common/db/connection_pool.h"
 #include "common/grpc/server.h"
+#include "common/idempotency/idempotency.h"
 #include "common/pii/blind_index.h"
 #include "common/pii/field_cipher.h"
 #include "rmhub/team/v1/team.grpc.pb.h"
@@ -75,6 +76,7 @@ class CustomerBenchServer {
 
   std::unique_ptr<pii::FieldCipher> cipher_;
   std::unique_ptr<pii::BlindIndex> index_;
+  std::unique_ptr<idempotency::Idempotency> idempotency_;
   std::unique_ptr<customer::MySqlCustomerRepository> repository_;
   EveryoneEligibleDirectory team_;
   std::unique_ptr<auth::Authenticator> authenticator_;

@@ -310,6 +310,129 @@ TEST_F(CustomerServiceTest, PiiIsMaskedWithoutPermissionClearWithItAndAudited) {
   EXPECT_EQ(audit.entries(1).access(), v1::WRITE);
 }
 
+// ---------------------------------------------------------------------------------------------
+// request_id replays: caller-scoped, re-authorized, shaped for the caller, sealed at rest
+
+TEST_F(CustomerServiceTest, ARequestIdReplayedByAnotherCallerIsAFreshRequestAndNeverItsAnswer) {
+  team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
+  v1::Customer input = RetailCustomer();
+  v1::Customer c = Create(input, "members/7");
+  v1::ArchiveCustomerRequest archive;
+  archive.set_name(c.name());
+  archive.set_etag(c.etag());
+  archive.set_reason("left the bank");
+  archive.set_request_id("archive-x");
+
+  // A branch manager with pii.read archives: the answer is clear.
+  const std::string bm = BranchManagerToken(100, 1, {"pii.read"});
+  v1::Customer first;
+  auto c1 = Context(bm);
+  ASSERT_TRUE(stub_->ArchiveCustomer(c1.get(), archive, &first).ok());
+  EXPECT_TRUE(first.archived());
+  EXPECT_EQ(first.national_id(), input.national_id());
+
+  // An unrelated relationship manager sends the identical request: it runs as that caller, who
+  // may not touch the customer, and it sees nothing of the first answer.
+  const int64_t audits = harness_.QueryInt("SELECT COUNT(*) FROM pii_audit");
+  v1::Customer theirs;
+  auto c2 = Context(RmToken(21, 1, {3}, {"pii.read"}));
+  grpc::Status other = stub_->ArchiveCustomer(c2.get(), archive, &theirs);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(other.error_message().find(input.national_id()), std::string::npos);
+  EXPECT_TRUE(theirs.national_id().empty());
+  EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM pii_audit"), audits);
+
+  // The first caller's own replay answers as before, and its clear read is audited.
+  v1::Customer replay;
+  auto c3 = Context(bm);
+  ASSERT_TRUE(stub_->ArchiveCustomer(c3.get(), archive, &replay).ok());
+  EXPECT_EQ(replay.national_id(), input.national_id());
+  EXPECT_EQ(replay.etag(), first.etag());
+  EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM pii_audit"), audits + 1);
+  EXPECT_EQ(harness_.QueryInt(absl::StrCat("SELECT COUNT(*) FROM pii_audit WHERE access = ",
+                                           static_cast<int>(v1::READ_CLEAR),
+                                           " AND method = 'ArchiveCustomer' AND actor = 'members/100'")),
+            1);
+}
+
+TEST_F(CustomerServiceTest, AReplayAfterTheCallerLostAccessIsRefused) {
+  team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
+  team_.AddManager(8, team::v1::PERSONAL, 400, 1, 4);
+  v1::Customer c = Create(RetailCustomer(), "members/7");
+  const std::string owner = RmToken(7, 1, {3});
+  v1::UpdateCustomerRequest update;
+  *update.mutable_customer() = c;
+  update.mutable_customer()->set_display_name("Renamed by the owner");
+  update.mutable_update_mask()->add_paths("display_name");
+  update.set_request_id("update-y");
+  v1::Customer first;
+  auto c1 = Context(owner);
+  ASSERT_TRUE(stub_->UpdateCustomer(c1.get(), update, &first).ok());
+  v1::Customer again;
+  auto c2 = Context(owner);
+  ASSERT_TRUE(stub_->UpdateCustomer(c2.get(), update, &again).ok());  // still the owner: replays
+  EXPECT_EQ(again.etag(), first.etag());
+
+  // The customer moves to another team's manager; the first owner's replay is refused as a
+  // first call by them would be.
+  v1::TransferCustomerRequest transfer;
+  transfer.set_customer(c.name());
+  transfer.set_to_manager("members/8");
+  transfer.set_reason("rebalancing");
+  v1::AssignCustomerResponse moved;
+  auto c3 = Context(manager_token_);
+  ASSERT_TRUE(stub_->TransferCustomer(c3.get(), transfer, &moved).ok());
+  v1::Customer refused;
+  auto c4 = Context(owner);
+  grpc::Status s = stub_->UpdateCustomer(c4.get(), update, &refused);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(refused.name().empty());
+}
+
+TEST_F(CustomerServiceTest, AReplayIsMaskedAndAuditedForTheCallersCurrentPermission) {
+  team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
+  v1::Customer input = RetailCustomer();
+  v1::Customer c = Create(input, "members/7");
+  v1::UpdateCustomerRequest update;
+  *update.mutable_customer() = c;
+  update.mutable_customer()->set_contact_phone("13987654321");
+  update.mutable_update_mask()->add_paths("contact_phone");
+  update.set_request_id("update-z");
+
+  // members/7 with pii.read: a clear answer.
+  v1::Customer first;
+  auto c1 = Context(RmToken(7, 1, {3}, {"pii.read"}));
+  ASSERT_TRUE(stub_->UpdateCustomer(c1.get(), update, &first).ok());
+  EXPECT_FALSE(first.pii_masked());
+  EXPECT_EQ(first.contact_phone(), "13987654321");
+  EXPECT_EQ(first.national_id(), input.national_id());
+
+  // The stored answer holds neither the ID nor the phone in clear.
+  EXPECT_EQ(harness_.QueryInt(absl::StrCat(
+                "SELECT COUNT(*) FROM idempotency_records WHERE LOCATE('", input.national_id(),
+                "', response) > 0 OR LOCATE('13987654321', response) > 0")),
+            0);
+  EXPECT_GE(harness_.QueryInt("SELECT COUNT(*) FROM idempotency_records"), 1);
+
+  // The same member without pii.read now: the replay is masked, and no clear read is audited.
+  const int64_t audits = harness_.QueryInt("SELECT COUNT(*) FROM pii_audit");
+  v1::Customer masked;
+  auto c2 = Context(RmToken(7, 1, {3}));
+  ASSERT_TRUE(stub_->UpdateCustomer(c2.get(), update, &masked).ok());
+  EXPECT_TRUE(masked.pii_masked());
+  EXPECT_EQ(masked.contact_phone(), "139****4321");
+  EXPECT_NE(masked.national_id(), input.national_id());
+  EXPECT_EQ(masked.etag(), first.etag());
+  EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM pii_audit"), audits);
+
+  // With pii.read again: clear, and the disclosure is audited as a clear read.
+  v1::Customer clear;
+  auto c3 = Context(RmToken(7, 1, {3}, {"pii.read"}));
+  ASSERT_TRUE(stub_->UpdateCustomer(c3.get(), update, &clear).ok());
+  EXPECT_EQ(clear.contact_phone(), "13987654321");
+  EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM pii_audit"), audits + 1);
+}
+
 TEST_F(CustomerServiceTest, NothingTheServiceLoggedCarriesAnIdOrPhone) {
   team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
   std::vector<std::string> secrets;

@@ -55,7 +55,9 @@ CustomerTestEnv::CustomerTestEnv() : harness_("customer", CustomerMigrations(), 
   cipher_ = std::make_unique<pii::FieldCipher>(
       *pii::FieldCipher::Create({{"k1", Key('a')}}, "k1"));
   index_ = std::make_unique<pii::BlindIndex>(*pii::BlindIndex::Create(Key('b')));
-  repository_ = std::make_unique<MySqlCustomerRepository>(harness_.pool(), *cipher_, *index_);
+  idempotency_ = testing::TestIdempotency("customer", cipher_.get(), harness_.clock());
+  repository_ =
+      std::make_unique<MySqlCustomerRepository>(harness_.pool(), *cipher_, *index_, *idempotency_);
   service_ = std::make_unique<CustomerService>(*repository_, team_, harness_.clock(),
                                                harness_.zone(), CustomerConfig{});
   grpc_service_ = std::make_unique<CustomerGrpcService>(*service_, harness_.authenticator(),

@@ -17,6 +17,7 @@
 #include "services/customer/customer_service.h"
 #include "services/customer/mysql_repository.h"
 #include "tests/support/service_harness.h"
+#include "tests/support/test_idempotency.h"
 
 namespace rmhub::customer {
 
@@ -69,6 +70,7 @@ class CustomerTestEnv : public ::testing::Test {
   ScriptedTeamDirectory team_;
   std::unique_ptr<pii::FieldCipher> cipher_;
   std::unique_ptr<pii::BlindIndex> index_;
+  std::unique_ptr<idempotency::Idempotency> idempotency_;
   std::unique_ptr<MySqlCustomerRepository> repository_;
   std::unique_ptr<CustomerService> service_;
   std::unique_ptr<CustomerGrpcService> grpc_service_;

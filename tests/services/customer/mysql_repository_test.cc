@@ -29,6 +29,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_idempotency.h"
 
 namespace rmhub::customer {
 namespace {
@@ -83,12 +84,12 @@ class MySqlCustomerRepositoryTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(pool_, nullptr);
-    repo_ = std::make_unique<MySqlCustomerRepository>(*pool_, cipher_, index_);
+    repo_ = std::make_unique<MySqlCustomerRepository>(*pool_, cipher_, index_, *idempotency_);
   }
 
   // One transaction without a request_id.
   absl::Status Tx(const std::function<absl::Status(CustomerStore&)>& body) {
-    return repo_->Write("Test", "", v1::GetCustomerRequest(), nullptr, body);
+    return repo_->Write({"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr, body, nullptr);
   }
   absl::Status Read(const std::function<absl::Status(CustomerStore&)>& body) {
     return repo_->Read(body);
@@ -195,6 +196,8 @@ class MySqlCustomerRepositoryTest : public ::testing::Test {
   static std::atomic<int> counter_;
   const pii::FieldCipher cipher_ = MakeCipher({{"k2024", Key('a')}}, "k2024");
   const pii::BlindIndex index_ = *pii::BlindIndex::Create(Key('i'));
+  const std::unique_ptr<idempotency::Idempotency> idempotency_ =
+      testing::TestIdempotency("customer", &cipher_);
   std::unique_ptr<MySqlCustomerRepository> repo_;
 };
 
@@ -341,7 +344,7 @@ TEST_F(MySqlCustomerRepositoryTest, RotatedKeyRingReadsOldRowsAndWritesWithTheNe
   const int64_t id = Insert(in, Ownership{7, 0, 2});  // sealed under k2024
 
   const pii::FieldCipher rotated = MakeCipher({{"k2024", Key('a')}, {"k2025", Key('b')}}, "k2025");
-  MySqlCustomerRepository after(*pool_, rotated, index_);
+  MySqlCustomerRepository after(*pool_, rotated, index_, *idempotency_);
   std::optional<v1::Customer> got;
   ASSERT_OK(after.Read([&](CustomerStore& s) { return Into(s.GetCustomer(id, false), &got); }));
   ASSERT_TRUE(got.has_value());
@@ -349,8 +352,9 @@ TEST_F(MySqlCustomerRepositoryTest, RotatedKeyRingReadsOldRowsAndWritesWithTheNe
   EXPECT_EQ(got->contact_phone(), in.contact_phone());
 
   // Rewriting the row re-seals it under the active key; the blind index is unchanged.
-  ASSERT_OK(after.Write("Test", "", v1::GetCustomerRequest(), nullptr,
-                        [&](CustomerStore& s) { return s.UpdateCustomer(id, *got, 1, kT0); }));
+  ASSERT_OK(after.Write({"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr,
+                        [&](CustomerStore& s) { return s.UpdateCustomer(id, *got, 1, kT0); },
+                        nullptr));
   const std::string sealed =
       Bytes(absl::StrCat("SELECT national_id_enc FROM customers WHERE id = ", id));
   EXPECT_EQ(*pii::FieldCipher::KeyIdOf(sealed), "k2025");
@@ -362,7 +366,7 @@ TEST_F(MySqlCustomerRepositoryTest, RotatedKeyRingReadsOldRowsAndWritesWithTheNe
 
   // A ring without the key a row names cannot open it, and says so without the value.
   const pii::FieldCipher old_only = MakeCipher({{"k2024", Key('a')}}, "k2024");
-  MySqlCustomerRepository stale(*pool_, old_only, index_);
+  MySqlCustomerRepository stale(*pool_, old_only, index_, *idempotency_);
   absl::Status unreadable =
       stale.Read([&](CustomerStore& s) { return s.GetCustomer(id, false).status(); });
   EXPECT_FALSE(unreadable.ok());
@@ -662,7 +666,7 @@ TEST_F(MySqlCustomerRepositoryTest, TheManagerLockKeepsACapUnderConcurrentAssign
   config.pool_size = kThreads + 2;
   auto pool = db::ConnectionPool::Create(config);
   ASSERT_TRUE(pool.ok()) << pool.status();
-  MySqlCustomerRepository repo(**pool, cipher_, index_);
+  MySqlCustomerRepository repo(**pool, cipher_, index_, *idempotency_);
   std::atomic<int> assigned{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -670,7 +674,8 @@ TEST_F(MySqlCustomerRepositoryTest, TheManagerLockKeepsACapUnderConcurrentAssign
       for (int k = 0; k < kPerThread; ++k) {
         const int64_t customer = candidates[t * kPerThread + k];
         EXPECT_OK(repo.Write(
-            "Test", "", v1::GetCustomerRequest(), nullptr, [&](CustomerStore& s) -> absl::Status {
+            {"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr,
+            [&](CustomerStore& s) -> absl::Status {
               RMHUB_RETURN_IF_ERROR(s.GetCustomer(customer, false).status());  // snapshot first
               RMHUB_RETURN_IF_ERROR(s.LockManager(manager, kT0));
               Holdings h;
@@ -679,7 +684,8 @@ TEST_F(MySqlCustomerRepositoryTest, TheManagerLockKeepsACapUnderConcurrentAssign
               RMHUB_RETURN_IF_ERROR(s.SetOwnership(customer, Ownership{manager, 0, 2}, kT0));
               ++assigned;
               return absl::OkStatus();
-            }));
+            },
+            nullptr));
       }
     });
   }
@@ -694,15 +700,17 @@ TEST_F(MySqlCustomerRepositoryTest, LockingReadsSeeAssignmentsCommittedAfterTheS
   const int64_t customer = InsertOwned(0, 2);
   auto other_pool = db::ConnectionPool::Create(db_->config());
   ASSERT_TRUE(other_pool.ok()) << other_pool.status();
-  MySqlCustomerRepository other(**other_pool, cipher_, index_);
+  MySqlCustomerRepository other(**other_pool, cipher_, index_, *idempotency_);
   Holdings h;
   std::vector<v1::Customer> book;
   ASSERT_OK(Tx([&](CustomerStore& s) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(s.GetCustomer(customer, false).status());  // takes the snapshot
     RMHUB_RETURN_IF_ERROR(
-        other.Write("Test", "", v1::GetCustomerRequest(), nullptr, [&](CustomerStore& o) {
-          return o.SetOwnership(customer, Ownership{manager, 0, 2}, kT0);
-        }));
+        other.Write({"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr,
+                    [&](CustomerStore& o) {
+                      return o.SetOwnership(customer, Ownership{manager, 0, 2}, kT0);
+                    },
+                    nullptr));
     RMHUB_RETURN_IF_ERROR(s.LockManager(manager, kT0));
     RMHUB_RETURN_IF_ERROR(Into(s.CountHoldings(manager), &h));
     return Into(s.ListHeld(manager), &book);
@@ -905,6 +913,7 @@ TEST_F(MySqlCustomerRepositoryTest, WriteReplaysTheFirstResponseAndRunsTheBodyOn
   *request.mutable_customer() = NewRetail();
   request.set_request_id(Unique("req"));
   int runs = 0;
+  std::vector<db::Delivery> finishes;
   auto body = [&](v1::Customer* out) {
     return [&, out](CustomerStore& s) -> absl::Status {
       ++runs;
@@ -916,24 +925,97 @@ TEST_F(MySqlCustomerRepositoryTest, WriteReplaysTheFirstResponseAndRunsTheBodyOn
       return s.AppendEvent(Event(out->name()));
     };
   };
+  auto finish = [&](CustomerStore&, db::Delivery d) {
+    finishes.push_back(d);
+    return absl::OkStatus();
+  };
+  const db::WriteKey key{"CreateCustomer", request.request_id(), "members/7"};
   v1::Customer first, replay;
-  ASSERT_OK(repo_->Write("CreateCustomer", request.request_id(), request, &first, body(&first)));
+  ASSERT_OK(repo_->Write(key, request, &first, body(&first), finish));
   const std::string after_first = Fingerprint();
-  ASSERT_OK(repo_->Write("CreateCustomer", request.request_id(), request, &replay, body(&replay)));
+  ASSERT_OK(repo_->Write(key, request, &replay, body(&replay), finish));
   EXPECT_EQ(runs, 1);
   EXPECT_TRUE(MessageDifferencer::Equals(first, replay));
   EXPECT_FALSE(replay.name().empty());
   EXPECT_EQ(Fingerprint(), after_first);
+  EXPECT_EQ(finishes, (std::vector<db::Delivery>{db::Delivery::kFirst, db::Delivery::kReplay}));
 
   // The same request_id with another request is refused and runs nothing.
   v1::CreateCustomerRequest other = request;
   other.mutable_customer()->set_display_name("another");
   v1::Customer ignored;
-  absl::Status reused =
-      repo_->Write("CreateCustomer", request.request_id(), other, &ignored, body(&ignored));
+  absl::Status reused = repo_->Write(key, other, &ignored, body(&ignored), finish);
   EXPECT_EQ(reused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(reused), "REQUEST_ID_REUSED");
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(Fingerprint(), after_first);
+
+  // A replay the service cannot re-authorize (no finish) is refused, fail closed.
+  absl::Status unchecked = repo_->Write(key, request, &ignored, body(&ignored), nullptr);
+  EXPECT_EQ(unchecked.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(unchecked), "REPLAY_NOT_AUTHORIZED");
+  EXPECT_EQ(runs, 1);
+}
+
+TEST_F(MySqlCustomerRepositoryTest, TheSameRequestIdFromAnotherCallerIsAFreshRequest) {
+  v1::CreateCustomerRequest request;
+  *request.mutable_customer() = NewRetail();
+  request.set_request_id(Unique("req"));
+  std::vector<std::string> created;
+  auto write = [&](const std::string& subject, v1::Customer* out) {
+    return repo_->Write(
+        {"CreateCustomer", request.request_id(), subject}, request, out,
+        [&, out](CustomerStore& s) -> absl::Status {
+          v1::Customer fresh = request.customer();
+          fresh.set_national_id(NationalId(Next()));  // each run a new customer
+          int64_t id = 0;
+          RMHUB_RETURN_IF_ERROR(Into(s.InsertCustomer(fresh, {7, 0, 2}, kT0), &id));
+          std::optional<v1::Customer> stored;
+          RMHUB_RETURN_IF_ERROR(Into(s.GetCustomer(id, false), &stored));
+          *out = *stored;
+          created.push_back(out->name());
+          return absl::OkStatus();
+        },
+        [](CustomerStore&, db::Delivery) { return absl::OkStatus(); });
+  };
+  v1::Customer a, b, a_again;
+  ASSERT_OK(write("members/7", &a));
+  ASSERT_OK(write("members/8", &b));
+  ASSERT_OK(write("members/7", &a_again));
+  ASSERT_EQ(created.size(), 2u);  // the second caller's body ran; the first's replay did not
+  EXPECT_NE(a.name(), b.name());
+  EXPECT_EQ(a_again.name(), a.name());
+  EXPECT_NE(b.national_id(), a.national_id());
+}
+
+TEST_F(MySqlCustomerRepositoryTest, StoredResponsesHoldNoClearPii) {
+  v1::CreateCustomerRequest request;
+  *request.mutable_customer() = NewRetail();
+  request.mutable_customer()->set_contact_phone("13912345678");
+  request.set_request_id(Unique("req"));
+  v1::Customer out;
+  ASSERT_OK(repo_->Write(
+      {"CreateCustomer", request.request_id(), "members/7"}, request, &out,
+      [&](CustomerStore& s) -> absl::Status {
+        int64_t id = 0;
+        RMHUB_RETURN_IF_ERROR(Into(s.InsertCustomer(request.customer(), {7, 0, 2}, kT0), &id));
+        std::optional<v1::Customer> stored;
+        RMHUB_RETURN_IF_ERROR(Into(s.GetCustomer(id, false), &stored));
+        out = *stored;
+        return absl::OkStatus();
+      },
+      [](CustomerStore&, db::Delivery) { return absl::OkStatus(); }));
+  ASSERT_EQ(out.national_id(), request.customer().national_id());  // the clear response
+  ASSERT_EQ(out.contact_phone(), "13912345678");
+  const std::string stored = Bytes(absl::StrCat(
+      "SELECT response FROM idempotency_records WHERE record_key = '",
+      idempotency_->RecordKey({"CreateCustomer", request.request_id(), "members/7"}), "'"));
+  ASSERT_FALSE(stored.empty());
+  EXPECT_EQ(stored.find(request.customer().national_id()), std::string::npos);
+  EXPECT_EQ(stored.find("13912345678"), std::string::npos);
+  EXPECT_EQ(stored.find(request.customer().display_name()), std::string::npos);  // all sealed
+  // Sealed with the PII key ring, bound to its record: it opens under its own key only.
+  EXPECT_EQ(*pii::FieldCipher::KeyIdOf(stored), "k2024");
 }
 
 TEST_F(MySqlCustomerRepositoryTest, FailedWriteRollsBackEverythingIncludingTheOutbox) {
@@ -953,10 +1035,12 @@ TEST_F(MySqlCustomerRepositoryTest, FailedWriteRollsBackEverythingIncludingTheOu
     RMHUB_RETURN_IF_ERROR(s.AppendEvent(Event("customers/0")));
     return FailedPrecondition("SOMETHING_ELSE_FAILED", "a later rule said no");
   };
-  absl::Status failed = repo_->Write("LogInteraction", request.request_id(), request, &out, body);
+  absl::Status failed = repo_->Write({"LogInteraction", request.request_id(), "members/7"}, request, &out, body,
+                   nullptr);
   EXPECT_EQ(ErrorReason(failed), "SOMETHING_ELSE_FAILED");
   EXPECT_EQ(Fingerprint(), before);
-  absl::Status retried = repo_->Write("LogInteraction", request.request_id(), request, &out, body);
+  absl::Status retried = repo_->Write({"LogInteraction", request.request_id(), "members/7"}, request, &out, body,
+                   nullptr);
   EXPECT_EQ(ErrorReason(retried), "SOMETHING_ELSE_FAILED");
   EXPECT_EQ(runs, 2);
 }
@@ -966,7 +1050,7 @@ TEST_F(MySqlCustomerRepositoryTest, CheckReadyNeedsTheSchema) {
   auto fresh_db = testing::TestDatabase::Create("customer_repo_fresh");
   auto fresh_pool = db::ConnectionPool::Create(fresh_db->config());
   ASSERT_TRUE(fresh_pool.ok()) << fresh_pool.status();
-  MySqlCustomerRepository fresh(**fresh_pool, cipher_, index_);
+  MySqlCustomerRepository fresh(**fresh_pool, cipher_, index_, *idempotency_);
   EXPECT_FALSE(fresh.CheckReady().ok());
   ASSERT_OK(MySqlCustomerRepository::Migrate(**fresh_pool));
   EXPECT_OK(fresh.CheckReady());

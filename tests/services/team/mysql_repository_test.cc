@@ -22,6 +22,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_idempotency.h"
 
 namespace rmhub::team {
 namespace {
@@ -47,12 +48,12 @@ class MySqlTeamRepositoryTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(pool_, nullptr);
-    repo_ = std::make_unique<MySqlTeamRepository>(*pool_);
+    repo_ = std::make_unique<MySqlTeamRepository>(*pool_, *idempotency_);
   }
 
   // One transaction without a request_id.
   absl::Status Tx(const std::function<absl::Status(TeamStore&)>& body) {
-    return repo_->Write("Test", "", v1::GetBranchRequest(), nullptr, body);
+    return repo_->Write({"Test", "", "members/1"}, v1::GetBranchRequest(), nullptr, body, nullptr);
   }
   absl::Status Read(const std::function<absl::Status(TeamStore&)>& body) {
     return repo_->Read(body);
@@ -151,6 +152,7 @@ class MySqlTeamRepositoryTest : public ::testing::Test {
 
   static testing::TestDatabase* db_;
   static db::ConnectionPool* pool_;
+  const std::unique_ptr<idempotency::Idempotency> idempotency_ = testing::TestIdempotency("team");
   std::unique_ptr<MySqlTeamRepository> repo_;
   // Shared by the tests of the binary, which share one database.
   static std::atomic<int> counter_;
@@ -294,6 +296,15 @@ TEST_F(MySqlTeamRepositoryTest, MemberRoundTripWithSkillsAndDerivedFields) {
   ASSERT_EQ(got.project_teams_size(), 2);
   EXPECT_EQ(got.project_teams(0), absl::StrCat("teams/", project_a));
   EXPECT_EQ(got.project_teams(1), absl::StrCat("teams/", project_b));
+  // The same in autocommit (ReadSingle): the row carries its skills and teams in one statement.
+  std::optional<v1::Member> single;
+  ASSERT_OK(repo_->ReadSingle([&](TeamStore& s) { return Into(s.GetMember(id, false), &single); }));
+  ASSERT_TRUE(single.has_value());
+  EXPECT_TRUE(MessageDifferencer::Equals(*single, got));
+  std::vector<v1::Member> batch;
+  ASSERT_OK(repo_->ReadSingle([&](TeamStore& s) { return Into(s.GetMembers({id}), &batch); }));
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_TRUE(MessageDifferencer::Equals(batch[0], got));
 }
 
 TEST_F(MySqlTeamRepositoryTest, UpdateMemberRewritesFieldsAndSkillsAndIsOptimistic) {
@@ -559,7 +570,7 @@ TEST_F(MySqlTeamRepositoryTest, LockingReadsSeeRowsCommittedAfterTheSnapshot) {
   const int64_t mentee = MakeMember(branch);
   auto other_pool = db::ConnectionPool::Create(db_->config());
   ASSERT_TRUE(other_pool.ok()) << other_pool.status();
-  MySqlTeamRepository other(**other_pool);
+  MySqlTeamRepository other(**other_pool, *idempotency_);
   v1::Mentorship m;
   *m.mutable_start_date() = Day(2024, 5, 6);
   int count = -1;
@@ -568,13 +579,13 @@ TEST_F(MySqlTeamRepositoryTest, LockingReadsSeeRowsCommittedAfterTheSnapshot) {
   ASSERT_OK(Tx([&](TeamStore& s) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(s.GetMember(mentee, false).status());  // takes the snapshot
     // Another transaction commits in between.
-    RMHUB_RETURN_IF_ERROR(other.Write("Test", "", v1::GetBranchRequest(), nullptr,
+    RMHUB_RETURN_IF_ERROR(other.Write({"Test", "", "members/1"}, v1::GetBranchRequest(), nullptr,
                                       [&](TeamStore& o) -> absl::Status {
       RMHUB_RETURN_IF_ERROR(o.InsertMentorship(m, mentor, mentee, kT0).status());
       std::optional<v1::Member> current;
       RMHUB_RETURN_IF_ERROR(Into(o.GetMember(mentee, true), &current));
       return o.UpdateMember(mentee, *current, branch, 1, kT0);
-    }));
+    }, nullptr));
     RMHUB_RETURN_IF_ERROR(Into(s.CountActiveMentees(mentor), &count));
     RMHUB_RETURN_IF_ERROR(Into(s.HasActiveMentor(mentee), &has));
     return Into(s.GetMember(mentee, true), &locked);
@@ -768,10 +779,12 @@ TEST_F(MySqlTeamRepositoryTest, WriteReplaysTheFirstResponseAndRunsTheBodyOnce) 
       return s.AppendEvent(Event(out->name()));
     };
   };
+  auto finish = [](TeamStore&, db::Delivery) { return absl::OkStatus(); };
+  const db::WriteKey key{"CreateBranch", request.request_id(), "members/1"};
   v1::Branch first, replay;
-  ASSERT_OK(repo_->Write("CreateBranch", request.request_id(), request, &first, body(&first)));
+  ASSERT_OK(repo_->Write(key, request, &first, body(&first), finish));
   const std::string after_first = Fingerprint();
-  ASSERT_OK(repo_->Write("CreateBranch", request.request_id(), request, &replay, body(&replay)));
+  ASSERT_OK(repo_->Write(key, request, &replay, body(&replay), finish));
   EXPECT_EQ(runs, 1);
   EXPECT_TRUE(MessageDifferencer::Equals(first, replay));
   EXPECT_FALSE(replay.name().empty());
@@ -781,8 +794,7 @@ TEST_F(MySqlTeamRepositoryTest, WriteReplaysTheFirstResponseAndRunsTheBodyOnce) 
   v1::CreateBranchRequest other = request;
   other.mutable_branch()->set_code(Unique("BR"));
   v1::Branch ignored;
-  absl::Status reused =
-      repo_->Write("CreateBranch", request.request_id(), other, &ignored, body(&ignored));
+  absl::Status reused = repo_->Write(key, other, &ignored, body(&ignored), finish);
   EXPECT_EQ(reused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ErrorReason(reused), "REQUEST_ID_REUSED");
   EXPECT_EQ(runs, 1);
@@ -802,11 +814,13 @@ TEST_F(MySqlTeamRepositoryTest, FailedWriteRollsBackEverythingIncludingTheOutbox
     RMHUB_RETURN_IF_ERROR(s.AppendEvent(Event("members/0")));
     return FailedPrecondition("SOMETHING_ELSE_FAILED", "a later rule said no");
   };
-  absl::Status failed = repo_->Write("CreateMember", request.request_id(), request, &out, body);
+  absl::Status failed = repo_->Write({"CreateMember", request.request_id(), "members/1"}, request, &out, body,
+                   nullptr);
   EXPECT_EQ(ErrorReason(failed), "SOMETHING_ELSE_FAILED");
   EXPECT_EQ(Fingerprint(), before);
   // Nothing was recorded for the request_id either: a retry runs the body again.
-  absl::Status retried = repo_->Write("CreateMember", request.request_id(), request, &out, body);
+  absl::Status retried = repo_->Write({"CreateMember", request.request_id(), "members/1"}, request, &out, body,
+                   nullptr);
   EXPECT_EQ(ErrorReason(retried), "SOMETHING_ELSE_FAILED");
   EXPECT_EQ(runs, 2);
 }
@@ -816,7 +830,7 @@ TEST_F(MySqlTeamRepositoryTest, CheckReadyNeedsTheSchema) {
   auto fresh_db = testing::TestDatabase::Create("team_repo_fresh");
   auto fresh_pool = db::ConnectionPool::Create(fresh_db->config());
   ASSERT_TRUE(fresh_pool.ok()) << fresh_pool.status();
-  MySqlTeamRepository fresh(**fresh_pool);
+  MySqlTeamRepository fresh(**fresh_pool, *idempotency_);
   EXPECT_FALSE(fresh.CheckReady().ok());
   ASSERT_OK(MySqlTeamRepository::Migrate(**fresh_pool));
   EXPECT_OK(fresh.CheckReady());

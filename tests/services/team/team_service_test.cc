@@ -62,6 +62,47 @@ TEST_F(TeamServiceTest, ReplayedRequestIdReturnsFirstResponseAndWritesOnce) {
   EXPECT_EQ(Reason(reused), "REQUEST_ID_REUSED");
 }
 
+TEST_F(TeamServiceTest, AReplayIsTheCallersOwnAndIsReauthorizedAgainstTheMemberAsItIsNow) {
+  v1::Branch home = MakeBranch();
+  v1::Branch elsewhere = MakeBranch();
+  v1::Member manager = MakeMember(home, v1::BRANCH_MANAGER);
+  v1::Member deputy = MakeMember(home, v1::BRANCH_MANAGER);
+  const std::string bm = TokenFor(manager, home, {"BRANCH_MANAGER"});
+  v1::CreateMemberRequest req = MemberRequest(home, v1::TELLER);
+  req.set_request_id("bm-create-1");
+  v1::Member first, replay;
+  auto c1 = Context(bm);
+  ASSERT_TRUE(stub_->CreateMember(c1.get(), req, &first).ok());
+  auto c2 = Context(bm);
+  ASSERT_TRUE(stub_->CreateMember(c2.get(), req, &replay).ok());
+  EXPECT_EQ(replay.name(), first.name());
+
+  // Another caller's identical request is its own first call (here: the employee number is taken),
+  // never the first caller's answer.
+  v1::Member theirs;
+  auto c3 = Context(TokenFor(deputy, home, {"BRANCH_MANAGER"}));
+  grpc::Status other = stub_->CreateMember(c3.get(), req, &theirs);
+  EXPECT_FALSE(other.ok());
+  EXPECT_TRUE(theirs.name().empty());
+  EXPECT_EQ(CountRows("members WHERE employee_number = '" + req.member().employee_number() + "'"), 1);
+
+  // Head office moves the member to another branch: the manager's replay is refused as a first
+  // call on that member would be.
+  v1::UpdateMemberRequest move;
+  *move.mutable_member() = first;
+  move.mutable_member()->set_branch(elsewhere.name());
+  move.mutable_update_mask()->add_paths("branch");
+  v1::Member moved;
+  auto c4 = Context(admin_token_);
+  ASSERT_TRUE(stub_->UpdateMember(c4.get(), move, &moved).ok());
+  v1::Member refused;
+  auto c5 = Context(bm);
+  grpc::Status s = stub_->CreateMember(c5.get(), req, &refused);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Reason(s), "OTHER_BRANCH");
+  EXPECT_TRUE(refused.name().empty());
+}
+
 TEST_F(TeamServiceTest, LadderPromotionDemotionExitKeepHistory) {
   v1::Branch branch = MakeBranch();
   v1::Member m = MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::PERSONAL, v1::ASSOCIATE, 6);

@@ -19,7 +19,8 @@ TeamTestEnv::TeamTestEnv()
       clock_(harness_.clock()),
       zone_(harness_.zone()) {
   grpcx::SetErrorDomain("team.rmhub");
-  repository_ = std::make_unique<MySqlTeamRepository>(harness_.pool());
+  idempotency_ = testing::TestIdempotency("team", nullptr, clock_);
+  repository_ = std::make_unique<MySqlTeamRepository>(harness_.pool(), *idempotency_);
   service_ = std::make_unique<TeamService>(*repository_, clock_, zone_, TeamConfig{});
   grpc_service_ = std::make_unique<TeamGrpcService>(*service_, harness_.authenticator(),
                                                     harness_.call_queue());

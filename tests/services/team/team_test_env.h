@@ -20,6 +20,7 @@
 #include "services/team/team_grpc_service.h"
 #include "services/team/team_service.h"
 #include "tests/support/service_harness.h"
+#include "tests/support/test_idempotency.h"
 
 namespace rmhub::team {
 
@@ -80,6 +81,7 @@ class TeamTestEnv : public ::testing::Test {
  private:
   std::string Unique(const std::string& prefix) const;
 
+  std::unique_ptr<idempotency::Idempotency> idempotency_;
   std::unique_ptr<MySqlTeamRepository> repository_;
   std::unique_ptr<TeamService> service_;
   std::unique_ptr<TeamGrpcService> grpc_service_;
