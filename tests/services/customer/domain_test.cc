@@ -15,7 +15,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-TEST(Segmentation, TiersFollowThresholdsAndTheirSqlAgrees) {
+TEST(Segmentation, TiersFollowThresholds) {
   SegmentThresholds t;
   EXPECT_EQ(AssetTierOf(0, t), v1::SMALL);
   EXPECT_EQ(AssetTierOf(t.medium_aum - 1, t), v1::SMALL);
@@ -24,9 +24,6 @@ TEST(Segmentation, TiersFollowThresholdsAndTheirSqlAgrees) {
   EXPECT_EQ(AssetTierOf(t.vip_aum, t), v1::VIP);
   EXPECT_EQ(ValueTierOf(t.high_contribution, t), v1::HIGH_VALUE);
   EXPECT_EQ(ValueTierOf(t.medium_contribution - 1, t), v1::LOW_VALUE);
-  EXPECT_EQ(AssetTierSql("c.aum_minor", t),
-            "(CASE WHEN c.aum_minor >= 600000000 THEN 4 WHEN c.aum_minor >= 100000000 THEN 3 "
-            "WHEN c.aum_minor >= 5000000 THEN 2 ELSE 1 END)");
   // A change of thresholds re-derives at once.
   t.vip_aum = 300'000'000;
   EXPECT_EQ(AssetTierOf(400'000'000, t), v1::VIP);
