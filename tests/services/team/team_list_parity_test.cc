@@ -179,7 +179,7 @@ class TeamListParityTest : public ::testing::Test {
 TEST_F(TeamListParityTest, FakeAndMySqlAgreeOnEveryListFilterAndScope) {
   int non_empty = 0;
   ExpectSame<v1::Branch>(BranchFilterSchema(),
-                         {"", "region = \"East\"", "region = \"North\"", "code = \"B-2\""},
+                         {"", "region = \"East\"", "region = \"east\"", "region = \"North\"", "code = \"B-2\""},
                          [](TeamStore& s, const ListQuery& q) { return s.ListBranches(q); },
                          &non_empty);
   ExpectSame<v1::Member>(
