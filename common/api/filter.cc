@@ -164,13 +164,20 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(absl::string_view text) {
 
 absl::string_view FilterOpText(FilterOp op) {
   switch (op) {
-    case FilterOp::kEq: return "=";
-    case FilterOp::kNe: return "!=";
-    case FilterOp::kLt: return "<";
-    case FilterOp::kLe: return "<=";
-    case FilterOp::kGt: return ">";
-    case FilterOp::kGe: return ">=";
-    case FilterOp::kHas: return ":";
+    case FilterOp::kEq:
+      return "=";
+    case FilterOp::kNe:
+      return "!=";
+    case FilterOp::kLt:
+      return "<";
+    case FilterOp::kLe:
+      return "<=";
+    case FilterOp::kGt:
+      return ">";
+    case FilterOp::kGe:
+      return ">=";
+    case FilterOp::kHas:
+      return ":";
   }
   return "?";
 }
@@ -208,8 +215,7 @@ absl::StatusOr<FilterExpr> ParseFilterExpr(absl::string_view text, const FilterS
   for (const FilterTerm& term : terms) {
     const FilterField* field = schema.Find(term.field);
     if (field == nullptr) {
-      return Bad(absl::StrCat("unknown field \"", term.field, "\"; filterable: ",
-                              schema.Names()));
+      return Bad(absl::StrCat("unknown field \"", term.field, "\"; filterable: ", schema.Names()));
     }
     RMHUB_ASSIGN_OR_RETURN(FilterOp op, OpOf(term.op));
     if (field->ops.count(op) == 0) {

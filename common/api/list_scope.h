@@ -16,7 +16,7 @@ struct ListScope {
   bool all = false;
   int64_t owner_member_id = 0;  // 0 = no owner grant
   std::vector<int64_t> team_ids;
-  int64_t branch_id = 0;        // 0 = no branch grant
+  int64_t branch_id = 0;  // 0 = no branch grant
 
   static ListScope All() {
     ListScope s;
@@ -28,9 +28,7 @@ struct ListScope {
     s.branch_id = branch_id;
     return s;
   }
-  bool Empty() const {
-    return !all && owner_member_id == 0 && team_ids.empty() && branch_id == 0;
-  }
+  bool Empty() const { return !all && owner_member_id == 0 && team_ids.empty() && branch_id == 0; }
 };
 
 }  // namespace rmhub::api

@@ -12,13 +12,20 @@ namespace {
 
 absl::string_view SqlOperator(api::FilterOp op) {
   switch (op) {
-    case api::FilterOp::kEq: return "=";
-    case api::FilterOp::kNe: return "<>";
-    case api::FilterOp::kLt: return "<";
-    case api::FilterOp::kLe: return "<=";
-    case api::FilterOp::kGt: return ">";
-    case api::FilterOp::kGe: return ">=";
-    case api::FilterOp::kHas: return "";
+    case api::FilterOp::kEq:
+      return "=";
+    case api::FilterOp::kNe:
+      return "<>";
+    case api::FilterOp::kLt:
+      return "<";
+    case api::FilterOp::kLe:
+      return "<=";
+    case api::FilterOp::kGt:
+      return ">";
+    case api::FilterOp::kGe:
+      return ">=";
+    case api::FilterOp::kHas:
+      return "";
   }
   return "";
 }
@@ -102,8 +109,7 @@ absl::StatusOr<SqlWhere> CompileScopeWhere(const api::ListScope& scope,
 }
 
 absl::StatusOr<SqlWhere> CompileListWhere(const api::FilterExpr& filter,
-                                          const FilterColumns& columns,
-                                          const api::ListScope& scope,
+                                          const FilterColumns& columns, const api::ListScope& scope,
                                           const ScopeColumns& scope_columns) {
   RMHUB_ASSIGN_OR_RETURN(SqlWhere where, CompileScopeWhere(scope, scope_columns));
   RMHUB_ASSIGN_OR_RETURN(SqlWhere conditions, CompileFilterWhere(filter, columns));
@@ -132,8 +138,8 @@ absl::StatusOr<sql::PreparedStatement*> PrepareKeysetList(
     Connection& conn, absl::string_view select, absl::string_view alias,
     const api::ListQuery& query, const ListMapping& mapping, const SqlWhere& extra,
     KeysetOrder order) {
-  RMHUB_ASSIGN_OR_RETURN(SqlWhere where, CompileListWhere(query.filter, mapping.filter,
-                                                          query.scope, mapping.scope));
+  RMHUB_ASSIGN_OR_RETURN(
+      SqlWhere where, CompileListWhere(query.filter, mapping.filter, query.scope, mapping.scope));
   where.Append(extra);
   SqlStatement statement = KeysetPage(select, alias, where, query.page, order);
   sql::PreparedStatement& ps = conn.Prepare(statement.sql);

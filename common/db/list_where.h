@@ -12,9 +12,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/api/filter.h"
+#include "common/api/list_query.h"
 #include "common/api/list_scope.h"
 #include "common/api/pagination.h"
-#include "common/api/list_query.h"
 #include "common/db/connection_pool.h"
 #include "common/db/sql_values.h"
 
@@ -64,8 +64,7 @@ absl::StatusOr<SqlWhere> CompileScopeWhere(const api::ListScope& scope,
 
 // Scope, then filter.
 absl::StatusOr<SqlWhere> CompileListWhere(const api::FilterExpr& filter,
-                                          const FilterColumns& columns,
-                                          const api::ListScope& scope,
+                                          const FilterColumns& columns, const api::ListScope& scope,
                                           const ScopeColumns& scope_columns);
 
 // A statement and its parameters, in order.
@@ -82,8 +81,7 @@ enum class KeysetOrder {
 // "<select> WHERE <keyset> AND <where> ORDER BY <alias>.id [DESC] LIMIT ?", the limit being one
 // more than the page so FetchPage can tell whether a next page exists.
 SqlStatement KeysetPage(absl::string_view select, absl::string_view alias, const SqlWhere& where,
-                        const api::PageRequest& page,
-                        KeysetOrder order = KeysetOrder::kAscending);
+                        const api::PageRequest& page, KeysetOrder order = KeysetOrder::kAscending);
 
 // A repository's map for one List method.
 struct ListMapping {

@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/util/time_util.h"
 #include "common/outbox/outbox.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/customer/customer_service_internal.h"
 #include "services/customer/domain/access_policy.h"
 #include "services/customer/domain/assignment_policy.h"
@@ -63,11 +63,7 @@ v1::Customer ForEvent(v1::Customer c) {
 
 CustomerService::CustomerService(CustomerRepository& repository, TeamDirectory& team,
                                  const Clock& clock, absl::TimeZone zone, CustomerConfig config)
-    : repository_(repository),
-      team_(team),
-      clock_(clock),
-      zone_(zone),
-      config_(config) {}
+    : repository_(repository), team_(team), clock_(clock), zone_(zone), config_(config) {}
 
 absl::CivilDay CustomerService::Today() const { return rmhub::Today(clock_, zone_); }
 

@@ -230,9 +230,9 @@ absl::Status PiiTaken(absl::string_view server_message) {
 // The tier number computed from a money column with the configured thresholds, the same rule
 // as AssetTierOf/ValueTierOf (numbers from validated configuration, never from the request).
 std::string AssetTierSql(absl::string_view column, const SegmentThresholds& t) {
-  return absl::StrCat("(CASE WHEN ", column, " >= ", t.vip_aum, " THEN ", v1::VIP, " WHEN ",
-                      column, " >= ", t.large_aum, " THEN ", v1::LARGE, " WHEN ", column, " >= ",
-                      t.medium_aum, " THEN ", v1::MEDIUM, " ELSE ", v1::SMALL, " END)");
+  return absl::StrCat("(CASE WHEN ", column, " >= ", t.vip_aum, " THEN ", v1::VIP, " WHEN ", column,
+                      " >= ", t.large_aum, " THEN ", v1::LARGE, " WHEN ", column,
+                      " >= ", t.medium_aum, " THEN ", v1::MEDIUM, " ELSE ", v1::SMALL, " END)");
 }
 
 std::string ValueTierSql(absl::string_view column, const SegmentThresholds& t) {
@@ -531,9 +531,9 @@ absl::StatusOr<Page<v1::Customer>> MySqlCustomerStore::ListCustomers(
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Customer>> {
     db::SqlWhere defaults;
     if (!query.filter.Mentions("archived")) defaults.Add("c.archived = 0");
-    RMHUB_ASSIGN_OR_RETURN(sql::PreparedStatement * ps,
-                           db::PrepareKeysetList(conn_, CustomerSelect(), "c", query,
-                                                 CustomerList(tiers), defaults));
+    RMHUB_ASSIGN_OR_RETURN(
+        sql::PreparedStatement * ps,
+        db::PrepareKeysetList(conn_, CustomerSelect(), "c", query, CustomerList(tiers), defaults));
     Rows<v1::Customer> rows = db::Fetch(*ps, &CustomerFromRow);
     Page<v1::Customer> page;
     page.next_after_id = db::TrimToPage(rows, db::PageLimit(query.page));

@@ -264,7 +264,8 @@ const db::ListMapping& MentorshipList() {
       {{"mentor", db::FilterColumn::Of("ms.mentor_id")},
        {"mentee", db::FilterColumn::Of("ms.mentee_id")},
        {"state", db::FilterColumn::Of("ms.state")}},
-      {"", "", "EXISTS (SELECT 1 FROM members mb WHERE mb.id = ms.mentor_id AND mb.branch_id = ?)"}};
+      {"", "",
+       "EXISTS (SELECT 1 FROM members mb WHERE mb.id = ms.mentor_id AND mb.branch_id = ?)"}};
   return *m;
 }
 

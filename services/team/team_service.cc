@@ -114,9 +114,8 @@ absl::StatusOr<v1::Branch> TeamService::GetBranch(const Caller& c,
 absl::StatusOr<v1::ListBranchesResponse> TeamService::ListBranches(
     const Caller& c, const v1::ListBranchesRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(ListQuery query,
-                         internal::MakeListQuery(r.filter(), BranchFilterSchema(),
-                                                 r.page_size(), r.page_token(),
-                                                 api::ListScope::All()));
+                         internal::MakeListQuery(r.filter(), BranchFilterSchema(), r.page_size(),
+                                                 r.page_token(), api::ListScope::All()));
   v1::ListBranchesResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Branch> page, store.ListBranches(query));

@@ -283,9 +283,9 @@ absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Caller& c,
 absl::StatusOr<v1::ListMentorshipsResponse> TeamService::ListMentorships(
     const Caller& c, const v1::ListMentorshipsRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(api::ListScope scope, AccessPolicy::StaffListScope(c.principal));
-  RMHUB_ASSIGN_OR_RETURN(ListQuery query,
-                         internal::MakeListQuery(r.filter(), MentorshipFilterSchema(),
-                                                 r.page_size(), r.page_token(), scope));
+  RMHUB_ASSIGN_OR_RETURN(
+      ListQuery query, internal::MakeListQuery(r.filter(), MentorshipFilterSchema(), r.page_size(),
+                                               r.page_token(), scope));
   v1::ListMentorshipsResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Mentorship> page, store.ListMentorships(query));

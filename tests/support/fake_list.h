@@ -56,8 +56,8 @@ api::Page<T> FakePage(std::vector<std::pair<int64_t, T>> rows, const api::PageRe
 inline bool FakeInScope(const api::ListScope& scope, int64_t owner, int64_t team, int64_t branch) {
   if (scope.all) return true;
   if (scope.owner_member_id != 0 && scope.owner_member_id == owner) return true;
-  if (team != 0 && std::find(scope.team_ids.begin(), scope.team_ids.end(), team) !=
-                       scope.team_ids.end()) {
+  if (team != 0 &&
+      std::find(scope.team_ids.begin(), scope.team_ids.end(), team) != scope.team_ids.end()) {
     return true;
   }
   return scope.branch_id != 0 && scope.branch_id == branch;

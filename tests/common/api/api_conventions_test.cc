@@ -90,7 +90,9 @@ TEST(Filter, RejectsWhatTheSubsetDoesNotHave) {
 
 const FilterSchema& Schema() {
   static const auto* schema = new FilterSchema{
-      {"status", FilterType::kEnum, {FilterOp::kEq, FilterOp::kNe},
+      {"status",
+       FilterType::kEnum,
+       {FilterOp::kEq, FilterOp::kNe},
        [](absl::string_view v) -> absl::StatusOr<int64_t> {
          if (v == "ACTIVE") return 1;
          return absl::InvalidArgumentError("no");
@@ -101,7 +103,9 @@ const FilterSchema& Schema() {
       {"key_account", FilterType::kBool, {FilterOp::kEq}},
       {"due", FilterType::kDate, {FilterOp::kLe}},
       {"since", FilterType::kTimestamp, {FilterOp::kGt}},
-      {"skills", FilterType::kEnum, {FilterOp::kHas},
+      {"skills",
+       FilterType::kEnum,
+       {FilterOp::kHas},
        [](absl::string_view v) -> absl::StatusOr<int64_t> {
          if (v == "WEALTH") return 3;
          return absl::InvalidArgumentError("no");
@@ -124,8 +128,9 @@ TEST(Filter, ParsesIntoTypedConditions) {
   EXPECT_EQ(expr->conditions[2].op, FilterOp::kGe);
   EXPECT_EQ(expr->conditions[3].value, FilterValue(true));
   EXPECT_EQ(expr->conditions[4].value, FilterValue(absl::CivilDay(2026, 1, 31)));
-  EXPECT_EQ(expr->conditions[5].value,
-            FilterValue(absl::FromCivil(absl::CivilSecond(2026, 1, 1, 8, 0, 0), absl::UTCTimeZone())));
+  EXPECT_EQ(
+      expr->conditions[5].value,
+      FilterValue(absl::FromCivil(absl::CivilSecond(2026, 1, 1, 8, 0, 0), absl::UTCTimeZone())));
   EXPECT_EQ(expr->conditions[6].op, FilterOp::kHas);
   EXPECT_TRUE(expr->Mentions("skills"));
   EXPECT_FALSE(expr->Mentions("archived"));
@@ -155,8 +160,9 @@ TEST(Filter, NamesTheProblemOnFieldFilter) {
     ASSERT_FALSE(expr.ok()) << text;
     EXPECT_EQ(expr.status().code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_EQ(FirstField(expr.status()), "filter") << text;
-    EXPECT_THAT(std::string(expr.status().message()) + FieldViolations(expr.status())[0].description,
-                HasSubstr(message))
+    EXPECT_THAT(
+        std::string(expr.status().message()) + FieldViolations(expr.status())[0].description,
+        HasSubstr(message))
         << text;
   }
 }

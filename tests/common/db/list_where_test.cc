@@ -13,10 +13,14 @@ using ::testing::ElementsAre;
 
 const api::FilterSchema& Schema() {
   static const auto* schema = new api::FilterSchema{
-      {"role", api::FilterType::kEnum, {api::FilterOp::kEq, api::FilterOp::kNe},
+      {"role",
+       api::FilterType::kEnum,
+       {api::FilterOp::kEq, api::FilterOp::kNe},
        [](absl::string_view) -> absl::StatusOr<int64_t> { return 3; }},
       {"name", api::FilterType::kString, {api::FilterOp::kEq}},
-      {"skills", api::FilterType::kEnum, {api::FilterOp::kHas},
+      {"skills",
+       api::FilterType::kEnum,
+       {api::FilterOp::kHas},
        [](absl::string_view) -> absl::StatusOr<int64_t> { return 5; }},
       {"vip", api::FilterType::kBool, {api::FilterOp::kEq}},
       {"due", api::FilterType::kDate, {api::FilterOp::kLe}},
@@ -48,9 +52,9 @@ TEST(ListWhere, CompilesFilterToBoundConditions) {
               ElementsAre("m.role <> ?", "m.name = ?",
                           "EXISTS (SELECT 1 FROM s WHERE s.m = m.id AND s.v = ?)", "m.vip = ?",
                           "m.due <= ?"));
-  EXPECT_THAT(where->params, ElementsAre(SqlParam(int64_t{3}), SqlParam("x' OR 1=1 --"),
-                                         SqlParam(int64_t{5}), SqlParam(int64_t{1}),
-                                         SqlParam("2026-02-01")));
+  EXPECT_THAT(where->params,
+              ElementsAre(SqlParam(int64_t{3}), SqlParam("x' OR 1=1 --"), SqlParam(int64_t{5}),
+                          SqlParam(int64_t{1}), SqlParam("2026-02-01")));
 }
 
 TEST(ListWhere, ScopeIsAUnionOfGrantsAndClosedByDefault) {
@@ -59,10 +63,9 @@ TEST(ListWhere, ScopeIsAUnionOfGrantsAndClosedByDefault) {
   scope.team_ids = {1, 2};
   auto where = CompileScopeWhere(scope, Mapping().scope);
   ASSERT_TRUE(where.ok());
-  EXPECT_THAT(where->conditions,
-              ElementsAre("(m.owner_id = ? OR m.team_id = ? OR m.team_id = ?)"));
-  EXPECT_THAT(where->params, ElementsAre(SqlParam(int64_t{7}), SqlParam(int64_t{1}),
-                                         SqlParam(int64_t{2})));
+  EXPECT_THAT(where->conditions, ElementsAre("(m.owner_id = ? OR m.team_id = ? OR m.team_id = ?)"));
+  EXPECT_THAT(where->params,
+              ElementsAre(SqlParam(int64_t{7}), SqlParam(int64_t{1}), SqlParam(int64_t{2})));
   EXPECT_THAT(CompileScopeWhere(api::ListScope(), Mapping().scope)->conditions,
               ElementsAre("1 = 0"));
   EXPECT_TRUE(CompileScopeWhere(api::ListScope::All(), Mapping().scope)->conditions.empty());

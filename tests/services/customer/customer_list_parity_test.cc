@@ -79,8 +79,9 @@ class CustomerListParityTest : public ::testing::Test {
     for (CustomerRepository* repo : {static_cast<CustomerRepository*>(mysql_.get()),
                                      static_cast<CustomerRepository*>(&fake_)}) {
       int64_t id = 0;
-      ASSERT_OK(repo->Write("Populate", "", v1::GetCustomerRequest(), nullptr,
-                            [&](CustomerStore& s) { return Into(s.InsertCustomer(c, o, kT0), &id); }));
+      ASSERT_OK(
+          repo->Write("Populate", "", v1::GetCustomerRequest(), nullptr,
+                      [&](CustomerStore& s) { return Into(s.InsertCustomer(c, o, kT0), &id); }));
       ids.push_back(id);
     }
     ASSERT_EQ(ids[0], ids[1]) << "a fresh database and the fake number rows alike";
@@ -98,13 +99,61 @@ class CustomerListParityTest : public ::testing::Test {
     };
     const std::vector<Row> rows = {
         {v1::RETAIL, 500, 100, {v1::INVESTMENT}, v1::STEADY, v1::ACTIVE, false, false, {7, 10, 1}},
-        {v1::RETAIL, 1'000, 500, {v1::INVESTMENT, v1::SAVINGS}, v1::GROWTH, v1::ACTIVE, false, false, {7, 10, 1}},
-        {v1::PRIVATE_BANKING, 100'000, 9'000, {v1::INVESTMENT}, v1::AGGRESSIVE, v1::ACTIVE, false, false, {7, 10, 1}},
-        {v1::CORPORATE, 50'000, 4'999, {v1::CONSUMPTION}, v1::BALANCED, v1::DORMANT, true, false, {8, 10, 1}},
+        {v1::RETAIL,
+         1'000,
+         500,
+         {v1::INVESTMENT, v1::SAVINGS},
+         v1::GROWTH,
+         v1::ACTIVE,
+         false,
+         false,
+         {7, 10, 1}},
+        {v1::PRIVATE_BANKING,
+         100'000,
+         9'000,
+         {v1::INVESTMENT},
+         v1::AGGRESSIVE,
+         v1::ACTIVE,
+         false,
+         false,
+         {7, 10, 1}},
+        {v1::CORPORATE,
+         50'000,
+         4'999,
+         {v1::CONSUMPTION},
+         v1::BALANCED,
+         v1::DORMANT,
+         true,
+         false,
+         {8, 10, 1}},
         {v1::RETAIL, 9'999, 0, {}, v1::CONSERVATIVE, v1::PROSPECT, false, false, {8, 11, 2}},
-        {v1::CORPORATE, 10'000, 5'000, {v1::SAVINGS}, v1::STEADY, v1::ACTIVE, true, true, {7, 10, 1}},
-        {v1::RETAIL, 20'000, 700, {v1::INVESTMENT}, v1::STEADY, v1::CHURNED, false, true, {9, 0, 2}},
-        {v1::RETAIL, 0, 0, {v1::SAVINGS}, v1::RISK_TOLERANCE_UNSPECIFIED, v1::ACTIVE, false, false, {0, 0, 2}},
+        {v1::CORPORATE,
+         10'000,
+         5'000,
+         {v1::SAVINGS},
+         v1::STEADY,
+         v1::ACTIVE,
+         true,
+         true,
+         {7, 10, 1}},
+        {v1::RETAIL,
+         20'000,
+         700,
+         {v1::INVESTMENT},
+         v1::STEADY,
+         v1::CHURNED,
+         false,
+         true,
+         {9, 0, 2}},
+        {v1::RETAIL,
+         0,
+         0,
+         {v1::SAVINGS},
+         v1::RISK_TOLERANCE_UNSPECIFIED,
+         v1::ACTIVE,
+         false,
+         false,
+         {0, 0, 2}},
         {v1::RETAIL, 2'000, 600, {v1::INVESTMENT}, v1::GROWTH, v1::ACTIVE, false, false, {0, 0, 1}},
     };
     int seq = 0;
@@ -129,9 +178,8 @@ class CustomerListParityTest : public ::testing::Test {
     q.page.limit = 2;
     for (int guard = 0; guard < 20; ++guard) {
       Page<v1::Customer> page;
-      EXPECT_OK(repo.Read([&](CustomerStore& s) {
-        return Into(s.ListCustomers(q, Tiers()), &page);
-      }));
+      EXPECT_OK(
+          repo.Read([&](CustomerStore& s) { return Into(s.ListCustomers(q, Tiers()), &page); }));
       std::vector<std::string> names;
       for (const auto& c : page.items) names.push_back(c.name());
       pages.push_back(names);
@@ -196,27 +244,30 @@ TEST_F(CustomerListParityTest, FakeAndMySqlAgreeOnFiltersTiersArchivedAndScopes)
 }
 
 TEST_F(CustomerListParityTest, AuditTrailFiltersAgree) {
-  for (CustomerRepository* repo : {static_cast<CustomerRepository*>(mysql_.get()),
-                                   static_cast<CustomerRepository*>(&fake_)}) {
+  for (CustomerRepository* repo :
+       {static_cast<CustomerRepository*>(mysql_.get()), static_cast<CustomerRepository*>(&fake_)}) {
     ASSERT_OK(repo->Write("Populate", "", v1::GetCustomerRequest(), nullptr,
                           [&](CustomerStore& s) -> absl::Status {
-      for (int i = 0; i < 5; ++i) {
-        v1::PiiAuditEntry e;
-        e.set_actor(i % 2 == 0 ? "members/7" : "members/100");
-        e.set_customer(absl::StrCat("customers/", 1 + i % 3));
-        e.add_fields(v1::NATIONAL_ID);
-        e.set_access(v1::READ_CLEAR);
-        e.set_method("GetCustomer");
-        *e.mutable_time() = Micros(kT0 + absl::Seconds(i));
-        RMHUB_RETURN_IF_ERROR(s.AppendPiiAudit(e));
-      }
-      return absl::OkStatus();
-    }));
+                            for (int i = 0; i < 5; ++i) {
+                              v1::PiiAuditEntry e;
+                              e.set_actor(i % 2 == 0 ? "members/7" : "members/100");
+                              e.set_customer(absl::StrCat("customers/", 1 + i % 3));
+                              e.add_fields(v1::NATIONAL_ID);
+                              e.set_access(v1::READ_CLEAR);
+                              e.set_method("GetCustomer");
+                              *e.mutable_time() = Micros(kT0 + absl::Seconds(i));
+                              RMHUB_RETURN_IF_ERROR(s.AppendPiiAudit(e));
+                            }
+                            return absl::OkStatus();
+                          }));
   }
   for (const char* text : {"", "actor = \"members/7\"", "customer = \"customers/2\"",
                            "customer = \"customers/1\" AND actor = \"members/100\""}) {
-    for (const Scoped& scoped : Scopes()) {
-      if (!scoped.scope.all && scoped.scope.owner_member_id != 0) continue;  // branch grants only
+    // The audit trail has branch grants only (the customer's branch).
+    for (const Scoped& scoped : std::vector<Scoped>{{"all", api::ListScope::All()},
+                                                    {"branch 1", api::ListScope::Branch(1)},
+                                                    {"branch 2", api::ListScope::Branch(2)},
+                                                    {"closed", api::ListScope()}}) {
       ListQuery q;
       q.filter = *api::ParseFilterExpr(text, PiiAuditFilterSchema());
       q.scope = scoped.scope;
@@ -228,7 +279,8 @@ TEST_F(CustomerListParityTest, AuditTrailFiltersAgree) {
         ListQuery page_q = q;
         for (int guard = 0; guard < 10; ++guard) {
           Page<v1::PiiAuditEntry> page;
-          EXPECT_OK(repo->Read([&](CustomerStore& s) { return Into(s.ListPiiAudit(page_q), &page); }));
+          EXPECT_OK(
+              repo->Read([&](CustomerStore& s) { return Into(s.ListPiiAudit(page_q), &page); }));
           std::vector<std::string> rows;
           for (const auto& e : page.items) {
             rows.push_back(absl::StrCat(e.actor(), " ", e.customer(), " ", e.time().seconds()));

@@ -100,9 +100,8 @@ class FakeCustomerStore final : public CustomerStore {
       const Ownership& o = row.ownership;
       if (!FakeInScope(q.scope, o.owner_id, o.team_id, o.branch_id)) continue;
       if (!archived_named && row.customer.archived()) continue;
-      bool keep = api::MatchesFilter(q.filter, [&](absl::string_view f) {
-        return CustomerField(f, row, tiers);
-      });
+      bool keep = api::MatchesFilter(
+          q.filter, [&](absl::string_view f) { return CustomerField(f, row, tiers); });
       if (keep) rows.emplace_back(id, Returned(row));
     }
     return FakePage(std::move(rows), q.page);
@@ -183,7 +182,7 @@ class FakeCustomerStore final : public CustomerStore {
     return id;
   }
   absl::StatusOr<std::optional<v1::Interaction>> GetInteraction(int64_t customer_id,
-                                                               int64_t id) override {
+                                                                int64_t id) override {
     auto it = d_.interactions.find(id);
     if (it == d_.interactions.end() || it->second.customer_id != customer_id) return std::nullopt;
     return it->second.interaction;
@@ -281,7 +280,8 @@ class FakeCustomerStore final : public CustomerStore {
 
   static v1::Customer Returned(const FakeCustomerData::CustomerRow& row) {
     v1::Customer c = row.customer;
-    if (row.ownership.owner_id != 0) c.set_owner(api::FormatName("members", row.ownership.owner_id));
+    if (row.ownership.owner_id != 0)
+      c.set_owner(api::FormatName("members", row.ownership.owner_id));
     if (row.ownership.team_id != 0) c.set_team(api::FormatName("teams", row.ownership.team_id));
     c.set_branch(api::FormatName("branches", row.ownership.branch_id));
     c.set_etag(api::MakeEtag(row.version));
@@ -325,12 +325,16 @@ class FakeCustomerStore final : public CustomerStore {
     for (const auto& [id, row] : d_.customers) {
       if (id == self) continue;
       if (!c.national_id().empty() &&
-          row.customer.national_id() == pii::Normalize(pii::PiiKind::kNationalId, c.national_id())) {
-        return AlreadyExists("NATIONAL_ID_TAKEN", "a customer with this national ID already exists");
+          row.customer.national_id() ==
+              pii::Normalize(pii::PiiKind::kNationalId, c.national_id())) {
+        return AlreadyExists("NATIONAL_ID_TAKEN",
+                             "a customer with this national ID already exists");
       }
       if (!c.credit_code().empty() &&
-          row.customer.credit_code() == pii::Normalize(pii::PiiKind::kCreditCode, c.credit_code())) {
-        return AlreadyExists("CREDIT_CODE_TAKEN", "a customer with this credit code already exists");
+          row.customer.credit_code() ==
+              pii::Normalize(pii::PiiKind::kCreditCode, c.credit_code())) {
+        return AlreadyExists("CREDIT_CODE_TAKEN",
+                             "a customer with this credit code already exists");
       }
     }
     return absl::OkStatus();
@@ -346,8 +350,7 @@ class FakeCustomerStore final : public CustomerStore {
 
 }  // namespace
 
-absl::Status FakeCustomerRepository::Read(
-    const std::function<absl::Status(CustomerStore&)>& body) {
+absl::Status FakeCustomerRepository::Read(const std::function<absl::Status(CustomerStore&)>& body) {
   FakeCustomerData snapshot = data_;
   FakeCustomerStore store(snapshot);
   return body(store);

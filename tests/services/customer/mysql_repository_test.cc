@@ -26,8 +26,8 @@
 #include "common/outbox/outbox.h"
 #include "common/pii/validation.h"
 #include "common/status/errors.h"
-#include "services/customer/domain/list_filters.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/customer/domain/list_filters.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 
@@ -494,7 +494,8 @@ TEST_F(MySqlCustomerRepositoryTest, ListCustomersPagesThroughAFilteredSet) {
   std::vector<size_t> page_sizes;
   for (int guard = 0; guard < 10; ++guard) {
     Page<v1::Customer> page;
-    ASSERT_OK(Read([&](CustomerStore& s) { return Into(s.ListCustomers(q, SegmentThresholds()), &page); }));
+    ASSERT_OK(Read(
+        [&](CustomerStore& s) { return Into(s.ListCustomers(q, SegmentThresholds()), &page); }));
     page_sizes.push_back(page.items.size());
     for (auto& c : page.items) seen.push_back(c);
     if (page.next_after_id == 0) break;

@@ -139,7 +139,8 @@ class FakeTeamStore final : public TeamStore {
     for (const auto& [id, row] : d_.members) {
       if (!InScope(q.scope, 0, {}, row.branch_id)) continue;
       v1::Member m = Derived(id, row);
-      bool keep = api::MatchesFilter(q.filter, [&](absl::string_view f) { return MemberField(f, id, row, m); });
+      bool keep = api::MatchesFilter(
+          q.filter, [&](absl::string_view f) { return MemberField(f, id, row, m); });
       if (keep) rows.emplace_back(id, std::move(m));
     }
     return Paged(std::move(rows), q.page);
@@ -342,7 +343,8 @@ class FakeTeamStore final : public TeamStore {
                                                            const api::PageRequest& page) override {
     std::vector<std::pair<int64_t, v1::TeamMembership>> rows;
     for (const auto& [key, joined] : d_.team_members) {
-      if (key.first == team_id) rows.emplace_back(key.second, Membership(key.first, key.second, joined.join_time));
+      if (key.first == team_id)
+        rows.emplace_back(key.second, Membership(key.first, key.second, joined.join_time));
     }
     return Paged(std::move(rows), page);
   }

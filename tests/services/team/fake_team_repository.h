@@ -36,7 +36,7 @@ struct FakeTeamData {
     google::protobuf::Timestamp join_time;
   };
 
-  std::map<std::string, int64_t> last_id;  // per table
+  std::map<std::string, int64_t> last_id;                      // per table
   std::map<int64_t, std::pair<v1::Branch, int64_t>> branches;  // branch, version
   std::map<int64_t, MemberRow> members;
   std::map<int64_t, std::pair<int64_t, v1::LadderChange>> ladder;  // member id, change

@@ -19,8 +19,8 @@
 #include "common/db/transaction.h"
 #include "common/outbox/outbox.h"
 #include "common/status/errors.h"
-#include "services/team/domain/list_filters.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/team/domain/list_filters.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 

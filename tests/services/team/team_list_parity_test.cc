@@ -109,9 +109,12 @@ class TeamListParityTest : public ::testing::Test {
     team("Home 1", v1::HOME, 1, 1);
     team("Project 1", v1::PROJECT, 1, 0);
     team("Home 2", v1::HOME, 2, 5);
-    for (const auto& joined : std::vector<std::tuple<int64_t, int64_t, v1::TeamKind>>{
-             {1, 1, v1::HOME}, {1, 2, v1::HOME}, {2, 1, v1::PROJECT}, {2, 4, v1::PROJECT},
-             {3, 5, v1::HOME}}) {
+    for (const auto& joined :
+         std::vector<std::tuple<int64_t, int64_t, v1::TeamKind>>{{1, 1, v1::HOME},
+                                                                 {1, 2, v1::HOME},
+                                                                 {2, 1, v1::PROJECT},
+                                                                 {2, 4, v1::PROJECT},
+                                                                 {3, 5, v1::HOME}}) {
       const auto [t, m, kind] = joined;
       const int64_t team_id = t, member_id = m;
       const v1::TeamKind team_kind = kind;
@@ -121,7 +124,8 @@ class TeamListParityTest : public ::testing::Test {
       });
     }
     for (const auto& row : std::vector<std::tuple<int64_t, int64_t, v1::MentorshipState>>{
-             {1, 2, v1::MENTORSHIP_ACTIVE}, {1, 5, v1::MENTORSHIP_ENDED},
+             {1, 2, v1::MENTORSHIP_ACTIVE},
+             {1, 5, v1::MENTORSHIP_ENDED},
              {7, 5, v1::MENTORSHIP_ACTIVE}}) {
       const int64_t mentor = std::get<0>(row), mentee = std::get<1>(row);
       v1::Mentorship ms;
@@ -178,10 +182,10 @@ class TeamListParityTest : public ::testing::Test {
 
 TEST_F(TeamListParityTest, FakeAndMySqlAgreeOnEveryListFilterAndScope) {
   int non_empty = 0;
-  ExpectSame<v1::Branch>(BranchFilterSchema(),
-                         {"", "region = \"East\"", "region = \"east\"", "region = \"North\"", "code = \"B-2\""},
-                         [](TeamStore& s, const ListQuery& q) { return s.ListBranches(q); },
-                         &non_empty);
+  ExpectSame<v1::Branch>(
+      BranchFilterSchema(),
+      {"", "region = \"East\"", "region = \"east\"", "region = \"North\"", "code = \"B-2\""},
+      [](TeamStore& s, const ListQuery& q) { return s.ListBranches(q); }, &non_empty);
   ExpectSame<v1::Member>(
       MemberFilterSchema(),
       {"", "role = TELLER", "role != RELATIONSHIP_MANAGER", "status != ACTIVE", "status = LEFT",
@@ -190,11 +194,11 @@ TEST_F(TeamListParityTest, FakeAndMySqlAgreeOnEveryListFilterAndScope) {
        "team = \"teams/1\"", "team = \"teams/2\" AND skills: FX", "branch = \"branches/2\"",
        "employee_number = \"E-3\"", "role = RELATIONSHIP_MANAGER AND career_level >= ASSOCIATE"},
       [](TeamStore& s, const ListQuery& q) { return s.ListMembers(q); }, &non_empty);
-  ExpectSame<v1::Team>(TeamFilterSchema(),
-                       {"", "kind = HOME", "leader = \"members/1\"", "member = \"members/1\"",
-                        "member = \"members/4\" AND kind = PROJECT", "branch = \"branches/2\""},
-                       [](TeamStore& s, const ListQuery& q) { return s.ListTeams(q); },
-                       &non_empty);
+  ExpectSame<v1::Team>(
+      TeamFilterSchema(),
+      {"", "kind = HOME", "leader = \"members/1\"", "member = \"members/1\"",
+       "member = \"members/4\" AND kind = PROJECT", "branch = \"branches/2\""},
+      [](TeamStore& s, const ListQuery& q) { return s.ListTeams(q); }, &non_empty);
   ExpectSame<v1::Mentorship>(
       MentorshipFilterSchema(),
       {"", "state = MENTORSHIP_ACTIVE", "mentor = \"members/1\"", "mentee = \"members/5\"",

@@ -155,11 +155,11 @@ TEST_F(TeamServiceFakeTest, ListMembersFiltersAndPagesWithTokensBoundToTheFilter
   v1::Branch branch = MakeBranch("F-1");
   std::vector<std::string> wealthy;
   for (int i = 0; i < 5; ++i) {
-    wealthy.push_back(MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::SENIOR, 8,
-                                 {v1::WEALTH, v1::FX}).name());
+    wealthy.push_back(
+        MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::SENIOR, 8, {v1::WEALTH, v1::FX}).name());
   }
-  MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::ASSISTANT, 2, {v1::WEALTH});  // level too low
-  MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::PRINCIPAL, 10, {v1::FX});     // no WEALTH
+  MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::ASSISTANT, 2, {v1::WEALTH});   // level too low
+  MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::PRINCIPAL, 10, {v1::FX});      // no WEALTH
   MakeMember(branch, v1::TELLER, v1::CAREER_LEVEL_UNSPECIFIED, 0, {v1::WEALTH});  // a teller
 
   v1::ListMembersRequest r;
