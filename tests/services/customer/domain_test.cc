@@ -8,6 +8,7 @@
 #include "services/customer/domain/care_reminders.h"
 #include "services/customer/domain/customer_rules.h"
 #include "services/customer/domain/segmentation.h"
+#include "tests/support/fake_list.h"
 #include "services/customer/repository.h"
 
 namespace rmhub::customer {
@@ -202,6 +203,41 @@ TEST(AccessPolicy, OwnersTeamLeadsBranchManagersAndNobodyElse) {
   svc.subject = "services/task";
   EXPECT_TRUE(AccessPolicy::CanAccess(svc, c, Access::kRead));
   EXPECT_FALSE(AccessPolicy::CanAccess(svc, c, Access::kWrite));
+}
+
+// The typed list scope and the per-object check are one rule: a customer is in a caller's list
+// scope (grants as the repositories apply them) exactly when the caller may read it.
+TEST(AccessPolicy, ListScopeAgreesWithCanAccess) {
+  std::vector<auth::Principal> callers = {Rm(7, 1), Rm(8, 2)};
+  auth::Principal lead = Rm(9, 1);
+  lead.roles = {"TEAM_LEAD"};
+  lead.team_ids = {3, 5};
+  auth::Principal bm = Rm(10, 2);
+  bm.roles = {"BRANCH_MANAGER", "RELATIONSHIP_MANAGER"};
+  auth::Principal svc;
+  svc.service = "task";
+  svc.subject = "services/task";
+  callers.insert(callers.end(), {lead, bm, svc});
+  for (const auth::Principal& p : callers) {
+    auto scope = AccessPolicy::ListScope(p);
+    ASSERT_TRUE(scope.ok()) << p.subject;
+    for (int64_t owner : {0, 7, 8, 9, 10}) {
+      for (int64_t team : {0, 3, 4, 5}) {
+        for (int64_t branch : {1, 2}) {
+          v1::Customer c;
+          if (owner != 0) c.set_owner("members/" + std::to_string(owner));
+          if (team != 0) c.set_team("teams/" + std::to_string(team));
+          c.set_branch("branches/" + std::to_string(branch));
+          EXPECT_EQ(rmhub::testing::FakeInScope(*scope, owner, team, branch),
+                    AccessPolicy::CanAccess(p, c, Access::kRead))
+              << p.subject << " owner " << owner << " team " << team << " branch " << branch;
+        }
+      }
+    }
+  }
+  auth::Principal nobody;
+  nobody.subject = "members/0";
+  EXPECT_EQ(AccessPolicy::ListScope(nobody).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST(AccessPolicy, MaskingHidesPii) {
