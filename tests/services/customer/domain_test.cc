@@ -8,8 +8,8 @@
 #include "services/customer/domain/care_reminders.h"
 #include "services/customer/domain/customer_rules.h"
 #include "services/customer/domain/segmentation.h"
-#include "tests/support/fake_list.h"
 #include "services/customer/repository.h"
+#include "tests/support/fake_list.h"
 
 namespace rmhub::customer {
 namespace {
