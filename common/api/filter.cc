@@ -1,12 +1,14 @@
 #include "common/api/filter.h"
 
 #include <cctype>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "common/api/resource_name.h"
 #include "common/status/errors.h"
 
@@ -87,37 +89,57 @@ absl::StatusOr<FilterTerm> ParseTerm(Lexer& lex) {
   return term;
 }
 
-absl::StatusOr<SqlParam> ConvertValue(const FilterTerm& term, const FilterField& field) {
-  switch (field.kind) {
-    case FilterValueKind::kString:
-      return SqlParam(term.value);
-    case FilterValueKind::kInt: {
+absl::StatusOr<FilterOp> OpOf(absl::string_view text) {
+  static constexpr std::pair<absl::string_view, FilterOp> kOps[] = {
+      {"=", FilterOp::kEq}, {"!=", FilterOp::kNe}, {"<", FilterOp::kLt}, {"<=", FilterOp::kLe},
+      {">", FilterOp::kGt}, {">=", FilterOp::kGe}, {":", FilterOp::kHas}};
+  for (const auto& [name, op] : kOps) {
+    if (name == text) return op;
+  }
+  return Bad(absl::StrCat("unknown operator ", text));
+}
+
+absl::StatusOr<FilterValue> ConvertValue(const FilterTerm& term, const FilterField& field) {
+  switch (field.type) {
+    case FilterType::kString:
+      return FilterValue(term.value);
+    case FilterType::kInt: {
       int64_t v = 0;
       if (!absl::SimpleAtoi(term.value, &v)) return Bad(term.field + " takes a whole number");
-      return SqlParam(v);
+      return FilterValue(v);
     }
-    case FilterValueKind::kBool:
-      if (term.value == "true") return SqlParam(int64_t{1});
-      if (term.value == "false") return SqlParam(int64_t{0});
+    case FilterType::kBool:
+      if (term.value == "true") return FilterValue(true);
+      if (term.value == "false") return FilterValue(false);
       return Bad(term.field + " takes true or false");
-    case FilterValueKind::kEnum: {
-      auto v = field.enum_value(term.value);
-      if (!v.ok()) return Bad(absl::StrCat("unknown value \"", term.value, "\" for ", term.field));
-      return SqlParam(*v);
+    case FilterType::kEnum: {
+      auto v = field.enum_value ? field.enum_value(term.value) : absl::StatusOr<int64_t>(0);
+      if (!field.enum_value || !v.ok()) {
+        return Bad(absl::StrCat("unknown value \"", term.value, "\" for ", term.field));
+      }
+      return FilterValue(*v);
     }
-    case FilterValueKind::kResourceName: {
+    case FilterType::kResourceName: {
       auto id = ParseName(term.value, field.collection, "filter");
       if (!id.ok()) {
         return Bad(absl::StrCat(term.field, " takes a name like \"", field.collection, "/1\""));
       }
-      return SqlParam(*id);
+      return FilterValue(*id);
     }
-    case FilterValueKind::kDate: {
+    case FilterType::kTimestamp: {
+      absl::Time t;
+      std::string err;
+      if (!absl::ParseTime(absl::RFC3339_full, term.value, &t, &err)) {
+        return Bad(term.field + " takes a time like \"2026-01-31T08:00:00Z\"");
+      }
+      return FilterValue(t);
+    }
+    case FilterType::kDate: {
       absl::CivilDay day;
-      if (!absl::ParseCivilTime(term.value, &day)) {
+      if (!absl::ParseCivilTime(term.value, &day) || absl::FormatCivilTime(day) != term.value) {
         return Bad(term.field + " takes a date like \"2026-01-31\"");
       }
-      return SqlParam(absl::FormatCivilTime(day));
+      return FilterValue(day);
     }
   }
   return Bad("unsupported field");
@@ -140,28 +162,69 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(absl::string_view text) {
   return terms;
 }
 
-absl::StatusOr<SqlFilter> CompileFilter(absl::string_view text, const FilterSpec& spec) {
+absl::string_view FilterOpText(FilterOp op) {
+  switch (op) {
+    case FilterOp::kEq:
+      return "=";
+    case FilterOp::kNe:
+      return "!=";
+    case FilterOp::kLt:
+      return "<";
+    case FilterOp::kLe:
+      return "<=";
+    case FilterOp::kGt:
+      return ">";
+    case FilterOp::kGe:
+      return ">=";
+    case FilterOp::kHas:
+      return ":";
+  }
+  return "?";
+}
+
+FilterSchema::FilterSchema(std::initializer_list<FilterField> fields) {
+  for (const FilterField& f : fields) fields_.emplace(f.name, f);
+}
+
+const FilterField* FilterSchema::Find(absl::string_view name) const {
+  auto it = fields_.find(name);
+  return it == fields_.end() ? nullptr : &it->second;
+}
+
+std::string FilterSchema::Names() const {
+  std::vector<absl::string_view> names;
+  for (const auto& [name, unused] : fields_) names.push_back(name);
+  return absl::StrJoin(names, ", ");
+}
+
+bool FilterExpr::Mentions(absl::string_view field) const {
+  for (const FilterCondition& c : conditions) {
+    if (c.field == field) return true;
+  }
+  return false;
+}
+
+FilterExpr& FilterExpr::Add(std::string field, FilterType type, FilterOp op, FilterValue value) {
+  conditions.push_back({std::move(field), type, op, std::move(value)});
+  return *this;
+}
+
+absl::StatusOr<FilterExpr> ParseFilterExpr(absl::string_view text, const FilterSchema& schema) {
   RMHUB_ASSIGN_OR_RETURN(std::vector<FilterTerm> terms, ParseFilter(text));
-  SqlFilter out;
-  std::vector<std::string> clauses;
+  FilterExpr expr;
   for (const FilterTerm& term : terms) {
-    auto field = spec.find(term.field);
-    if (field == spec.end()) {
-      std::vector<std::string> names;
-      for (const auto& [name, unused] : spec) names.push_back(name);
-      return Bad(absl::StrCat("unknown field \"", term.field,
-                              "\"; filterable: ", absl::StrJoin(names, ", ")));
+    const FilterField* field = schema.Find(term.field);
+    if (field == nullptr) {
+      return Bad(absl::StrCat("unknown field \"", term.field, "\"; filterable: ", schema.Names()));
     }
-    auto sql = field->second.sql_by_op.find(term.op);
-    if (sql == field->second.sql_by_op.end()) {
+    RMHUB_ASSIGN_OR_RETURN(FilterOp op, OpOf(term.op));
+    if (field->ops.count(op) == 0) {
       return Bad(absl::StrCat("operator ", term.op, " is not supported on ", term.field));
     }
-    RMHUB_ASSIGN_OR_RETURN(SqlParam param, ConvertValue(term, field->second));
-    clauses.push_back(sql->second);
-    out.params.push_back(std::move(param));
+    RMHUB_ASSIGN_OR_RETURN(FilterValue value, ConvertValue(term, *field));
+    expr.Add(field->name, field->type, op, std::move(value));
   }
-  out.where = absl::StrJoin(clauses, " AND ");
-  return out;
+  return expr;
 }
 
 }  // namespace rmhub::api

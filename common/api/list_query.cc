@@ -1,16 +1,18 @@
 #include "common/api/list_query.h"
 
+#include <utility>
+
 #include "common/status/errors.h"
 
 namespace rmhub::api {
 
-absl::StatusOr<ListQuery> MakeListQuery(const std::string& filter, const FilterSpec& spec,
+absl::StatusOr<ListQuery> MakeListQuery(const std::string& filter, const FilterSchema& schema,
                                         int32_t page_size, const std::string& page_token,
-                                        int64_t branch_scope) {
+                                        ListScope scope) {
   ListQuery query;
   RMHUB_ASSIGN_OR_RETURN(query.page, ParsePage(page_size, page_token, filter));
-  RMHUB_ASSIGN_OR_RETURN(query.filter, CompileFilter(filter, spec));
-  query.branch_id = branch_scope;
+  RMHUB_ASSIGN_OR_RETURN(query.filter, ParseFilterExpr(filter, schema));
+  query.scope = std::move(scope);
   return query;
 }
 

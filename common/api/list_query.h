@@ -1,6 +1,6 @@
 #pragma once
-// What a repository's List method takes and gives back: the compiled filter, keyset paging and
-// an optional branch restriction in; a page of items and where to continue out.
+// What a repository's List method takes and gives back: the typed filter, keyset paging and the
+// caller's scope in; a page of items and where to continue out.
 
 #include <cstdint>
 #include <string>
@@ -8,16 +8,16 @@
 
 #include "absl/status/statusor.h"
 #include "common/api/filter.h"
+#include "common/api/list_scope.h"
 #include "common/api/pagination.h"
 
 namespace rmhub::api {
 
 struct ListQuery {
-  // Conditions refer to the table alias each repository method documents.
-  SqlFilter filter;
+  FilterExpr filter;
   PageRequest page;
-  // 0 = no restriction; otherwise only rows of this branch (scoping non-head-office callers).
-  int64_t branch_id = 0;
+  // Closed by default: a query lists nothing until the service says whose rows it may list.
+  ListScope scope;
 };
 
 template <class T>
@@ -27,10 +27,10 @@ struct Page {
   int64_t next_after_id = 0;
 };
 
-// Checks the page parameters and compiles the filter.
-absl::StatusOr<ListQuery> MakeListQuery(const std::string& filter, const FilterSpec& spec,
+// Checks the page parameters and parses the filter against the method's fields.
+absl::StatusOr<ListQuery> MakeListQuery(const std::string& filter, const FilterSchema& schema,
                                         int32_t page_size, const std::string& page_token,
-                                        int64_t branch_scope);
+                                        ListScope scope);
 
 // The next_page_token for a page ("" at the end).
 template <class T>

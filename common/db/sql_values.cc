@@ -41,7 +41,7 @@ common::v1::Date DateFromText(const std::string& text) {
   return d;
 }
 
-Binder& Binder::Params(const std::vector<api::SqlParam>& params) {
+Binder& Binder::Params(const std::vector<SqlParam>& params) {
   for (const auto& p : params) {
     if (const int64_t* i = absl::get_if<int64_t>(&p)) {
       Int(*i);
@@ -102,22 +102,6 @@ void ReplaceIntSet(Connection& conn, const IntSetTable& t, int64_t owner_id,
   Binder b(ps);
   for (int value : values) b.Int(owner_id).Int(value);
   ps.executeUpdate();
-}
-
-std::string KeysetListSql(const std::string& select, absl::string_view alias,
-                          absl::string_view scope_condition, const api::ListQuery& q) {
-  std::string sql = absl::StrCat(select, " WHERE ", alias, ".id > ?");
-  if (q.branch_id != 0) absl::StrAppend(&sql, " AND ", scope_condition);
-  if (!q.filter.where.empty()) absl::StrAppend(&sql, " AND (", q.filter.where, ")");
-  absl::StrAppend(&sql, " ORDER BY ", alias, ".id LIMIT ?");
-  return sql;
-}
-
-void BindKeysetList(sql::PreparedStatement& ps, const api::ListQuery& q) {
-  Binder b(ps);
-  b.Int(q.page.after_id);
-  if (q.branch_id != 0) b.Int(q.branch_id);
-  b.Params(q.filter.params).Int(PageLimit(q.page) + 1);
 }
 
 std::string NewestFirstSql(const std::string& select, absl::string_view alias,

@@ -36,8 +36,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/types/variant.h"
 #include "common/api/date.h"
-#include "common/api/filter.h"
 #include "common/api/list_query.h"
 #include "common/api/pagination.h"
 #include "common/db/connection_pool.h"
@@ -81,6 +81,9 @@ common::v1::Date DateFromText(const std::string& text);
 // ---------------------------------------------------------------------------------------------
 // Binding parameters and reading columns
 
+// A parameter of a compiled condition (list_where.h): integer or text.
+using SqlParam = absl::variant<int64_t, std::string>;
+
 // Binds parameters left to right.
 class Binder {
  public:
@@ -106,8 +109,8 @@ class Binder {
   Binder& OptionalId(int64_t id) { return id == 0 ? Null() : Int(id); }
   // "" means NULL (optional text or bytes).
   Binder& OptionalStr(const std::string& v) { return v.empty() ? Null() : Str(v); }
-  // A filter's parameters (api::SqlParam: integer or text), in order.
-  Binder& Params(const std::vector<api::SqlParam>& params);
+  // A compiled condition's parameters (integer or text), in order.
+  Binder& Params(const std::vector<SqlParam>& params);
 
  private:
   sql::PreparedStatement& ps_;
@@ -240,13 +243,6 @@ api::Page<T> FetchPage(sql::PreparedStatement& ps, RowMapper<T> map, const api::
   const int64_t next = TrimToPage(rows, PageLimit(page));
   return ToPage(std::move(rows), next);
 }
-
-// "<select> WHERE <alias>.id > ? [AND <scope>] [AND (<filter>)] ORDER BY <alias>.id LIMIT ?";
-// `scope_condition` has one '?' for the branch id.
-std::string KeysetListSql(const std::string& select, absl::string_view alias,
-                          absl::string_view scope_condition, const api::ListQuery& q);
-
-void BindKeysetList(sql::PreparedStatement& ps, const api::ListQuery& q);
 
 // A history, newest first: after_id continues below it.
 // "<select> WHERE <alias>.<parent_column> = ? [AND <alias>.id < ?] ORDER BY <alias>.id DESC

@@ -11,10 +11,12 @@
 #include "common/auth/roles.h"
 #include "common/idempotency/idempotency.h"
 #include "common/outbox/outbox.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/customer/customer_service_internal.h"
 #include "services/customer/domain/access_policy.h"
 #include "services/customer/domain/assignment_policy.h"
 #include "services/customer/domain/customer_rules.h"
+#include "services/customer/domain/list_filters.h"
 
 namespace rmhub::customer {
 
@@ -60,28 +62,11 @@ v1::Customer ForEvent(v1::Customer c) {
   return c;
 }
 
-api::SqlFilter And(const api::SqlFilter& a, const api::SqlFilter& b) {
-  if (a.where.empty()) return b;
-  if (b.where.empty()) return a;
-  api::SqlFilter out;
-  out.where = absl::StrCat(a.where, " AND ", b.where);
-  out.params = a.params;
-  out.params.insert(out.params.end(), b.params.begin(), b.params.end());
-  return out;
-}
-
 }  // namespace internal
-
-api::FilterSpec CustomerFilterSpec(const SegmentThresholds& t);
 
 CustomerService::CustomerService(CustomerRepository& repository, TeamDirectory& team,
                                  const Clock& clock, absl::TimeZone zone, CustomerConfig config)
-    : repository_(repository),
-      team_(team),
-      clock_(clock),
-      zone_(zone),
-      config_(config),
-      filter_spec_(CustomerFilterSpec(config.thresholds)) {}
+    : repository_(repository), team_(team), clock_(clock), zone_(zone), config_(config) {}
 
 absl::CivilDay CustomerService::Today() const { return rmhub::Today(clock_, zone_); }
 
@@ -278,60 +263,17 @@ absl::StatusOr<v1::BatchGetCustomersResponse> CustomerService::BatchGetCustomers
   return out;
 }
 
-api::FilterSpec CustomerFilterSpec(const SegmentThresholds& t) {
-  using api::FilterValueKind;
-  auto ops = [](const std::string& expr) {
-    return std::map<std::string, std::string>{
-        {"=", expr + " = ?"}, {"!=", expr + " <> ?"}, {">=", expr + " >= ?"}, {"<=", expr + " <= ?"}};
-  };
-  return api::FilterSpec{
-      {"type", {FilterValueKind::kEnum, {{"=", "c.type = ?"}, {"!=", "c.type <> ?"}},
-                api::ProtoEnum<v1::CustomerType>(v1::CustomerType_Parse)}},
-      {"asset_tier", {FilterValueKind::kEnum, ops(AssetTierSql("c.aum_minor", t)),
-                      api::ProtoEnum<v1::AssetTier>(v1::AssetTier_Parse)}},
-      {"value_tier", {FilterValueKind::kEnum, ops(ValueTierSql("c.contribution_minor", t)),
-                      api::ProtoEnum<v1::ValueTier>(v1::ValueTier_Parse)}},
-      {"needs", {FilterValueKind::kEnum,
-                 {{":", "EXISTS (SELECT 1 FROM customer_needs n WHERE n.customer_id = c.id AND "
-                        "n.need = ?)"}},
-                 api::ProtoEnum<v1::Need>(v1::Need_Parse)}},
-      {"risk_tolerance", {FilterValueKind::kEnum, ops("c.risk_tolerance"),
-                          api::ProtoEnum<v1::RiskTolerance>(v1::RiskTolerance_Parse)}},
-      {"status", {FilterValueKind::kEnum, {{"=", "c.status = ?"}, {"!=", "c.status <> ?"}},
-                  api::ProtoEnum<v1::CustomerStatus>(v1::CustomerStatus_Parse)}},
-      {"key_account", {FilterValueKind::kBool, {{"=", "c.key_account = ?"}}}},
-      {"archived", {FilterValueKind::kBool, {{"=", "c.archived = ?"}}}},
-      {"owner", {FilterValueKind::kResourceName, {{"=", "c.owner_id = ?"}}, nullptr, "members"}},
-      {"team", {FilterValueKind::kResourceName, {{"=", "c.team_id = ?"}}, nullptr, "teams"}},
-      {"branch", {FilterValueKind::kResourceName, {{"=", "c.branch_id = ?"}}, nullptr, "branches"}},
-  };
-}
-
-namespace {
-
-bool MentionsArchived(const std::string& filter) {
-  auto terms = api::ParseFilter(filter);
-  if (!terms.ok()) return false;
-  for (const auto& t : *terms) {
-    if (t.field == "archived") return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 absl::StatusOr<v1::ListCustomersResponse> CustomerService::ListCustomers(
     const Caller& c, const v1::ListCustomersRequest& r) {
-  RMHUB_ASSIGN_OR_RETURN(api::ListQuery query, api::MakeListQuery(r.filter(), filter_spec_,
-                                                                  r.page_size(), r.page_token(), 0));
-  RMHUB_ASSIGN_OR_RETURN(api::SqlFilter scope, AccessPolicy::ListScope(c.principal));
-  query.filter = internal::And(scope, query.filter);
-  if (!MentionsArchived(r.filter())) query.filter = internal::And(query.filter, {"c.archived = 0", {}});
+  RMHUB_ASSIGN_OR_RETURN(api::ListQuery query,
+                         api::MakeListQuery(r.filter(), CustomerFilterSchema(), r.page_size(),
+                                            r.page_token(), api::ListScope()));
+  RMHUB_ASSIGN_OR_RETURN(query.scope, AccessPolicy::ListScope(c.principal));
 
   v1::ListCustomersResponse out;
   auto body = [&](CustomerStore& store) -> absl::Status {
     out.Clear();
-    RMHUB_ASSIGN_OR_RETURN(Page<v1::Customer> page, store.ListCustomers(query));
+    RMHUB_ASSIGN_OR_RETURN(Page<v1::Customer> page, store.ListCustomers(query, config_.thresholds));
     for (auto& customer : page.items) {
       RMHUB_RETURN_IF_ERROR(Present(store, c, "ListCustomers", customer));
       *out.add_customers() = std::move(customer);

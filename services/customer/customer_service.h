@@ -97,8 +97,6 @@ class CustomerService {
   const Clock& clock_;
   absl::TimeZone zone_;
   CustomerConfig config_;
-  // The list filter: tiers compile to the configured thresholds.
-  api::FilterSpec filter_spec_;
 };
 
 }  // namespace rmhub::customer

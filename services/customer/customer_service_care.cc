@@ -7,6 +7,7 @@
 #include "services/customer/domain/assignment_policy.h"
 #include "services/customer/domain/care_reminders.h"
 #include "services/customer/domain/customer_rules.h"
+#include "services/customer/domain/list_filters.h"
 
 namespace rmhub::customer {
 
@@ -269,14 +270,10 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
 
 absl::StatusOr<v1::ListPiiAuditEntriesResponse> CustomerService::ListPiiAuditEntries(
     const Caller& c, const v1::ListPiiAuditEntriesRequest& r) {
-  using api::FilterValueKind;
-  static const api::FilterSpec* spec = new api::FilterSpec{
-      {"customer", {FilterValueKind::kResourceName, {{"=", "a.customer_id = ?"}}, nullptr, "customers"}},
-      {"actor", {FilterValueKind::kString, {{"=", "a.actor = ?"}}}},
-  };
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanReadAudit(c.principal));
   RMHUB_ASSIGN_OR_RETURN(api::ListQuery query,
-                         api::MakeListQuery(r.filter(), *spec, r.page_size(), r.page_token(), 0));
+                         api::MakeListQuery(r.filter(), PiiAuditFilterSchema(), r.page_size(),
+                                            r.page_token(), api::ListScope::All()));
   v1::ListPiiAuditEntriesResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](CustomerStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::PiiAuditEntry> page, store.ListPiiAudit(query));

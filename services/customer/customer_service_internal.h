@@ -36,7 +36,4 @@ std::vector<v1::PiiField> ChangedPiiFields(const v1::Customer& before, const v1:
 // The copy of a customer that may travel in an event: PII masked.
 v1::Customer ForEvent(v1::Customer c);
 
-// Joins two compiled conditions with AND (params in order).
-api::SqlFilter And(const api::SqlFilter& a, const api::SqlFilter& b);
-
 }  // namespace rmhub::customer::internal

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/api/resource_name.h"
+#include "common/db/list_where.h"
 #include "common/db/sql_error.h"
 #include "common/db/sql_values.h"
 #include "common/db/transaction.h"
@@ -224,6 +225,49 @@ absl::Status PiiTaken(absl::string_view server_message) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// List filters: the fields of domain/list_filters.h, and the scope grants, as SQL.
+
+// The tier number computed from a money column with the configured thresholds, the same rule
+// as AssetTierOf/ValueTierOf (numbers from validated configuration, never from the request).
+std::string AssetTierSql(absl::string_view column, const SegmentThresholds& t) {
+  return absl::StrCat("(CASE WHEN ", column, " >= ", t.vip_aum, " THEN ", v1::VIP, " WHEN ", column,
+                      " >= ", t.large_aum, " THEN ", v1::LARGE, " WHEN ", column,
+                      " >= ", t.medium_aum, " THEN ", v1::MEDIUM, " ELSE ", v1::SMALL, " END)");
+}
+
+std::string ValueTierSql(absl::string_view column, const SegmentThresholds& t) {
+  return absl::StrCat("(CASE WHEN ", column, " >= ", t.high_contribution, " THEN ", v1::HIGH_VALUE,
+                      " WHEN ", column, " >= ", t.medium_contribution, " THEN ", v1::MEDIUM_VALUE,
+                      " ELSE ", v1::LOW_VALUE, " END)");
+}
+
+db::ListMapping CustomerList(const SegmentThresholds& tiers) {
+  return db::ListMapping{
+      {{"type", db::FilterColumn::Of("c.type")},
+       {"asset_tier", db::FilterColumn::Of(AssetTierSql("c.aum_minor", tiers))},
+       {"value_tier", db::FilterColumn::Of(ValueTierSql("c.contribution_minor", tiers))},
+       {"needs", db::FilterColumn::Contains("EXISTS (SELECT 1 FROM customer_needs n WHERE "
+                                            "n.customer_id = c.id AND n.need = ?)")},
+       {"risk_tolerance", db::FilterColumn::Of("c.risk_tolerance")},
+       {"status", db::FilterColumn::Of("c.status")},
+       {"key_account", db::FilterColumn::Of("c.key_account")},
+       {"archived", db::FilterColumn::Of("c.archived")},
+       {"owner", db::FilterColumn::Of("c.owner_id")},
+       {"team", db::FilterColumn::Of("c.team_id")},
+       {"branch", db::FilterColumn::Of("c.branch_id")}},
+      {"c.owner_id = ?", "c.team_id = ?", "c.branch_id = ?"}};
+}
+
+const db::ListMapping& PiiAuditList() {
+  static const auto* m = new db::ListMapping{
+      {{"customer", db::FilterColumn::Of("a.customer_id")},
+       {"actor", db::FilterColumn::Of("a.actor")}},
+      {"", "",
+       "EXISTS (SELECT 1 FROM customers bc WHERE bc.id = a.customer_id AND bc.branch_id = ?)"}};
+  return *m;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The store: one connection, inside the caller's transaction.
 
 class MySqlCustomerStore final : public CustomerStore {
@@ -242,7 +286,8 @@ class MySqlCustomerStore final : public CustomerStore {
                                          absl::Time now) override;
   absl::Status UpdateCustomer(int64_t id, const v1::Customer& customer, int64_t expected_version,
                               absl::Time now) override;
-  absl::StatusOr<Page<v1::Customer>> ListCustomers(const ListQuery& query) override;
+  absl::StatusOr<Page<v1::Customer>> ListCustomers(const ListQuery& query,
+                                                   const SegmentThresholds& tiers) override;
 
   absl::Status LockManager(int64_t member_id, absl::Time now) override;
   absl::StatusOr<Holdings> CountHoldings(int64_t member_id) override;
@@ -481,12 +526,15 @@ absl::Status MySqlCustomerStore::UpdateCustomer(int64_t id, const v1::Customer& 
   });
 }
 
-absl::StatusOr<Page<v1::Customer>> MySqlCustomerStore::ListCustomers(const ListQuery& query) {
+absl::StatusOr<Page<v1::Customer>> MySqlCustomerStore::ListCustomers(
+    const ListQuery& query, const SegmentThresholds& tiers) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Customer>> {
-    sql::PreparedStatement& ps =
-        Stmt(db::KeysetListSql(CustomerSelect(), "c", "c.branch_id = ?", query));
-    db::BindKeysetList(ps, query);
-    Rows<v1::Customer> rows = db::Fetch(ps, &CustomerFromRow);
+    db::SqlWhere defaults;
+    if (!query.filter.Mentions("archived")) defaults.Add("c.archived = 0");
+    RMHUB_ASSIGN_OR_RETURN(
+        sql::PreparedStatement * ps,
+        db::PrepareKeysetList(conn_, CustomerSelect(), "c", query, CustomerList(tiers), defaults));
+    Rows<v1::Customer> rows = db::Fetch(*ps, &CustomerFromRow);
     Page<v1::Customer> page;
     page.next_after_id = db::TrimToPage(rows, db::PageLimit(query.page));
     RMHUB_ASSIGN_OR_RETURN(page.items, Complete(std::move(rows)));
@@ -709,20 +757,10 @@ absl::Status MySqlCustomerStore::AppendPiiAudit(const v1::PiiAuditEntry& entry) 
 // Newest first: after_id continues below it. The branch restriction goes through the customer.
 absl::StatusOr<Page<v1::PiiAuditEntry>> MySqlCustomerStore::ListPiiAudit(const ListQuery& q) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::PiiAuditEntry>> {
-    std::vector<std::string> where = {"1 = 1"};
-    if (q.page.after_id != 0) where.push_back("a.id < ?");
-    if (q.branch_id != 0) {
-      where.push_back(
-          "EXISTS (SELECT 1 FROM customers bc WHERE bc.id = a.customer_id AND bc.branch_id = ?)");
-    }
-    if (!q.filter.where.empty()) where.push_back(absl::StrCat("(", q.filter.where, ")"));
-    sql::PreparedStatement& ps = Stmt(absl::StrCat(
-        PiiAuditSelect(), " WHERE ", absl::StrJoin(where, " AND "), " ORDER BY a.id DESC LIMIT ?"));
-    Binder b(ps);
-    if (q.page.after_id != 0) b.Int(q.page.after_id);
-    if (q.branch_id != 0) b.Int(q.branch_id);
-    b.Params(q.filter.params).Int(db::PageLimit(q.page) + 1);
-    return db::FetchPage(ps, &PiiAuditFromRow, q.page);
+    RMHUB_ASSIGN_OR_RETURN(sql::PreparedStatement * ps,
+                           db::PrepareKeysetList(conn_, PiiAuditSelect(), "a", q, PiiAuditList(),
+                                                 {}, db::KeysetOrder::kNewestFirst));
+    return db::FetchPage(*ps, &PiiAuditFromRow, q.page);
   });
 }
 

@@ -31,6 +31,7 @@
 #include "google/protobuf/message.h"
 #include "rmhub/common/v1/event.pb.h"
 #include "rmhub/customer/v1/customer.pb.h"
+#include "services/customer/domain/segmentation.h"
 
 namespace rmhub::customer {
 
@@ -80,10 +81,12 @@ class CustomerStore {
   // needs, risk_tolerance, archived). ABORTED ETAG_MISMATCH on a stale version; bumps it.
   virtual absl::Status UpdateCustomer(int64_t id, const v1::Customer& customer,
                                       int64_t expected_version, absl::Time now) = 0;
-  // Filter conditions may use c.* columns (c.aum_minor, c.contribution_minor, c.type, c.status,
-  // c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived) and
-  // customer_needs. branch_id restricts to that branch.
-  virtual absl::StatusOr<Page<v1::Customer>> ListCustomers(const ListQuery& query) = 0;
+  // The fields of CustomerFilterSchema (domain/list_filters.h); asset_tier and value_tier are
+  // compared as derived with `tiers`. Archived customers are left out unless the filter names
+  // "archived". The scope's grants: owner = the customer's owner, team = its team, branch = its
+  // branch.
+  virtual absl::StatusOr<Page<v1::Customer>> ListCustomers(const ListQuery& query,
+                                                           const SegmentThresholds& tiers) = 0;
 
   // ---- ownership ----
   // Takes the manager's row lock for the rest of the transaction (creating the row the first
@@ -120,7 +123,8 @@ class CustomerStore {
 
   // ---- PII audit (table alias a) ----
   virtual absl::Status AppendPiiAudit(const v1::PiiAuditEntry& entry) = 0;
-  // Filter conditions may use a.customer_id, a.actor. Newest first.
+  // The fields of PiiAuditFilterSchema; the scope's branch grant is the customer's branch.
+  // Newest first.
   virtual absl::StatusOr<Page<v1::PiiAuditEntry>> ListPiiAudit(const ListQuery& query) = 0;
 
   // ---- events ----

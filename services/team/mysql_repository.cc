@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/api/resource_name.h"
+#include "common/db/list_where.h"
 #include "common/db/sql_values.h"
 #include "common/db/transaction.h"
 #include "common/idempotency/idempotency.h"
@@ -257,6 +258,54 @@ std::pair<int64_t, v1::TeamGoal> GoalFromRow(const sql::ResultSet& rs) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// List filters: the fields of domain/list_filters.h, and the scope grants, as SQL.
+
+const db::ListMapping& BranchList() {
+  static const auto* m = new db::ListMapping{
+      {{"region", db::FilterColumn::Of("b.region")}, {"code", db::FilterColumn::Of("b.code")}},
+      {"", "", "b.id = ?"}};
+  return *m;
+}
+
+const db::ListMapping& MemberList() {
+  static const auto* m = new db::ListMapping{
+      {{"branch", db::FilterColumn::Of("m.branch_id")},
+       {"role", db::FilterColumn::Of("m.role")},
+       {"status", db::FilterColumn::Of("m.status")},
+       {"rm_kind", db::FilterColumn::Of("m.rm_kind")},
+       {"career_level", db::FilterColumn::Of("m.career_level")},
+       {"skills", db::FilterColumn::Contains("EXISTS (SELECT 1 FROM member_skills s WHERE "
+                                             "s.member_id = m.id AND s.skill = ?)")},
+       {"team", db::FilterColumn::Contains("EXISTS (SELECT 1 FROM team_members tm WHERE "
+                                           "tm.member_id = m.id AND tm.team_id = ?)")},
+       {"employee_number", db::FilterColumn::Of("m.employee_number")}},
+      {"", "", "m.branch_id = ?"}};
+  return *m;
+}
+
+// A mentorship is of its mentor's branch.
+const db::ListMapping& MentorshipList() {
+  static const auto* m = new db::ListMapping{
+      {{"mentor", db::FilterColumn::Of("ms.mentor_id")},
+       {"mentee", db::FilterColumn::Of("ms.mentee_id")},
+       {"state", db::FilterColumn::Of("ms.state")}},
+      {"", "",
+       "EXISTS (SELECT 1 FROM members mb WHERE mb.id = ms.mentor_id AND mb.branch_id = ?)"}};
+  return *m;
+}
+
+const db::ListMapping& TeamList() {
+  static const auto* m = new db::ListMapping{
+      {{"branch", db::FilterColumn::Of("t.branch_id")},
+       {"kind", db::FilterColumn::Of("t.kind")},
+       {"leader", db::FilterColumn::Of("t.leader_id")},
+       {"member", db::FilterColumn::Contains("EXISTS (SELECT 1 FROM team_members tm WHERE "
+                                             "tm.team_id = t.id AND tm.member_id = ?)")}},
+      {"", "", "t.branch_id = ?"}};
+  return *m;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The store: one connection, inside the caller's transaction.
 
 class MySqlTeamStore final : public TeamStore {
@@ -396,9 +445,9 @@ absl::Status MySqlTeamStore::UpdateBranch(int64_t id, const v1::Branch& branch,
 
 absl::StatusOr<Page<v1::Branch>> MySqlTeamStore::ListBranches(const ListQuery& query) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Branch>> {
-    sql::PreparedStatement& ps = Stmt(db::KeysetListSql(BranchSelect(), "b", "b.id = ?", query));
-    db::BindKeysetList(ps, query);
-    return db::FetchPage(ps, &BranchFromRow, query.page);
+    RMHUB_ASSIGN_OR_RETURN(sql::PreparedStatement * ps,
+                           db::PrepareKeysetList(conn_, BranchSelect(), "b", query, BranchList()));
+    return db::FetchPage(*ps, &BranchFromRow, query.page);
   });
 }
 
@@ -498,10 +547,9 @@ absl::Status MySqlTeamStore::UpdateMember(int64_t id, const v1::Member& member, 
 
 absl::StatusOr<Page<v1::Member>> MySqlTeamStore::ListMembers(const ListQuery& query) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Member>> {
-    sql::PreparedStatement& ps =
-        Stmt(db::KeysetListSql(MemberSelect(), "m", "m.branch_id = ?", query));
-    db::BindKeysetList(ps, query);
-    Rows<v1::Member> rows = db::Fetch(ps, &MemberFromRow);
+    RMHUB_ASSIGN_OR_RETURN(sql::PreparedStatement * ps,
+                           db::PrepareKeysetList(conn_, MemberSelect(), "m", query, MemberList()));
+    Rows<v1::Member> rows = db::Fetch(*ps, &MemberFromRow);
     int64_t next = db::TrimToPage(rows, db::PageLimit(query.page));
     return db::ToPage(std::move(rows), next);
   });
@@ -698,12 +746,10 @@ absl::Status MySqlTeamStore::EndMentorship(int64_t id, const v1::Mentorship& end
 
 absl::StatusOr<Page<v1::Mentorship>> MySqlTeamStore::ListMentorships(const ListQuery& query) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Mentorship>> {
-    sql::PreparedStatement& ps = Stmt(db::KeysetListSql(
-        MentorshipSelect(), "ms",
-        "EXISTS (SELECT 1 FROM members mb WHERE mb.id = ms.mentor_id AND mb.branch_id = ?)",
-        query));
-    db::BindKeysetList(ps, query);
-    return db::FetchPage(ps, &MentorshipFromRow, query.page);
+    RMHUB_ASSIGN_OR_RETURN(
+        sql::PreparedStatement * ps,
+        db::PrepareKeysetList(conn_, MentorshipSelect(), "ms", query, MentorshipList()));
+    return db::FetchPage(*ps, &MentorshipFromRow, query.page);
   });
 }
 
@@ -759,10 +805,9 @@ absl::Status MySqlTeamStore::UpdateTeam(int64_t id, const v1::Team& team, int64_
 
 absl::StatusOr<Page<v1::Team>> MySqlTeamStore::ListTeams(const ListQuery& query) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Team>> {
-    sql::PreparedStatement& ps =
-        Stmt(db::KeysetListSql(TeamSelect(), "t", "t.branch_id = ?", query));
-    db::BindKeysetList(ps, query);
-    return db::FetchPage(ps, &TeamFromRow, query.page);
+    RMHUB_ASSIGN_OR_RETURN(sql::PreparedStatement * ps,
+                           db::PrepareKeysetList(conn_, TeamSelect(), "t", query, TeamList()));
+    return db::FetchPage(*ps, &TeamFromRow, query.page);
   });
 }
 

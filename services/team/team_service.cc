@@ -6,6 +6,7 @@
 #include "common/outbox/outbox.h"
 #include "services/team/domain/access_policy.h"
 #include "services/team/domain/ladder.h"
+#include "services/team/domain/list_filters.h"
 #include "services/team/domain/member_rules.h"
 #include "services/team/team_service_internal.h"
 
@@ -107,13 +108,9 @@ absl::StatusOr<v1::Branch> TeamService::GetBranch(const Caller& c,
 
 absl::StatusOr<v1::ListBranchesResponse> TeamService::ListBranches(
     const Caller& c, const v1::ListBranchesRequest& r) {
-  static const api::FilterSpec* spec = new api::FilterSpec{
-      {"region", {api::FilterValueKind::kString, {{"=", "b.region = ?"}}}},
-      {"code", {api::FilterValueKind::kString, {{"=", "b.code = ?"}}}},
-  };
   RMHUB_ASSIGN_OR_RETURN(ListQuery query,
-                         internal::MakeListQuery(r.filter(), *spec, r.page_size(),
-                                                 r.page_token(), 0));
+                         internal::MakeListQuery(r.filter(), BranchFilterSchema(), r.page_size(),
+                                                 r.page_token(), api::ListScope::All()));
   v1::ListBranchesResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Branch> page, store.ListBranches(query));
@@ -249,46 +246,12 @@ absl::StatusOr<v1::BatchGetMembersResponse> TeamService::BatchGetMembers(
   return out;
 }
 
-namespace {
-
-const api::FilterSpec& MemberFilterSpec() {
-  using api::FilterValueKind;
-  static const api::FilterSpec* spec = new api::FilterSpec{
-      {"branch", {FilterValueKind::kResourceName, {{"=", "m.branch_id = ?"}}, nullptr, "branches"}},
-      {"role", {FilterValueKind::kEnum, {{"=", "m.role = ?"}, {"!=", "m.role <> ?"}},
-                api::ProtoEnum<v1::Role>(v1::Role_Parse)}},
-      {"status", {FilterValueKind::kEnum, {{"=", "m.status = ?"}, {"!=", "m.status <> ?"}},
-                  api::ProtoEnum<v1::MemberStatus>(v1::MemberStatus_Parse)}},
-      {"rm_kind", {FilterValueKind::kEnum, {{"=", "m.rm_kind = ?"}},
-                   api::ProtoEnum<v1::RmKind>(v1::RmKind_Parse)}},
-      {"career_level",
-       {FilterValueKind::kEnum,
-        {{"=", "m.career_level = ?"}, {">=", "m.career_level >= ?"}, {"<=", "m.career_level <= ?"}},
-        api::ProtoEnum<v1::CareerLevel>(v1::CareerLevel_Parse)}},
-      {"skills", {FilterValueKind::kEnum,
-                  {{":", "EXISTS (SELECT 1 FROM member_skills s WHERE s.member_id = m.id AND "
-                         "s.skill = ?)"}},
-                  api::ProtoEnum<v1::Skill>(v1::Skill_Parse)}},
-      {"team", {FilterValueKind::kResourceName,
-                {{"=", "EXISTS (SELECT 1 FROM team_members tm WHERE tm.member_id = m.id AND "
-                       "tm.team_id = ?)"}},
-                nullptr, "teams"}},
-      {"employee_number", {FilterValueKind::kString, {{"=", "m.employee_number = ?"}}}},
-  };
-  return *spec;
-}
-
-}  // namespace
-
 absl::StatusOr<v1::ListMembersResponse> TeamService::ListMembers(const Caller& c,
                                                                  const v1::ListMembersRequest& r) {
   // Staff outside head office see their own branch only; the scope is applied by the store.
-  int64_t scope = AccessPolicy::SeesAllBranches(c.principal) ? 0 : c.principal.branch_id;
-  if (scope == 0 && !AccessPolicy::SeesAllBranches(c.principal)) {
-    return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
-  }
+  RMHUB_ASSIGN_OR_RETURN(api::ListScope scope, AccessPolicy::StaffListScope(c.principal));
   RMHUB_ASSIGN_OR_RETURN(ListQuery query,
-                         internal::MakeListQuery(r.filter(), MemberFilterSpec(), r.page_size(),
+                         internal::MakeListQuery(r.filter(), MemberFilterSchema(), r.page_size(),
                                                  r.page_token(), scope));
   v1::ListMembersResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {

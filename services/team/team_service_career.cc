@@ -1,7 +1,9 @@
 // The career ladder, certifications, mentoring and the assignment-eligibility query.
 #include "absl/strings/str_cat.h"
+#include "common/api/filter_match.h"
 #include "services/team/domain/access_policy.h"
 #include "services/team/domain/ladder.h"
+#include "services/team/domain/list_filters.h"
 #include "services/team/domain/member_rules.h"
 #include "services/team/domain/mentoring.h"
 #include "services/team/domain/qualification.h"
@@ -143,20 +145,8 @@ absl::StatusOr<v1::ListCertificationsResponse> TeamService::ListCertifications(
   RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
                          api::ParsePage(r.page_size(), r.page_token(), r.filter()));
   // A member has a handful of certifications: the filter runs in memory over derived states.
-  RMHUB_ASSIGN_OR_RETURN(std::vector<api::FilterTerm> terms, api::ParseFilter(r.filter()));
-  std::optional<v1::CertificationState> want_state;
-  std::optional<v1::CertificationType> want_type;
-  for (const auto& t : terms) {
-    v1::CertificationState s;
-    v1::CertificationType ty;
-    if (t.field == "state" && t.op == "=" && v1::CertificationState_Parse(t.value, &s)) {
-      want_state = s;
-    } else if (t.field == "type" && t.op == "=" && v1::CertificationType_Parse(t.value, &ty)) {
-      want_type = ty;
-    } else {
-      return InvalidField("filter", "supports only state = <STATE> and type = <TYPE>");
-    }
-  }
+  RMHUB_ASSIGN_OR_RETURN(api::FilterExpr filter,
+                         api::ParseFilterExpr(r.filter(), CertificationFilterSchema()));
   const absl::CivilDay today = Today();
   v1::ListCertificationsResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
@@ -166,7 +156,10 @@ absl::StatusOr<v1::ListCertificationsResponse> TeamService::ListCertifications(
       int64_t id = api::ParseChildName(c.name(), "members", "certifications", "name")->child;
       if (id <= page.after_id) continue;
       c.set_state(StateOn(c, today, c.state() == v1::REVOKED));
-      if ((want_state && c.state() != *want_state) || (want_type && c.type() != *want_type)) continue;
+      const bool wanted = api::MatchesFilter(filter, [&](absl::string_view field) {
+        return api::FieldValues{int64_t{field == "state" ? c.state() : c.type()}};
+      });
+      if (!wanted) continue;
       if (out.certifications_size() == page.limit) {
         int64_t last = api::ParseChildName(out.certifications(page.limit - 1).name(), "members",
                                            "certifications", "name")->child;
@@ -306,19 +299,10 @@ absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Caller& c,
 
 absl::StatusOr<v1::ListMentorshipsResponse> TeamService::ListMentorships(
     const Caller& c, const v1::ListMentorshipsRequest& r) {
-  using api::FilterValueKind;
-  static const api::FilterSpec* spec = new api::FilterSpec{
-      {"mentor", {FilterValueKind::kResourceName, {{"=", "ms.mentor_id = ?"}}, nullptr, "members"}},
-      {"mentee", {FilterValueKind::kResourceName, {{"=", "ms.mentee_id = ?"}}, nullptr, "members"}},
-      {"state", {FilterValueKind::kEnum, {{"=", "ms.state = ?"}},
-                 api::ProtoEnum<v1::MentorshipState>(v1::MentorshipState_Parse)}},
-  };
-  int64_t scope = AccessPolicy::SeesAllBranches(c.principal) ? 0 : c.principal.branch_id;
-  if (scope == 0 && !AccessPolicy::SeesAllBranches(c.principal)) {
-    return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
-  }
-  RMHUB_ASSIGN_OR_RETURN(ListQuery query, internal::MakeListQuery(r.filter(), *spec, r.page_size(),
-                                                                  r.page_token(), scope));
+  RMHUB_ASSIGN_OR_RETURN(api::ListScope scope, AccessPolicy::StaffListScope(c.principal));
+  RMHUB_ASSIGN_OR_RETURN(
+      ListQuery query, internal::MakeListQuery(r.filter(), MentorshipFilterSchema(), r.page_size(),
+                                               r.page_token(), scope));
   v1::ListMentorshipsResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Mentorship> page, store.ListMentorships(query));

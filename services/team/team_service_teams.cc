@@ -1,6 +1,7 @@
 // Home and project teams, their rosters and goals.
 #include "absl/strings/str_cat.h"
 #include "services/team/domain/access_policy.h"
+#include "services/team/domain/list_filters.h"
 #include "services/team/domain/member_rules.h"
 #include "services/team/team_service.h"
 #include "services/team/team_service_internal.h"
@@ -91,23 +92,10 @@ absl::StatusOr<v1::Team> TeamService::GetTeam(const Caller& c, const v1::GetTeam
 
 absl::StatusOr<v1::ListTeamsResponse> TeamService::ListTeams(const Caller& c,
                                                              const v1::ListTeamsRequest& r) {
-  using api::FilterValueKind;
-  static const api::FilterSpec* spec = new api::FilterSpec{
-      {"branch", {FilterValueKind::kResourceName, {{"=", "t.branch_id = ?"}}, nullptr, "branches"}},
-      {"kind", {FilterValueKind::kEnum, {{"=", "t.kind = ?"}},
-                api::ProtoEnum<v1::TeamKind>(v1::TeamKind_Parse)}},
-      {"leader", {FilterValueKind::kResourceName, {{"=", "t.leader_id = ?"}}, nullptr, "members"}},
-      {"member", {FilterValueKind::kResourceName,
-                  {{"=", "EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = t.id AND "
-                         "tm.member_id = ?)"}},
-                  nullptr, "members"}},
-  };
-  int64_t scope = AccessPolicy::SeesAllBranches(c.principal) ? 0 : c.principal.branch_id;
-  if (scope == 0 && !AccessPolicy::SeesAllBranches(c.principal)) {
-    return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
-  }
-  RMHUB_ASSIGN_OR_RETURN(ListQuery query, internal::MakeListQuery(r.filter(), *spec, r.page_size(),
-                                                                  r.page_token(), scope));
+  RMHUB_ASSIGN_OR_RETURN(api::ListScope scope, AccessPolicy::StaffListScope(c.principal));
+  RMHUB_ASSIGN_OR_RETURN(ListQuery query,
+                         internal::MakeListQuery(r.filter(), TeamFilterSchema(), r.page_size(),
+                                                 r.page_token(), scope));
   v1::ListTeamsResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) -> absl::Status {
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Team> page, store.ListTeams(query));

@@ -78,7 +78,10 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(const std::string& prefix) {
   db::DbConfig config = server_config;
   config.database = UniqueName(prefix);
   absl::Status created = db::RunWithConnection(**server, [&](db::Connection& c) {
-    c.Execute(absl::StrCat("CREATE DATABASE `", config.database, "` CHARACTER SET utf8mb4"));
+    // The collation scripts/up.sh and scripts/mariadb.sh use: text compares as deployed
+    // (case-sensitive), which the list parity tests rely on.
+    c.Execute(absl::StrCat("CREATE DATABASE `", config.database,
+                           "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"));
     return absl::OkStatus();
   });
   if (!created.ok()) {

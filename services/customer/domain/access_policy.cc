@@ -1,7 +1,6 @@
 #include "services/customer/domain/access_policy.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/api/resource_name.h"
 #include "common/auth/roles.h"
 #include "common/pii/masking.h"
@@ -32,23 +31,13 @@ absl::Status AccessPolicy::Check(const auth::Principal& p, const v1::Customer& c
   return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
 }
 
-absl::StatusOr<api::SqlFilter> AccessPolicy::ListScope(const auth::Principal& p) {
-  api::SqlFilter scope;
-  if (p.is_service()) return scope;
+absl::StatusOr<api::ListScope> AccessPolicy::ListScope(const auth::Principal& p) {
+  if (p.is_service()) return api::ListScope::All();
   if (!IsStaff(p)) return PermissionDenied("NO_MEMBER", "the caller is not a member of staff");
-  std::vector<std::string> terms = {"c.owner_id = ?"};
-  scope.params.push_back(p.member_id);
-  if (p.HasRole(auth::kRoleTeamLead)) {
-    for (int64_t team : p.team_ids) {
-      terms.push_back("c.team_id = ?");
-      scope.params.push_back(team);
-    }
-  }
-  if (p.HasRole(auth::kRoleBranchManager) && p.branch_id != 0) {
-    terms.push_back("c.branch_id = ?");
-    scope.params.push_back(p.branch_id);
-  }
-  scope.where = absl::StrCat("(", absl::StrJoin(terms, " OR "), ")");
+  api::ListScope scope;
+  scope.owner_member_id = p.member_id;
+  if (p.HasRole(auth::kRoleTeamLead)) scope.team_ids = p.team_ids;
+  if (p.HasRole(auth::kRoleBranchManager)) scope.branch_id = p.branch_id;
   return scope;
 }
 

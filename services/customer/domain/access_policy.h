@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/api/filter.h"
+#include "absl/status/statusor.h"
+#include "common/api/list_scope.h"
 #include "common/auth/principal.h"
 #include "rmhub/customer/v1/customer.pb.h"
 
@@ -26,9 +27,11 @@ class AccessPolicy {
   static bool CanAccess(const auth::Principal& p, const v1::Customer& c, Access access);
   // NOT_FOUND CUSTOMER_NOT_FOUND unless CanAccess.
   static absl::Status Check(const auth::Principal& p, const v1::Customer& c, Access access);
-  // The SQL restriction a list applies for this caller (over alias c). Empty `where` for
-  // principals who see everything; PERMISSION_DENIED for those who see nothing.
-  static absl::StatusOr<api::SqlFilter> ListScope(const auth::Principal& p);
+  // Whose customers a list shows this caller, the same rule as CanAccess(kRead) as a typed
+  // scope the store applies: everything for service principals; for staff the customers they
+  // own, their teams' (team leads) and their branch's (branch managers); PERMISSION_DENIED for
+  // those who see nothing.
+  static absl::StatusOr<api::ListScope> ListScope(const auth::Principal& p);
   // Assigning, transferring and handing over customers of a branch: its branch manager, or a
   // team lead for customers of their own teams.
   static absl::Status CanManageBook(const auth::Principal& p, int64_t branch_id, int64_t team_id);

@@ -1,6 +1,5 @@
 #include "services/customer/domain/segmentation.h"
 
-#include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 
 namespace rmhub::customer {
@@ -28,18 +27,6 @@ v1::ValueTier ValueTierOf(int64_t contribution, const SegmentThresholds& t) {
   if (contribution >= t.high_contribution) return v1::HIGH_VALUE;
   if (contribution >= t.medium_contribution) return v1::MEDIUM_VALUE;
   return v1::LOW_VALUE;
-}
-
-std::string AssetTierSql(const std::string& column, const SegmentThresholds& t) {
-  return absl::StrCat("(CASE WHEN ", column, " >= ", t.vip_aum, " THEN ", v1::VIP, " WHEN ",
-                      column, " >= ", t.large_aum, " THEN ", v1::LARGE, " WHEN ", column, " >= ",
-                      t.medium_aum, " THEN ", v1::MEDIUM, " ELSE ", v1::SMALL, " END)");
-}
-
-std::string ValueTierSql(const std::string& column, const SegmentThresholds& t) {
-  return absl::StrCat("(CASE WHEN ", column, " >= ", t.high_contribution, " THEN ", v1::HIGH_VALUE,
-                      " WHEN ", column, " >= ", t.medium_contribution, " THEN ", v1::MEDIUM_VALUE,
-                      " ELSE ", v1::LOW_VALUE, " END)");
 }
 
 void DeriveSegments(v1::Customer& c, const SegmentThresholds& t) {

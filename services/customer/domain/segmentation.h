@@ -26,11 +26,6 @@ absl::Status ValidateThresholds(const SegmentThresholds& t);
 v1::AssetTier AssetTierOf(int64_t aum_minor, const SegmentThresholds& t);
 v1::ValueTier ValueTierOf(int64_t contribution_minor, const SegmentThresholds& t);
 
-// SQL expressions computing the tier number from a column, for filters: the same thresholds as
-// the functions above (numbers from validated configuration, never from the request).
-std::string AssetTierSql(const std::string& column, const SegmentThresholds& t);
-std::string ValueTierSql(const std::string& column, const SegmentThresholds& t);
-
 // Fills asset_tier and value_tier from aum and annual_contribution.
 void DeriveSegments(v1::Customer& customer, const SegmentThresholds& t);
 

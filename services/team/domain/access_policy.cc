@@ -16,6 +16,12 @@ absl::Status AccessPolicy::CanReadBranchStaff(const auth::Principal& p, int64_t 
   return PermissionDenied("OTHER_BRANCH", "the caller may not see another branch's staff");
 }
 
+absl::StatusOr<api::ListScope> AccessPolicy::StaffListScope(const auth::Principal& p) {
+  if (SeesAllBranches(p)) return api::ListScope::All();
+  if (p.branch_id == 0) return PermissionDenied("NO_BRANCH", "the caller belongs to no branch");
+  return api::ListScope::Branch(p.branch_id);
+}
+
 absl::Status AccessPolicy::CanCreateBranch(const auth::Principal& p) {
   if (p.HasPermission(auth::kPermTeamAdmin)) return absl::OkStatus();
   return PermissionDenied("TEAM_ADMIN_REQUIRED", "creating a branch needs the team.admin permission");

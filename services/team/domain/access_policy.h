@@ -17,6 +17,8 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/api/list_scope.h"
 #include "common/auth/principal.h"
 
 namespace rmhub::team {
@@ -25,6 +27,9 @@ class AccessPolicy {
  public:
   static bool SeesAllBranches(const auth::Principal& p);
   static absl::Status CanReadBranchStaff(const auth::Principal& p, int64_t branch_id);
+  // Whose members, teams and mentorships a list shows: everything for those who see all
+  // branches, else the caller's branch; PERMISSION_DENIED (NO_BRANCH) for staff of no branch.
+  static absl::StatusOr<api::ListScope> StaffListScope(const auth::Principal& p);
   static absl::Status CanCreateBranch(const auth::Principal& p);
   static absl::Status CanManageBranch(const auth::Principal& p, int64_t branch_id);
   static absl::Status CanManageRoster(const auth::Principal& p, int64_t branch_id,

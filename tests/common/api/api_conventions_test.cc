@@ -3,6 +3,8 @@
 
 #include "common/api/field_mask.h"
 #include "common/api/filter.h"
+#include "common/api/filter_match.h"
+#include "common/api/list_scope.h"
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
 #include "common/status/errors.h"
@@ -86,40 +88,105 @@ TEST(Filter, RejectsWhatTheSubsetDoesNotHave) {
   }
 }
 
-FilterSpec Spec() {
-  FilterSpec spec;
-  spec["status"] = {FilterValueKind::kEnum, {{"=", "m.status = ?"}, {"!=", "m.status <> ?"}},
-                    [](absl::string_view v) -> absl::StatusOr<int64_t> {
-                      if (v == "ACTIVE") return 1;
-                      return absl::InvalidArgumentError("no");
-                    }};
-  spec["branch"] = {FilterValueKind::kResourceName, {{"=", "m.branch_id = ?"}}, nullptr,
-                    "branches"};
-  spec["display_name"] = {FilterValueKind::kString, {{"=", "m.display_name = ?"}}};
-  return spec;
+const FilterSchema& Schema() {
+  static const auto* schema = new FilterSchema{
+      {"status",
+       FilterType::kEnum,
+       {FilterOp::kEq, FilterOp::kNe},
+       [](absl::string_view v) -> absl::StatusOr<int64_t> {
+         if (v == "ACTIVE") return 1;
+         return absl::InvalidArgumentError("no");
+       }},
+      {"branch", FilterType::kResourceName, {FilterOp::kEq}, nullptr, "branches"},
+      {"display_name", FilterType::kString, {FilterOp::kEq}},
+      {"grade", FilterType::kInt, {FilterOp::kGe, FilterOp::kLt}},
+      {"key_account", FilterType::kBool, {FilterOp::kEq}},
+      {"due", FilterType::kDate, {FilterOp::kLe}},
+      {"since", FilterType::kTimestamp, {FilterOp::kGt}},
+      {"skills",
+       FilterType::kEnum,
+       {FilterOp::kHas},
+       [](absl::string_view v) -> absl::StatusOr<int64_t> {
+         if (v == "WEALTH") return 3;
+         return absl::InvalidArgumentError("no");
+       }},
+  };
+  return *schema;
 }
 
-TEST(Filter, CompilesToBoundSql) {
-  auto sql = CompileFilter(R"(status = ACTIVE AND branch = "branches/7")", Spec());
-  ASSERT_TRUE(sql.ok()) << sql.status();
-  EXPECT_EQ(sql->where, "m.status = ? AND m.branch_id = ?");
-  EXPECT_THAT(sql->params, ElementsAre(SqlParam(int64_t{1}), SqlParam(int64_t{7})));
+TEST(Filter, ParsesIntoTypedConditions) {
+  auto expr = ParseFilterExpr(
+      R"(status = ACTIVE AND branch = "branches/7" AND grade >= 3 AND key_account = true AND )"
+      R"(due <= "2026-01-31" AND since > "2026-01-01T08:00:00Z" AND skills: WEALTH)",
+      Schema());
+  ASSERT_TRUE(expr.ok()) << expr.status();
+  ASSERT_EQ(expr->conditions.size(), 7u);
+  EXPECT_EQ(expr->conditions[0].field, "status");
+  EXPECT_EQ(expr->conditions[0].op, FilterOp::kEq);
+  EXPECT_EQ(expr->conditions[0].value, FilterValue(int64_t{1}));
+  EXPECT_EQ(expr->conditions[1].value, FilterValue(int64_t{7}));
+  EXPECT_EQ(expr->conditions[2].op, FilterOp::kGe);
+  EXPECT_EQ(expr->conditions[3].value, FilterValue(true));
+  EXPECT_EQ(expr->conditions[4].value, FilterValue(absl::CivilDay(2026, 1, 31)));
+  EXPECT_EQ(
+      expr->conditions[5].value,
+      FilterValue(absl::FromCivil(absl::CivilSecond(2026, 1, 1, 8, 0, 0), absl::UTCTimeZone())));
+  EXPECT_EQ(expr->conditions[6].op, FilterOp::kHas);
+  EXPECT_TRUE(expr->Mentions("skills"));
+  EXPECT_FALSE(expr->Mentions("archived"));
+  EXPECT_TRUE(ParseFilterExpr("", Schema())->conditions.empty());
 }
 
-TEST(Filter, InjectionStaysAParameter) {
-  auto sql = CompileFilter(R"(display_name = "x' OR 1=1 --")", Spec());
-  ASSERT_TRUE(sql.ok());
-  EXPECT_EQ(sql->where, "m.display_name = ?");
-  EXPECT_EQ(absl::get<std::string>(sql->params[0]), "x' OR 1=1 --");
+TEST(Filter, InjectionStaysAValue) {
+  auto expr = ParseFilterExpr(R"(display_name = "x' OR 1=1 --")", Schema());
+  ASSERT_TRUE(expr.ok());
+  EXPECT_EQ(absl::get<std::string>(expr->conditions[0].value), "x' OR 1=1 --");
 }
 
-TEST(Filter, NamesTheProblem) {
-  auto unknown = CompileFilter("colour = RED", Spec());
-  EXPECT_THAT(std::string(unknown.status().message()), HasSubstr("unknown field \"colour\""));
-  auto op = CompileFilter("branch != \"branches/1\"", Spec());
-  EXPECT_THAT(std::string(op.status().message()), HasSubstr("operator != is not supported"));
-  auto value = CompileFilter("status = SLEEPING", Spec());
-  EXPECT_THAT(std::string(value.status().message()), HasSubstr("SLEEPING"));
+TEST(Filter, NamesTheProblemOnFieldFilter) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"colour = RED", "unknown field \"colour\""},
+      {"branch != \"branches/1\"", "operator != is not supported on branch"},
+      {"status = SLEEPING", "SLEEPING"},
+      {"grade >= seven", "grade takes a whole number"},
+      {"key_account = yes", "true or false"},
+      {"due <= \"31/01/2026\"", "date like"},
+      {"since > yesterday", "time like"},
+      {"branch = \"teams/1\"", "branches/1"},
+      {"skills = WEALTH", "operator = is not supported on skills"},
+  };
+  for (const auto& [text, message] : cases) {
+    auto expr = ParseFilterExpr(text, Schema());
+    ASSERT_FALSE(expr.ok()) << text;
+    EXPECT_EQ(expr.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_EQ(FirstField(expr.status()), "filter") << text;
+    EXPECT_THAT(
+        std::string(expr.status().message()) + FieldViolations(expr.status())[0].description,
+        HasSubstr(message))
+        << text;
+  }
+}
+
+TEST(FilterMatch, FollowsSqlSemantics) {
+  auto expr = ParseFilterExpr("grade >= 3 AND skills: WEALTH", Schema());
+  ASSERT_TRUE(expr.ok());
+  auto record = [](FieldValues grade, FieldValues skills) {
+    return [=](absl::string_view field) { return field == "grade" ? grade : skills; };
+  };
+  EXPECT_TRUE(MatchesFilter(*expr, record({int64_t{3}}, {int64_t{1}, int64_t{3}})));
+  EXPECT_FALSE(MatchesFilter(*expr, record({int64_t{2}}, {int64_t{3}})));
+  EXPECT_FALSE(MatchesFilter(*expr, record({int64_t{5}}, {})));
+  // No value (a NULL column) satisfies no comparison, not even !=.
+  FilterCondition ne{"status", FilterType::kEnum, FilterOp::kNe, int64_t{1}};
+  EXPECT_FALSE(MatchesCondition(ne, {}));
+  EXPECT_TRUE(MatchesCondition(ne, {int64_t{2}}));
+  EXPECT_TRUE(MatchesFilter(FilterExpr(), record({}, {})));
+}
+
+TEST(ListScope, DefaultIsClosed) {
+  EXPECT_TRUE(ListScope().Empty());
+  EXPECT_FALSE(ListScope::All().Empty());
+  EXPECT_FALSE(ListScope::Branch(3).Empty());
 }
 
 TEST(FieldMask, EmptyMeansAllAndUnknownIsNamed) {

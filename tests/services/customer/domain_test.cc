@@ -9,13 +9,14 @@
 #include "services/customer/domain/customer_rules.h"
 #include "services/customer/domain/segmentation.h"
 #include "services/customer/repository.h"
+#include "tests/support/fake_list.h"
 
 namespace rmhub::customer {
 namespace {
 
 using ::testing::ElementsAre;
 
-TEST(Segmentation, TiersFollowThresholdsAndTheirSqlAgrees) {
+TEST(Segmentation, TiersFollowThresholds) {
   SegmentThresholds t;
   EXPECT_EQ(AssetTierOf(0, t), v1::SMALL);
   EXPECT_EQ(AssetTierOf(t.medium_aum - 1, t), v1::SMALL);
@@ -24,9 +25,6 @@ TEST(Segmentation, TiersFollowThresholdsAndTheirSqlAgrees) {
   EXPECT_EQ(AssetTierOf(t.vip_aum, t), v1::VIP);
   EXPECT_EQ(ValueTierOf(t.high_contribution, t), v1::HIGH_VALUE);
   EXPECT_EQ(ValueTierOf(t.medium_contribution - 1, t), v1::LOW_VALUE);
-  EXPECT_EQ(AssetTierSql("c.aum_minor", t),
-            "(CASE WHEN c.aum_minor >= 600000000 THEN 4 WHEN c.aum_minor >= 100000000 THEN 3 "
-            "WHEN c.aum_minor >= 5000000 THEN 2 ELSE 1 END)");
   // A change of thresholds re-derives at once.
   t.vip_aum = 300'000'000;
   EXPECT_EQ(AssetTierOf(400'000'000, t), v1::VIP);
@@ -205,6 +203,41 @@ TEST(AccessPolicy, OwnersTeamLeadsBranchManagersAndNobodyElse) {
   svc.subject = "services/task";
   EXPECT_TRUE(AccessPolicy::CanAccess(svc, c, Access::kRead));
   EXPECT_FALSE(AccessPolicy::CanAccess(svc, c, Access::kWrite));
+}
+
+// The typed list scope and the per-object check are one rule: a customer is in a caller's list
+// scope (grants as the repositories apply them) exactly when the caller may read it.
+TEST(AccessPolicy, ListScopeAgreesWithCanAccess) {
+  std::vector<auth::Principal> callers = {Rm(7, 1), Rm(8, 2)};
+  auth::Principal lead = Rm(9, 1);
+  lead.roles = {"TEAM_LEAD"};
+  lead.team_ids = {3, 5};
+  auth::Principal bm = Rm(10, 2);
+  bm.roles = {"BRANCH_MANAGER", "RELATIONSHIP_MANAGER"};
+  auth::Principal svc;
+  svc.service = "task";
+  svc.subject = "services/task";
+  callers.insert(callers.end(), {lead, bm, svc});
+  for (const auth::Principal& p : callers) {
+    auto scope = AccessPolicy::ListScope(p);
+    ASSERT_TRUE(scope.ok()) << p.subject;
+    for (int64_t owner : {0, 7, 8, 9, 10}) {
+      for (int64_t team : {0, 3, 4, 5}) {
+        for (int64_t branch : {1, 2}) {
+          v1::Customer c;
+          if (owner != 0) c.set_owner("members/" + std::to_string(owner));
+          if (team != 0) c.set_team("teams/" + std::to_string(team));
+          c.set_branch("branches/" + std::to_string(branch));
+          EXPECT_EQ(rmhub::testing::FakeInScope(*scope, owner, team, branch),
+                    AccessPolicy::CanAccess(p, c, Access::kRead))
+              << p.subject << " owner " << owner << " team " << team << " branch " << branch;
+        }
+      }
+    }
+  }
+  auth::Principal nobody;
+  nobody.subject = "members/0";
+  EXPECT_EQ(AccessPolicy::ListScope(nobody).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST(AccessPolicy, MaskingHidesPii) {

@@ -27,6 +27,7 @@
 #include "common/pii/validation.h"
 #include "common/status/errors.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/customer/domain/list_filters.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_idempotency.h"
@@ -488,17 +489,17 @@ TEST_F(MySqlCustomerRepositoryTest, ListCustomersPagesThroughAFilteredSet) {
   InsertOwned(7, branch + 1);             // filtered out by the branch restriction
 
   ListQuery q;
-  q.filter.where =
-      "EXISTS (SELECT 1 FROM customer_needs n WHERE n.customer_id = c.id AND n.need = ?) AND "
-      "c.aum_minor >= ? AND c.type = ? AND c.archived = ?";
-  q.filter.params = {int64_t{v1::INVESTMENT}, int64_t{1000000}, int64_t{v1::RETAIL}, int64_t{0}};
-  q.branch_id = branch;
+  q.filter = *api::ParseFilterExpr(
+      "needs: INVESTMENT AND asset_tier >= MEDIUM AND type = RETAIL AND archived = false",
+      CustomerFilterSchema());
+  q.scope = api::ListScope::Branch(branch);
   q.page.limit = 2;
   std::vector<v1::Customer> seen;
   std::vector<size_t> page_sizes;
   for (int guard = 0; guard < 10; ++guard) {
     Page<v1::Customer> page;
-    ASSERT_OK(Read([&](CustomerStore& s) { return Into(s.ListCustomers(q), &page); }));
+    ASSERT_OK(Read(
+        [&](CustomerStore& s) { return Into(s.ListCustomers(q, SegmentThresholds()), &page); }));
     page_sizes.push_back(page.items.size());
     for (auto& c : page.items) seen.push_back(c);
     if (page.next_after_id == 0) break;
@@ -864,8 +865,8 @@ TEST_F(MySqlCustomerRepositoryTest, PiiAuditRoundTripFiltersAndPagesNewestFirst)
             1);
 
   ListQuery q;
-  q.filter.where = "a.actor = ?";
-  q.filter.params = {actor};
+  q.filter.Add("actor", api::FilterType::kString, api::FilterOp::kEq, actor);
+  q.scope = api::ListScope::All();
   q.page.limit = 2;
   Page<v1::PiiAuditEntry> first, second;
   ASSERT_OK(Read([&](CustomerStore& s) { return Into(s.ListPiiAudit(q), &first); }));
@@ -890,12 +891,13 @@ TEST_F(MySqlCustomerRepositoryTest, PiiAuditRoundTripFiltersAndPagesNewestFirst)
 
   // The branch restriction goes through the customer; a customer filter narrows further.
   ListQuery scoped;
-  scoped.branch_id = branch;
-  scoped.filter.where = "a.customer_id = ? AND a.actor = ?";
-  scoped.filter.params = {customer, actor};
+  scoped.scope = api::ListScope::Branch(branch);
+  scoped.filter = *api::ParseFilterExpr(
+      absl::StrCat("customer = \"customers/", customer, "\" AND actor = \"", actor, "\""),
+      PiiAuditFilterSchema());
   ASSERT_OK(Read([&](CustomerStore& s) { return Into(s.ListPiiAudit(scoped), &first); }));
   EXPECT_EQ(first.items.size(), 2u);
-  scoped.branch_id = branch + 1;
+  scoped.scope = api::ListScope::Branch(branch + 1);
   ASSERT_OK(Read([&](CustomerStore& s) { return Into(s.ListPiiAudit(scoped), &first); }));
   EXPECT_TRUE(first.items.empty());
 

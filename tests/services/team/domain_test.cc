@@ -169,6 +169,23 @@ TEST(AccessPolicy, BranchManagerManagesOnlyTheirBranch) {
   EXPECT_EQ(AccessPolicy::CanCreateBranch(bm).code(), absl::StatusCode::kPermissionDenied);
 }
 
+// The list scope is CanReadBranchStaff as a typed value: all branches, or the caller's own.
+TEST(AccessPolicy, StaffListScopeIsTheReadableBranches) {
+  auto rm = Staff(3, {"RELATIONSHIP_MANAGER"});
+  auto scope = AccessPolicy::StaffListScope(rm);
+  ASSERT_TRUE(scope.ok());
+  EXPECT_FALSE(scope->all);
+  EXPECT_EQ(scope->branch_id, 3);
+  EXPECT_EQ(scope->owner_member_id, 0);
+  auto admin = Staff(0, {});
+  admin.permissions = {auth::kPermTeamAdmin};
+  EXPECT_TRUE(AccessPolicy::StaffListScope(admin)->all);
+  auth::Principal svc;
+  svc.service = "customer";
+  EXPECT_TRUE(AccessPolicy::StaffListScope(svc)->all);
+  EXPECT_EQ(ErrorReason(AccessPolicy::StaffListScope(Staff(0, {"TELLER"})).status()), "NO_BRANCH");
+}
+
 TEST(AccessPolicy, LeaderManagesRosterServicesOnlyRead) {
   auto leader = Staff(1, {"TEAM_LEAD"}, 42);
   EXPECT_TRUE(AccessPolicy::CanManageRoster(leader, 1, 42).ok());

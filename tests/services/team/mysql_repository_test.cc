@@ -20,6 +20,7 @@
 #include "common/outbox/outbox.h"
 #include "common/status/errors.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/team/domain/list_filters.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_idempotency.h"
@@ -228,8 +229,8 @@ TEST_F(MySqlTeamRepositoryTest, ListBranchesFiltersAndPages) {
   for (int i = 0; i < 3; ++i) ids.push_back(MakeBranch(region));
   MakeBranch("Elsewhere");
   ListQuery q;
-  q.filter.where = "b.region = ?";
-  q.filter.params.push_back(region);
+  q.filter.Add("region", api::FilterType::kString, api::FilterOp::kEq, region);
+  q.scope = api::ListScope::All();
   q.page.limit = 2;
   Page<v1::Branch> first, second;
   ASSERT_OK(Read([&](TeamStore& s) { return Into(s.ListBranches(q), &first); }));
@@ -244,7 +245,7 @@ TEST_F(MySqlTeamRepositoryTest, ListBranchesFiltersAndPages) {
 
   // The branch restriction keeps only that branch.
   ListQuery scoped;
-  scoped.branch_id = ids[1];
+  scoped.scope = api::ListScope::Branch(ids[1]);
   ASSERT_OK(Read([&](TeamStore& s) { return Into(s.ListBranches(scoped), &first); }));
   ASSERT_EQ(first.items.size(), 1u);
   EXPECT_EQ(first.items[0].name(), absl::StrCat("branches/", ids[1]));
@@ -387,11 +388,9 @@ TEST_F(MySqlTeamRepositoryTest, ListMembersPagesThroughAFilteredSetWithDerivedFi
   ASSERT_OK(Tx([&](TeamStore& s) { return s.AddTeamMember(home, v1::HOME, expected[3], kT0).status(); }));
 
   ListQuery q;
-  q.filter.where =
-      "EXISTS (SELECT 1 FROM member_skills s WHERE s.member_id = m.id AND s.skill = ?) AND "
-      "m.status = ? AND m.display_name <> ?";
-  q.filter.params = {int64_t{v1::WEALTH}, int64_t{v1::ACTIVE}, std::string("nobody")};
-  q.branch_id = branch;
+  q.filter = *api::ParseFilterExpr("skills: WEALTH AND status = ACTIVE AND role != TELLER",
+                                   MemberFilterSchema());
+  q.scope = api::ListScope::Branch(branch);
   q.page.limit = 2;
   std::vector<v1::Member> seen;
   std::vector<size_t> page_sizes;
@@ -549,9 +548,8 @@ TEST_F(MySqlTeamRepositoryTest, MentorshipsCountEndAndListByMentorBranch) {
   EXPECT_EQ(GetMember(mentee_a).mentor(), absl::StrCat("members/", mentor));
 
   ListQuery q;  // mentorships whose mentor is in `branch`, active only
-  q.branch_id = branch;
-  q.filter.where = "ms.state = ?";
-  q.filter.params = {int64_t{v1::MENTORSHIP_ACTIVE}};
+  q.scope = api::ListScope::Branch(branch);
+  q.filter = *api::ParseFilterExpr("state = MENTORSHIP_ACTIVE", MentorshipFilterSchema());
   Page<v1::Mentorship> page;
   ASSERT_OK(Read([&](TeamStore& s) { return Into(s.ListMentorships(q), &page); }));
   ASSERT_EQ(page.items.size(), 1u);
@@ -704,17 +702,16 @@ TEST_F(MySqlTeamRepositoryTest, ListTeamsAndRostersPage) {
   EXPECT_EQ(roster.next_after_id, 0);
 
   ListQuery q;  // the team filter of ListTeams: teams having a member, in one branch
-  q.branch_id = branch;
-  q.filter.where =
-      "EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = t.id AND tm.member_id = ?)";
-  q.filter.params = {members[0]};
+  q.scope = api::ListScope::Branch(branch);
+  q.filter = *api::ParseFilterExpr(absl::StrCat("member = \"members/", members[0], "\""),
+                                   TeamFilterSchema());
   Page<v1::Team> teams;
   ASSERT_OK(Read([&](TeamStore& s) { return Into(s.ListTeams(q), &teams); }));
   ASSERT_EQ(teams.items.size(), 1u);
   EXPECT_EQ(teams.items[0].name(), absl::StrCat("teams/", team));
   EXPECT_EQ(teams.items[0].member_count(), 3);
   ListQuery all;
-  all.branch_id = branch;
+  all.scope = api::ListScope::Branch(branch);
   ASSERT_OK(Read([&](TeamStore& s) { return Into(s.ListTeams(all), &teams); }));
   ASSERT_EQ(teams.items.size(), 2u);
   EXPECT_EQ(teams.items[1].name(), absl::StrCat("teams/", home));
