@@ -17,6 +17,7 @@
 #include "services/customer/domain/list_filters.h"
 #include "services/customer/mysql_repository.h"
 #include "tests/services/customer/fake_customer_repository.h"
+#include "tests/support/test_idempotency.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 
@@ -70,7 +71,7 @@ class CustomerListParityTest : public ::testing::Test {
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
     ASSERT_OK(MySqlCustomerRepository::Migrate(*pool_));
-    mysql_ = std::make_unique<MySqlCustomerRepository>(*pool_, cipher_, index_);
+    mysql_ = std::make_unique<MySqlCustomerRepository>(*pool_, cipher_, index_, *idempotency_);
     Populate();
   }
 
@@ -80,8 +81,8 @@ class CustomerListParityTest : public ::testing::Test {
                                      static_cast<CustomerRepository*>(&fake_)}) {
       int64_t id = 0;
       ASSERT_OK(
-          repo->Write("Populate", "", v1::GetCustomerRequest(), nullptr,
-                      [&](CustomerStore& s) { return Into(s.InsertCustomer(c, o, kT0), &id); }));
+          repo->Write({"Populate", "", ""}, v1::GetCustomerRequest(), nullptr,
+[&](CustomerStore& s) { return Into(s.InsertCustomer(c, o, kT0), &id); }, nullptr));
       ids.push_back(id);
     }
     ASSERT_EQ(ids[0], ids[1]) << "a fresh database and the fake number rows alike";
@@ -194,6 +195,8 @@ class CustomerListParityTest : public ::testing::Test {
   const pii::FieldCipher cipher_ =
       *pii::FieldCipher::Create({{"k2024", std::string(32, 'a')}}, "k2024");
   const pii::BlindIndex index_ = *pii::BlindIndex::Create(std::string(32, 'i'));
+  std::unique_ptr<idempotency::Idempotency> idempotency_ =
+      rmhub::testing::TestIdempotency("customer", &cipher_);
   std::unique_ptr<MySqlCustomerRepository> mysql_;
   fakes::FakeCustomerRepository fake_;
 };
@@ -246,8 +249,8 @@ TEST_F(CustomerListParityTest, FakeAndMySqlAgreeOnFiltersTiersArchivedAndScopes)
 TEST_F(CustomerListParityTest, AuditTrailFiltersAgree) {
   for (CustomerRepository* repo :
        {static_cast<CustomerRepository*>(mysql_.get()), static_cast<CustomerRepository*>(&fake_)}) {
-    ASSERT_OK(repo->Write("Populate", "", v1::GetCustomerRequest(), nullptr,
-                          [&](CustomerStore& s) -> absl::Status {
+    ASSERT_OK(repo->Write({"Populate", "", ""}, v1::GetCustomerRequest(), nullptr,
+[&](CustomerStore& s) -> absl::Status {
                             for (int i = 0; i < 5; ++i) {
                               v1::PiiAuditEntry e;
                               e.set_actor(i % 2 == 0 ? "members/7" : "members/100");
@@ -259,7 +262,7 @@ TEST_F(CustomerListParityTest, AuditTrailFiltersAgree) {
                               RMHUB_RETURN_IF_ERROR(s.AppendPiiAudit(e));
                             }
                             return absl::OkStatus();
-                          }));
+                          }, nullptr));
   }
   for (const char* text : {"", "actor = \"members/7\"", "customer = \"customers/2\"",
                            "customer = \"customers/1\" AND actor = \"members/100\""}) {

@@ -14,6 +14,7 @@
 #include "services/team/domain/list_filters.h"
 #include "services/team/mysql_repository.h"
 #include "tests/services/team/fake_team_repository.h"
+#include "tests/support/test_idempotency.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 
@@ -44,7 +45,7 @@ class TeamListParityTest : public ::testing::Test {
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
     ASSERT_OK(MySqlTeamRepository::Migrate(*pool_));
-    mysql_ = std::make_unique<MySqlTeamRepository>(*pool_);
+    mysql_ = std::make_unique<MySqlTeamRepository>(*pool_, *idempotency_);
     repos_ = {mysql_.get(), &fake_};
     Populate();
   }
@@ -54,8 +55,8 @@ class TeamListParityTest : public ::testing::Test {
     std::vector<int64_t> ids;
     for (TeamRepository* repo : repos_) {
       int64_t id = 0;
-      ASSERT_OK(repo->Write("Populate", "", v1::GetBranchRequest(), nullptr,
-                            [&](TeamStore& s) { return Into(body(s), &id); }));
+      ASSERT_OK(repo->Write({"Populate", "", ""}, v1::GetBranchRequest(), nullptr,
+[&](TeamStore& s) { return Into(body(s), &id); }, nullptr));
       ids.push_back(id);
     }
     ASSERT_EQ(ids[0], ids[1]) << "a fresh database and the fake number rows alike";
@@ -175,6 +176,7 @@ class TeamListParityTest : public ::testing::Test {
 
   std::unique_ptr<rmhub::testing::TestDatabase> db_;
   std::unique_ptr<db::ConnectionPool> pool_;
+  std::unique_ptr<idempotency::Idempotency> idempotency_ = rmhub::testing::TestIdempotency("team");
   std::unique_ptr<MySqlTeamRepository> mysql_;
   fakes::FakeTeamRepository fake_;
   std::vector<TeamRepository*> repos_;
