@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Summarises tools/rmhub-bench/external/bench.sh's results.tsv as Markdown tables.
+
+Per workload and level of concurrent streams (30 s deadlines): the median over the rounds of
+calls/s, p50, p99 and CPU per call, and the non-OK / shed counts summed over the rounds. Then the
+composed floor 1/(1/bare + 1/raw) per level from the medians, and the ratio of GetCustomer and
+GetMember to it; then the short-deadline run. Exits 1 when a workload has no OK calls.
+"""
+import csv
+import statistics
+import sys
+from collections import defaultdict
+
+
+def num(value):
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def main(path):
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    cells = defaultdict(list)
+    short = []
+    for row in rows:
+        if row["deadline"] in ("30s", "-"):
+            cells[(row["workload"], int(row["streams"]))].append(row)
+        else:
+            short.append(row)
+    levels = sorted({streams for _, streams in cells})
+    order = ["bare", "raw", "get-customer", "get-member"]
+    rate = {}
+    bad = []
+    print("| workload | streams | rounds | calls/s (median) | calls/s per round | p50 ms | p99 ms "
+          "| non-OK | shed | server CPU µs/call | mysqld CPU µs/call |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for workload in order:
+        for streams in levels:
+            group = cells.get((workload, streams))
+            if not group:
+                continue
+            rps = [num(r["calls_per_s"]) for r in group]
+            rate[(workload, streams)] = med(rps)
+            ok = sum(int(r["ok"]) for r in group)
+            if ok == 0:
+                bad.append(f"{workload}@{streams}")
+            not_ok = sum(int(r["not_ok"]) for r in group)
+            shed = "–" if group[0]["shed"] == "-" else str(sum(int(r["shed"]) for r in group))
+            server_cpu = med([num(r["server_cpu_us"]) for r in group])
+            if workload == "raw":
+                server_cpu = med([num(r["driver_cpu_us"]) for r in group])
+            notes = sorted({r["note"] for r in group if r["note"] and workload != "raw"})
+            print(f"| {workload} | {streams} | {len(group)} | {fmt(med(rps))} | "
+                  f"{' / '.join(fmt(v) for v in rps)} | "
+                  f"{fmt(med([num(r['p50_ms']) for r in group]), 2)} | "
+                  f"{fmt(med([num(r['p99_ms']) for r in group]), 2)} | "
+                  f"{not_ok}{' (' + '; '.join(notes) + ')' if notes else ''} | {shed} | "
+                  f"{fmt(server_cpu)} | {fmt(med([num(r['mysqld_cpu_us']) for r in group]))} |")
+    print()
+    print("| streams | bare | raw | composed floor | GetCustomer | GetCustomer / floor "
+          "| GetMember | GetMember / floor | GetCustomer / its 32-stream rate |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for streams in levels:
+        bare = rate.get(("bare", streams))
+        raw = rate.get(("raw", streams))
+        floor = 1 / (1 / bare + 1 / raw) if bare and raw else None
+        gc = rate.get(("get-customer", streams))
+        gm = rate.get(("get-member", streams))
+        base = rate.get(("get-customer", 32))
+        print(f"| {streams} | {fmt(bare)} | {fmt(raw)} | {fmt(floor)} | {fmt(gc)} | "
+              f"{fmt(gc / floor if gc and floor else None, 2)} | {fmt(gm)} | "
+              f"{fmt(gm / floor if gm and floor else None, 2)} | "
+              f"{fmt(gc / base if gc and base else None, 2)} |")
+    if short:
+        print()
+        print("| workload | streams | deadline | calls/s OK | p50 ms | p99 ms | OK | non-OK "
+              "| shed | executed | executed − OK | breakdown |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in short:
+            executed_minus_ok = int(r["executed"]) - int(r["ok"])
+            print(f"| {r['workload']} | {r['streams']} | {r['deadline']} | "
+                  f"{fmt(num(r['calls_per_s']))} | {r['p50_ms']} | {r['p99_ms']} | {r['ok']} | "
+                  f"{r['not_ok']} | {r['shed']} | {r['executed']} | {executed_minus_ok} | "
+                  f"{r['note']} |")
+    if bad:
+        print(f"\nno OK calls: {', '.join(bad)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
