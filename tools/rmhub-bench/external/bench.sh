@@ -14,6 +14,10 @@
 #   tools/rmhub-bench/external/bench.sh [--build DIR] [--out DIR] [--levels 8,32,256,1024]
 #       [--rounds 3] [--duration 10] [--warmup 2] [--short_deadline_ms 50] [--short_level 1024]
 #       [--short_duration 10]
+#   tools/rmhub-bench/external/bench.sh --profile_calls N [--out DIR]
+#       instead of the rounds: restarts customer_server under valgrind --tool=callgrind, zeroes
+#       the counters after a warm-up, sends N GetCustomer calls (h2load, 32 streams), dumps the
+#       profile to <out>/callgrind.out and prints instructions per call (callgrind_annotate it).
 # Results: <out>/results.tsv (one row per measurement), <out>/summary.md (median of the rounds
 # per cell, the floor ratios and the short-deadline run), logs in <out>/logs.
 # Needs: the binaries built (team_server customer_server rmhubctl rmhub-seed
@@ -29,6 +33,7 @@ warmup=2
 short_deadline_ms=50
 short_level=1024
 short_duration=10
+profile_calls=0
 while [ $# -gt 0 ]; do
   case $1 in
     --build) build=$(realpath "$2"); shift 2 ;;
@@ -40,6 +45,7 @@ while [ $# -gt 0 ]; do
     --short_deadline_ms) short_deadline_ms=$2; shift 2 ;;
     --short_level) short_level=$2; shift 2 ;;
     --short_duration) short_duration=$2; shift 2 ;;
+    --profile_calls) profile_calls=$2; shift 2 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -323,6 +329,42 @@ measure() {
     "$streams" "$deadline" "$rps" "$p50" "$p99" "$ok" "$not_ok" "$shed" "$executed" "$scpu" \
     "$mcpu" "${note% }" >>"$out/results.tsv"
 }
+
+# ---- profile mode -----------------------------------------------------------------------------
+if [ "$profile_calls" -gt 0 ]; then
+  kill -TERM "${PID[customer]}"
+  wait "${PID[customer]}"
+  customer_args=(--db_name=rmhub_customer --pii_encryption_keys_file="$work/pii-keys"
+    --pii_active_key_id=bench1 --pii_blind_index_key_file="$work/pii-index-key"
+    --team_address="127.0.0.1:${GRPC_PORT[team]}")
+  start customer valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
+    "$customer_bin" "${common_args[@]}" "${customer_args[@]}"
+  wait_ports customer
+  "$ctl" health --addr "127.0.0.1:${GRPC_PORT[customer]}" --wait 120s >/dev/null || exit 1
+  say "under callgrind (pid ${PID[customer]}): warm-up"
+  run_n() {
+    h2load -n "$1" -c 2 -m 16 -d "$work/get-customer.bin" -H 'content-type: application/grpc' \
+      -H 'te: trailers' -H 'grpc-timeout: 30S' -H "authorization: Bearer $token" \
+      "http://127.0.0.1:${GRPC_PORT[customer]}/rmhub.customer.v1.CustomerService/GetCustomer" \
+      >>"$logs/h2load.log" 2>&1
+  }
+  run_n 200
+  fetch_metrics "${METRICS_PORT[customer]}" >"$work/m0"
+  callgrind_control -z "${PID[customer]}" >/dev/null
+  say "profiling $profile_calls calls"
+  run_n "$profile_calls"
+  callgrind_control -d "${PID[customer]}" >/dev/null
+  fetch_metrics "${METRICS_PORT[customer]}" >"$work/m1"
+  ok=$(( $(metric_sum "$work/m1" grpc_server_handled_total 'grpc_method="GetCustomer"' 'grpc_code="OK"') -
+    $(metric_sum "$work/m0" grpc_server_handled_total 'grpc_method="GetCustomer"' 'grpc_code="OK"') ))
+  dump=$(ls -t "$out"/callgrind.out* | grep -v '\.txt$' | head -1)
+  ir=$(callgrind_annotate "$dump" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)
+  callgrind_annotate --inclusive=yes "$dump" >"$out/callgrind-inclusive.txt" 2>/dev/null
+  callgrind_annotate "$dump" >"$out/callgrind-self.txt" 2>/dev/null
+  echo "GetCustomer OK calls profiled: $ok; instructions: $ir; per call: $(( ir / (ok > 0 ? ok : 1) ))"
+  echo "profile: $dump (annotated: $out/callgrind-inclusive.txt, $out/callgrind-self.txt)"
+  exit 0
+fi
 
 # ---- the runs -------------------------------------------------------------------------------
 IFS=, read -r -a level_list <<<"$levels"
