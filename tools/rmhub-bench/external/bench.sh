@@ -201,6 +201,11 @@ metric_sum() {
   for f in "$@"; do lines=$(grep -F -- "$f" <<<"$lines"); done
   awk '{ s += $NF } END { printf "%.0f\n", s + 0 }' <<<"$lines"
 }
+# MariaDB's Questions and Com_begin counters.
+db_statements() {
+  sql "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_begin')" |
+    sort | awk '{ v[$1] = $2 } END { print v["Questions"], v["Com_begin"] }'
+}
 # CPU ticks (user + system) of a pid.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
@@ -280,13 +285,15 @@ measure() {
   fi
   [ "$server" != bare ] && mport=${METRICS_PORT[$server]}
   if [ -n "$mport" ]; then fetch_metrics "$mport" >"$work/m0"; fi
-  local s0 m0 s1 m1
+  local s0 m0 s1 m1 q0="" q1=""
+  [ "$server" != bare ] && q0=$(db_statements)
   s0=$(ticks "${PID[$server]}")
   m0=$(ticks "$mysqld_pid")
   local res
   res=$(h2load_run "$workload" "$streams" "$timeout" "$secs")
   s1=$(ticks "${PID[$server]}")
   m1=$(ticks "$mysqld_pid")
+  [ "$server" != bare ] && q1=$(db_statements)
   local rps h2done
   read -r rps h2done <<<"$res"
   local p50 p99
@@ -307,6 +314,11 @@ measure() {
       n=$(d grpc_server_handled_total "grpc_method=\"$method\"" "grpc_code=\"$code\"")
       [ "$n" -gt 0 ] && note+="$code=$n "
     done
+    # Statements MariaDB ran per call (Questions: every statement, prepared executions included;
+    # the two SHOW STATUS of this script excluded) and transactions begun per call.
+    local q=(${q0}) r=(${q1})
+    note+=$(awk -v dq=$((r[0] - q[0] - 1)) -v db=$((r[1] - q[1])) -v n="$calls" \
+      'BEGIN { if (n > 0) printf "db_statements/call=%.2f db_begin/call=%.2f ", dq / n, db / n }')
     for reason in queue_full deadline_unreachable queue_wait_too_long expired cancelled queue_timeout; do
       n=$(d rmhub_server_shed_total "reason=\"$reason\"")
       [ "$n" -gt 0 ] && note+="shed.$reason=$n "
@@ -378,7 +390,7 @@ for round in $(seq 1 "$rounds"); do
     done
   done
 done
-if [ -n "$short_level" ] && [ "$short_deadline_ms" != 0 ]; then
+if [ "$short_level" != 0 ] && [ "$short_deadline_ms" != 0 ]; then
   say "GetCustomer at $short_level streams, ${short_deadline_ms} ms deadlines"
   measure 1 get-customer "$short_level" "${short_deadline_ms}ms"
 fi

@@ -7,6 +7,7 @@ composed floor 1/(1/bare + 1/raw) per level from the medians, and the ratio of G
 GetMember to it; then the short-deadline run. Exits 1 when a workload has no OK calls.
 """
 import csv
+import re
 import statistics
 import sys
 from collections import defaultdict
@@ -30,6 +31,16 @@ def fmt(value, digits=0):
     return f"{value:,.{digits}f}"
 
 
+def db_per_call(note, key):
+    m = re.search(key + r"/call=([0-9.]+)", note)
+    return float(m.group(1)) if m else None
+
+
+def codes(note):
+    """The note without the per-call database figures."""
+    return re.sub(r"db_[a-z]+/call=[0-9.]+ ?", "", note).strip()
+
+
 def main(path):
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
@@ -45,8 +56,9 @@ def main(path):
     rate = {}
     bad = []
     print("| workload | streams | rounds | calls/s (median) | calls/s per round | p50 ms | p99 ms "
-          "| non-OK | shed | server CPU µs/call | mysqld CPU µs/call |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| non-OK | shed | server CPU µs/call | mysqld CPU µs/call | DB statements/call "
+          "| DB BEGIN/call |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for workload in order:
         for streams in levels:
             group = cells.get((workload, streams))
@@ -62,13 +74,17 @@ def main(path):
             server_cpu = med([num(r["server_cpu_us"]) for r in group])
             if workload == "raw":
                 server_cpu = med([num(r["driver_cpu_us"]) for r in group])
-            notes = sorted({r["note"] for r in group if r["note"] and workload != "raw"})
+            notes = sorted({codes(r["note"]) for r in group
+                            if codes(r["note"]) and workload != "raw"})
+            stmts = med([db_per_call(r["note"], "db_statements") for r in group])
+            begins = med([db_per_call(r["note"], "db_begin") for r in group])
             print(f"| {workload} | {streams} | {len(group)} | {fmt(med(rps))} | "
                   f"{' / '.join(fmt(v) for v in rps)} | "
                   f"{fmt(med([num(r['p50_ms']) for r in group]), 2)} | "
                   f"{fmt(med([num(r['p99_ms']) for r in group]), 2)} | "
                   f"{not_ok}{' (' + '; '.join(notes) + ')' if notes else ''} | {shed} | "
-                  f"{fmt(server_cpu)} | {fmt(med([num(r['mysqld_cpu_us']) for r in group]))} |")
+                  f"{fmt(server_cpu)} | {fmt(med([num(r['mysqld_cpu_us']) for r in group]))} | "
+                  f"{fmt(stmts, 2)} | {fmt(begins, 2)} |")
     print()
     print("| streams | bare | raw | composed floor | GetCustomer | GetCustomer / floor "
           "| GetMember | GetMember / floor | GetCustomer / its 32-stream rate |")
@@ -94,7 +110,7 @@ def main(path):
             print(f"| {r['workload']} | {r['streams']} | {r['deadline']} | "
                   f"{fmt(num(r['calls_per_s']))} | {r['p50_ms']} | {r['p99_ms']} | {r['ok']} | "
                   f"{r['not_ok']} | {r['shed']} | {r['executed']} | {executed_minus_ok} | "
-                  f"{r['note']} |")
+                  f"{codes(r['note'])} |")
     if bad:
         print(f"\nno OK calls: {', '.join(bad)}", file=sys.stderr)
         return 1
