@@ -60,14 +60,16 @@ const std::string& CustomerSelect() {
   static const std::string* const sql = new std::string(absl::StrCat(
       "SELECT c.id, c.type, c.display_name, c.industry, c.national_id_enc, c.credit_code_enc, "
       "c.phone_enc, ",
-      DateTextOf("c.birthday"), ", c.aum_minor, c.contribution_minor, c.currency, c.status, ",
+      DateTextOf("c.birthday"), " AS bd, c.aum_minor, c.contribution_minor, c.currency, c.status, ",
       MicrosOf("c.status_change_time"),
-      ", c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived, ",
-      MicrosOf("c.last_interaction_time"), ", c.version, ", MicrosOf("c.create_time"), ", ",
-      MicrosOf("c.update_time"),
-      // The needs ride along in the same statement: a point read is one round trip.
-      ", (SELECT GROUP_CONCAT(n.need ORDER BY n.need) FROM customer_needs n "
-      "WHERE n.customer_id = c.id) FROM customers c"));
+      " AS sct, c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived, ",
+      MicrosOf("c.last_interaction_time"), " AS lit, c.version, ", MicrosOf("c.create_time"),
+      " AS ct, ", MicrosOf("c.update_time"),
+      // The needs ride along in the same statement: a point read is one round trip. Computed
+      // columns get short names: Connector/C++ upper-cases and maps every column name of every
+      // result set, at a cost that grows with the name.
+      " AS ut, (SELECT GROUP_CONCAT(n.need ORDER BY n.need) FROM customer_needs n "
+      "WHERE n.customer_id = c.id) AS needs FROM customers c"));
   return *sql;
 }
 

@@ -143,11 +143,13 @@ absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id) {
   static const std::string* const kSql = new std::string(absl::StrCat(
       "SELECT c.id, c.type, c.display_name, c.industry, c.national_id_enc, c.credit_code_enc, "
       "c.phone_enc, ",
-      db::DateTextOf("c.birthday"), ", c.aum_minor, c.contribution_minor, c.currency, c.status, ",
+      db::DateTextOf("c.birthday"),
+      " AS bd, c.aum_minor, c.contribution_minor, c.currency, c.status, ",
       db::MicrosOf("c.status_change_time"),
-      ", c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived, ",
-      db::MicrosOf("c.last_interaction_time"), ", c.version, ", db::MicrosOf("c.create_time"), ", ",
-      db::MicrosOf("c.update_time"), " FROM customers c WHERE c.id = ?"));
+      " AS sct, c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived, ",
+      db::MicrosOf("c.last_interaction_time"), " AS lit, c.version, ",
+      db::MicrosOf("c.create_time"), " AS ct, ", db::MicrosOf("c.update_time"),
+      " AS ut FROM customers c WHERE c.id = ?"));
   // Column kinds in order: 's' text or bytes, 'i' integer (NULL reads as 0).
   static constexpr char kKinds[] = "iisssssiisiiiiiiiiiiiii";
   return db::RunWithConnection(pool, [&](db::Connection& conn) -> absl::Status {
