@@ -139,7 +139,7 @@ absl::StatusOr<IdRange> SeedBook(db::ConnectionPool& pool, customer::CustomerRep
 }
 
 // Keep in step with CustomerSelect() in services/customer/mysql_repository.cc.
-absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id) {
+absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id, bool with_needs) {
   static const std::string* const kSql = new std::string(absl::StrCat(
       "SELECT c.id, c.type, c.display_name, c.industry, c.national_id_enc, c.credit_code_enc, "
       "c.phone_enc, ",
@@ -150,16 +150,22 @@ absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id) {
       db::MicrosOf("c.last_interaction_time"), " AS lit, c.version, ",
       db::MicrosOf("c.create_time"), " AS ct, ", db::MicrosOf("c.update_time"),
       " AS ut FROM customers c WHERE c.id = ?"));
+  static const std::string* const kSqlWithNeeds = new std::string(absl::StrCat(
+      absl::string_view(*kSql).substr(0, kSql->find(" FROM customers c")),
+      ", (SELECT GROUP_CONCAT(n.need ORDER BY n.need) FROM customer_needs n "
+      "WHERE n.customer_id = c.id) AS needs FROM customers c WHERE c.id = ?"));
   // Column kinds in order: 's' text or bytes, 'i' integer (NULL reads as 0).
   static constexpr char kKinds[] = "iisssssiisiiiiiiiiiiiii";
+  static constexpr char kKindsWithNeeds[] = "iisssssiisiiiiiiiiiiiiis";
+  const char* kinds = with_needs ? kKindsWithNeeds : kKinds;
   return db::RunWithConnection(pool, [&](db::Connection& conn) -> absl::Status {
-    sql::PreparedStatement& ps = conn.Prepare(*kSql);
+    sql::PreparedStatement& ps = conn.Prepare(with_needs ? *kSqlWithNeeds : *kSql);
     ps.setInt64(1, id);
     std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
     if (!rs->next()) return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
     size_t bytes = 0;  // used, so the reads are not optimised away
-    for (unsigned col = 1; kKinds[col - 1] != '\0'; ++col) {
-      if (kKinds[col - 1] == 's') {
+    for (unsigned col = 1; kinds[col - 1] != '\0'; ++col) {
+      if (kinds[col - 1] == 's') {
         bytes += rs->getString(col).asStdString().size();
       } else {
         bytes += static_cast<size_t>(rs->getInt64(col) & 1);

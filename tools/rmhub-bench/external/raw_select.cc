@@ -34,6 +34,8 @@ ABSL_FLAG(std::string, db_name, "", "the customer service's database");
 ABSL_FLAG(int, clients, 8, "concurrent callers (and pool connections)");
 ABSL_FLAG(int64_t, id, 1, "first customer id read");
 ABSL_FLAG(int64_t, id_count, 1, "ids read are drawn uniformly from id .. id + id_count - 1");
+ABSL_FLAG(bool, with_needs, false,
+          "also fold the needs in with the repository's correlated GROUP_CONCAT subquery");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "not measured");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "measured window");
 
@@ -67,7 +69,8 @@ int main(int argc, char** argv) {
   }
   const int64_t first = absl::GetFlag(FLAGS_id);
   const int64_t count = std::max<int64_t>(1, absl::GetFlag(FLAGS_id_count));
-  absl::Status probe = rmhub::bench::RawPointSelect(**pool, first);
+  const bool with_needs = absl::GetFlag(FLAGS_with_needs);
+  absl::Status probe = rmhub::bench::RawPointSelect(**pool, first, with_needs);
   if (!probe.ok()) {
     std::cerr << "raw_select: customer " << first << ": " << probe << "\n";
     return 2;
@@ -83,7 +86,7 @@ int main(int argc, char** argv) {
       std::uniform_int_distribution<int64_t> ids(first, first + count - 1);
       while (!stop.load(std::memory_order_relaxed)) {
         absl::Time start = absl::Now();
-        absl::Status s = rmhub::bench::RawPointSelect(**pool, ids(rng));
+        absl::Status s = rmhub::bench::RawPointSelect(**pool, ids(rng), with_needs);
         double ms = absl::ToDoubleMilliseconds(absl::Now() - start);
         if (!measuring.load(std::memory_order_relaxed)) continue;
         if (s.ok()) {

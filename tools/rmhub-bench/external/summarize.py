@@ -52,7 +52,7 @@ def main(path):
         else:
             short.append(row)
     levels = sorted({streams for _, streams in cells})
-    order = ["bare", "raw", "get-customer", "get-member"]
+    order = ["bare", "raw", "raw-needs", "get-customer", "get-member"]
     rate = {}
     bad = []
     print("| workload | streams | rounds | calls/s (median) | calls/s per round | p50 ms | p99 ms "
@@ -72,10 +72,10 @@ def main(path):
             not_ok = sum(int(r["not_ok"]) for r in group)
             shed = "–" if group[0]["shed"] == "-" else str(sum(int(r["shed"]) for r in group))
             server_cpu = med([num(r["server_cpu_us"]) for r in group])
-            if workload == "raw":
+            if workload.startswith("raw"):
                 server_cpu = med([num(r["driver_cpu_us"]) for r in group])
             notes = sorted({codes(r["note"]) for r in group
-                            if codes(r["note"]) and workload != "raw"})
+                            if codes(r["note"]) and not workload.startswith("raw")})
             stmts = med([db_per_call(r["note"], "db_statements") for r in group])
             begins = med([db_per_call(r["note"], "db_begin") for r in group])
             print(f"| {workload} | {streams} | {len(group)} | {fmt(med(rps))} | "
