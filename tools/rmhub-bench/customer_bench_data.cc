@@ -152,11 +152,11 @@ absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id, bool with_need
       " AS ut FROM customers c WHERE c.id = ?"));
   static const std::string* const kSqlWithNeeds = new std::string(absl::StrCat(
       absl::string_view(*kSql).substr(0, kSql->find(" FROM customers c")),
-      ", (SELECT GROUP_CONCAT(n.need ORDER BY n.need) FROM customer_needs n "
+      ", (SELECT BIT_OR(1 << n.need) FROM customer_needs n "
       "WHERE n.customer_id = c.id) AS needs FROM customers c WHERE c.id = ?"));
   // Column kinds in order: 's' text or bytes, 'i' integer (NULL reads as 0).
   static constexpr char kKinds[] = "iisssssiisiiiiiiiiiiiii";
-  static constexpr char kKindsWithNeeds[] = "iisssssiisiiiiiiiiiiiiis";
+  static constexpr char kKindsWithNeeds[] = "iisssssiisiiiiiiiiiiiiii";
   const char* kinds = with_needs ? kKindsWithNeeds : kKinds;
   return db::RunWithConnection(pool, [&](db::Connection& conn) -> absl::Status {
     sql::PreparedStatement& ps = conn.Prepare(with_needs ? *kSqlWithNeeds : *kSql);

@@ -35,7 +35,7 @@ ABSL_FLAG(int, clients, 8, "concurrent callers (and pool connections)");
 ABSL_FLAG(int64_t, id, 1, "first customer id read");
 ABSL_FLAG(int64_t, id_count, 1, "ids read are drawn uniformly from id .. id + id_count - 1");
 ABSL_FLAG(bool, with_needs, false,
-          "also fold the needs in with the repository's correlated GROUP_CONCAT subquery");
+          "also fold the needs in with the repository's correlated subquery");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "not measured");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "measured window");
 
