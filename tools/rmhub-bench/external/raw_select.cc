@@ -19,6 +19,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -52,6 +53,8 @@ double CpuSeconds() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  // As the services run (common/service/service_main.cc): no Mutex deadlock detection.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   rmhub::db::DbConfig db;
   db.host = absl::GetFlag(FLAGS_db_host);
   db.port = absl::GetFlag(FLAGS_db_port);
