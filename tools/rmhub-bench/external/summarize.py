@@ -36,6 +36,18 @@ def db_per_call(note, key):
     return float(m.group(1)) if m else None
 
 
+def count(note, key):
+    m = re.search(r"(?:^| )" + re.escape(key) + r"=([0-9]+)", note)
+    return int(m.group(1)) if m else 0
+
+
+# Streams still open when h2load's duration ends are reset by it; gRPC 1.51 reports them as
+# CANCELLED, or UNIMPLEMENTED when the reset beats the call's matching to its method.
+RESET_CODES = ("CANCELLED", "UNIMPLEMENTED")
+CAPACITY_SHED = ("shed.queue_full", "shed.deadline_unreachable", "shed.queue_wait_too_long",
+                 "shed.expired", "shed.queue_timeout", "shed.stopped")
+
+
 def codes(note):
     """The note without the per-call database figures."""
     return re.sub(r"db_[a-z]+/call=[0-9.]+ ?", "", note).strip()
@@ -56,9 +68,9 @@ def main(path):
     rate = {}
     bad = []
     print("| workload | streams | rounds | calls/s (median) | calls/s per round | p50 ms | p99 ms "
-          "| non-OK | shed | server CPU µs/call | mysqld CPU µs/call | DB statements/call "
-          "| DB BEGIN/call |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| RESOURCE_EXHAUSTED | shed by the queue | other non-OK | reset at the end of the run "
+          "| server CPU µs/call | mysqld CPU µs/call | DB statements/call | DB BEGIN/call |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for workload in order:
         for streams in levels:
             group = cells.get((workload, streams))
@@ -69,20 +81,23 @@ def main(path):
             ok = sum(int(r["ok"]) for r in group)
             if ok == 0:
                 bad.append(f"{workload}@{streams}")
+            service = group[0]["shed"] != "-"
             not_ok = sum(int(r["not_ok"]) for r in group)
-            shed = "–" if group[0]["shed"] == "-" else str(sum(int(r["shed"]) for r in group))
+            exhausted = sum(count(r["note"], "RESOURCE_EXHAUSTED") for r in group)
+            resets = sum(count(r["note"], c) for r in group for c in RESET_CODES)
+            queue_shed = sum(count(r["note"], c) for r in group for c in CAPACITY_SHED)
+            other = not_ok - exhausted - resets
             server_cpu = med([num(r["server_cpu_us"]) for r in group])
             if workload.startswith("raw"):
                 server_cpu = med([num(r["driver_cpu_us"]) for r in group])
-            notes = sorted({codes(r["note"]) for r in group
-                            if codes(r["note"]) and not workload.startswith("raw")})
             stmts = med([db_per_call(r["note"], "db_statements") for r in group])
             begins = med([db_per_call(r["note"], "db_begin") for r in group])
             print(f"| {workload} | {streams} | {len(group)} | {fmt(med(rps))} | "
                   f"{' / '.join(fmt(v) for v in rps)} | "
                   f"{fmt(med([num(r['p50_ms']) for r in group]), 2)} | "
                   f"{fmt(med([num(r['p99_ms']) for r in group]), 2)} | "
-                  f"{not_ok}{' (' + '; '.join(notes) + ')' if notes else ''} | {shed} | "
+                  f"{exhausted if service else '–'} | {queue_shed if service else '–'} | "
+                  f"{other if service else not_ok} | {resets if service else '–'} | "
                   f"{fmt(server_cpu)} | {fmt(med([num(r['mysqld_cpu_us']) for r in group]))} | "
                   f"{fmt(stmts, 2)} | {fmt(begins, 2)} |")
     print()
