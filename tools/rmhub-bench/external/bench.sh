@@ -226,6 +226,8 @@ h2load_run() {
     bare) port=${GRPC_PORT[bare]}; path=rmhub.customer.v1.CustomerService/GetCustomer; body=$work/get-customer.bin ;;
   esac
   # Up to 8 connections; streams spread evenly over them.
+  # h2load appends to its --log-file: start each run with an empty one.
+  rm -f "$work/h2lat.log"
   local conns=$((streams < 8 ? streams : 8))
   local per=$((streams / conns))
   timeout $((secs + warmup + 60)) h2load -D "$secs" --warm-up-time="$warmup" -c "$conns" -m "$per" \
