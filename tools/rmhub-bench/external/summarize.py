@@ -117,7 +117,7 @@ def main(path):
               f"{fmt(gc / base if gc and base else None, 2)} |")
     if short:
         print()
-        print("| workload | streams | deadline | calls/s OK | p50 ms | p99 ms | OK | non-OK "
+        print("| workload | streams | deadline | answered calls/s (every code) | p50 ms | p99 ms | OK | non-OK "
               "| shed | executed | executed − OK | breakdown |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for r in short:
