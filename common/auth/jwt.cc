@@ -9,13 +9,13 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "common/auth/base64url.h"
 #include "common/auth/json.h"
 #include "common/status/errors.h"
@@ -267,7 +267,8 @@ namespace {
 bool Sha256(absl::string_view data, std::array<unsigned char, 32>* out) {
   static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned int len = 0;
-  return md != nullptr && EVP_Digest(data.data(), data.size(), out->data(), &len, md, nullptr) == 1 &&
+  return md != nullptr &&
+         EVP_Digest(data.data(), data.size(), out->data(), &len, md, nullptr) == 1 &&
          len == out->size();
 }
 

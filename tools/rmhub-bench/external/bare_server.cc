@@ -6,8 +6,8 @@
 //   bare_server --response_json=<file> [--port_file=<file>]
 // Listens on 127.0.0.1 at a port the kernel picks, writes it to --port_file (or stdout) and
 // serves until SIGTERM/SIGINT. Prints "answered <n>" to stderr at exit.
-#include <grpcpp/grpcpp.h>
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
 
 #include <atomic>
 #include <csignal>

@@ -19,8 +19,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/ascii.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/db/connection_pool.h"
@@ -114,10 +114,11 @@ int main(int argc, char** argv) {
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
   const double ok = static_cast<double>(all.size());
-  std::printf("ok=%zu errors=%lld seconds=%.3f calls_per_s=%.0f p50_ms=%.3f p99_ms=%.3f "
-              "cpu_us_per_call=%.1f\n",
-              all.size(), static_cast<long long>(errors.load()), seconds, ok / seconds,
-              rmhub::bench::Quantile(all, 0.5), rmhub::bench::Quantile(all, 0.99),
-              ok > 0 ? cpu * 1e6 / ok : 0.0);
+  std::printf(
+      "ok=%zu errors=%lld seconds=%.3f calls_per_s=%.0f p50_ms=%.3f p99_ms=%.3f "
+      "cpu_us_per_call=%.1f\n",
+      all.size(), static_cast<long long>(errors.load()), seconds, ok / seconds,
+      rmhub::bench::Quantile(all, 0.5), rmhub::bench::Quantile(all, 0.99),
+      ok > 0 ? cpu * 1e6 / ok : 0.0);
   return all.empty() ? 1 : 0;
 }
