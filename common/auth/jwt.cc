@@ -1,15 +1,21 @@
 #include "common/auth/jwt.h"
 
+#include <openssl/evp.h>
+
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <set>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "common/auth/json.h"
 #include "common/encoding/base64url.h"
 #include "common/status/errors.h"
@@ -245,7 +251,69 @@ absl::StatusOr<const VerificationKey*> JwtVerifier::SelectKey(const JsonValue& h
   return Reject(kReasonUnknownKey, "token \"kid\" names no key trusted here");
 }
 
+// Verified tokens by SHA-256 of the token, with their claims.
+struct JwtVerifier::Cache {
+  using Digest = std::array<unsigned char, 32>;
+  struct DigestHash {
+    size_t operator()(const Digest& d) const {
+      size_t h;
+      std::memcpy(&h, d.data(), sizeof h);  // a cryptographic digest: any 8 bytes are uniform
+      return h;
+    }
+  };
+  absl::Mutex mu;
+  absl::flat_hash_map<Digest, JwtClaims, DigestHash> claims ABSL_GUARDED_BY(mu);
+};
+
+namespace {
+
+bool Sha256(absl::string_view data, std::array<unsigned char, 32>* out) {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  unsigned int len = 0;
+  return md != nullptr &&
+         EVP_Digest(data.data(), data.size(), out->data(), &len, md, nullptr) == 1 &&
+         len == out->size();
+}
+
+}  // namespace
+
+JwtVerifier::JwtVerifier(std::vector<VerificationKey> keys, JwtVerifierOptions options,
+                         const Clock& clock)
+    : keys_(std::move(keys)),
+      options_(std::move(options)),
+      clock_(&clock),
+      cache_(std::make_shared<Cache>()) {}
+
 absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
+  Cache::Digest digest;
+  if (token.empty() || token.size() > kMaxTokenBytes || !Sha256(token, &digest)) {
+    return VerifyUncached(token);
+  }
+  absl::optional<JwtClaims> cached;
+  {
+    absl::ReaderMutexLock lock(&cache_->mu);
+    auto it = cache_->claims.find(digest);
+    if (it != cache_->claims.end()) cached = it->second;
+  }
+  if (cached.has_value()) {
+    RMHUB_RETURN_IF_ERROR(CheckTimes(*cached));
+    return *std::move(cached);
+  }
+  absl::StatusOr<JwtClaims> claims = VerifyUncached(token);
+  if (!claims.ok()) return claims;
+  absl::MutexLock lock(&cache_->mu);
+  if (cache_->claims.size() >= kMaxCachedTokens) {
+    const absl::Time now = clock_->Now();
+    absl::erase_if(cache_->claims, [&](const auto& entry) {
+      return now >= entry.second.expires_at + options_.leeway;
+    });
+    if (cache_->claims.size() >= kMaxCachedTokens) cache_->claims.clear();
+  }
+  cache_->claims.emplace(digest, *claims);
+  return claims;
+}
+
+absl::StatusOr<JwtClaims> JwtVerifier::VerifyUncached(absl::string_view token) const {
   if (token.empty() || token.size() > kMaxTokenBytes) {
     return Reject(kReasonInvalidToken, "token is empty or too long");
   }

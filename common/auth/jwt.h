@@ -18,6 +18,7 @@
 // token itself.
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -96,11 +97,19 @@ class JwtVerifier {
   static absl::StatusOr<JwtVerifier> Create(std::vector<JwtKey> keys, JwtVerifierOptions options,
                                             const Clock& clock);
 
+  // A token that verified before is not verified again: its claims come from a cache keyed by
+  // the token's SHA-256 (no token is kept), and only the time checks (exp, nbf, iat) run again.
+  // Nothing else a check reads can change: the keys and options are fixed at creation. Failures
+  // are never cached. Copies of a verifier share the cache.
   absl::StatusOr<JwtClaims> Verify(absl::string_view token) const;
 
+  // Entries the cache holds at most; when it is full, expired entries go, then all of them.
+  static constexpr size_t kMaxCachedTokens = 4096;
+
  private:
-  JwtVerifier(std::vector<VerificationKey> keys, JwtVerifierOptions options, const Clock& clock)
-      : keys_(std::move(keys)), options_(std::move(options)), clock_(&clock) {}
+  struct Cache;
+  JwtVerifier(std::vector<VerificationKey> keys, JwtVerifierOptions options, const Clock& clock);
+  absl::StatusOr<JwtClaims> VerifyUncached(absl::string_view token) const;
   absl::StatusOr<const VerificationKey*> SelectKey(const JsonValue& header) const;
   absl::Status CheckTimes(const JwtClaims& claims) const;
   absl::Status CheckIssuerAndAudience(const JwtClaims& claims) const;
@@ -109,6 +118,7 @@ class JwtVerifier {
   std::vector<VerificationKey> keys_;
   JwtVerifierOptions options_;
   const Clock* clock_;
+  std::shared_ptr<Cache> cache_;
 };
 
 // The caller a verified token names. TOKEN_CLAIMS_INVALID when "sub" is neither

@@ -30,11 +30,26 @@ void AppendAsciiEscaped(std::string* out, char c) {
   out->push_back(c);
 }
 
+// Printable ASCII that JSON takes as it is.
+bool Plain(char c) {
+  const auto b = static_cast<uint8_t>(c);
+  return b >= 0x20 && b < 0x7F && c != '"' && c != '\\';
+}
+
 }  // namespace
 
 void AppendJsonString(std::string* out, absl::string_view value) {
+  out->reserve(out->size() + value.size() + 2);
   out->push_back('"');
   for (size_t i = 0; i < value.size();) {
+    // Runs of plain characters (nearly every log value) are copied at once.
+    size_t run = i;
+    while (run < value.size() && Plain(value[run])) ++run;
+    if (run > i) {
+      out->append(value.data() + i, run - i);
+      i = run;
+      continue;
+    }
     if (static_cast<uint8_t>(value[i]) < 0x80) {
       AppendAsciiEscaped(out, value[i]);
       ++i;

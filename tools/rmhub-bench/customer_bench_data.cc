@@ -141,25 +141,33 @@ absl::StatusOr<IdRange> SeedBook(db::ConnectionPool& pool, customer::CustomerRep
 }
 
 // Keep in step with CustomerSelect() in services/customer/mysql_repository.cc.
-absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id) {
+absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id, bool with_needs) {
   static const std::string* const kSql = new std::string(absl::StrCat(
       "SELECT c.id, c.type, c.display_name, c.industry, c.national_id_enc, c.credit_code_enc, "
       "c.phone_enc, ",
-      db::DateTextOf("c.birthday"), ", c.aum_minor, c.contribution_minor, c.currency, c.status, ",
+      db::DateTextOf("c.birthday"),
+      " AS bd, c.aum_minor, c.contribution_minor, c.currency, c.status, ",
       db::MicrosOf("c.status_change_time"),
-      ", c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived, ",
-      db::MicrosOf("c.last_interaction_time"), ", c.version, ", db::MicrosOf("c.create_time"), ", ",
-      db::MicrosOf("c.update_time"), " FROM customers c WHERE c.id = ?"));
+      " AS sct, c.key_account, c.risk_tolerance, c.owner_id, c.team_id, c.branch_id, c.archived, ",
+      db::MicrosOf("c.last_interaction_time"), " AS lit, c.version, ",
+      db::MicrosOf("c.create_time"), " AS ct, ", db::MicrosOf("c.update_time"),
+      " AS ut FROM customers c WHERE c.id = ?"));
+  static const std::string* const kSqlWithNeeds = new std::string(absl::StrCat(
+      absl::string_view(*kSql).substr(0, kSql->find(" FROM customers c")),
+      ", (SELECT BIT_OR(1 << n.need) FROM customer_needs n "
+      "WHERE n.customer_id = c.id) AS needs FROM customers c WHERE c.id = ?"));
   // Column kinds in order: 's' text or bytes, 'i' integer (NULL reads as 0).
   static constexpr char kKinds[] = "iisssssiisiiiiiiiiiiiii";
+  static constexpr char kKindsWithNeeds[] = "iisssssiisiiiiiiiiiiiiii";
+  const char* kinds = with_needs ? kKindsWithNeeds : kKinds;
   return db::RunWithConnection(pool, [&](db::Connection& conn) -> absl::Status {
-    sql::PreparedStatement& ps = conn.Prepare(*kSql);
+    sql::PreparedStatement& ps = conn.Prepare(with_needs ? *kSqlWithNeeds : *kSql);
     ps.setInt64(1, id);
     std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
     if (!rs->next()) return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
     size_t bytes = 0;  // used, so the reads are not optimised away
-    for (unsigned col = 1; kKinds[col - 1] != '\0'; ++col) {
-      if (kKinds[col - 1] == 's') {
+    for (unsigned col = 1; kinds[col - 1] != '\0'; ++col) {
+      if (kinds[col - 1] == 's') {
         bytes += rs->getString(col).asStdString().size();
       } else {
         bytes += static_cast<size_t>(rs->getInt64(col) & 1);

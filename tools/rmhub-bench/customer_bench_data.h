@@ -45,6 +45,9 @@ absl::StatusOr<IdRange> SeedBook(db::ConnectionPool& pool, customer::CustomerRep
 // The repository's GetCustomer SELECT (the same columns, by primary key) on a pooled connection
 // in autocommit mode, every column read out of the result set; no transaction, no needs query,
 // no decryption, no protobuf. NOT_FOUND when the row is missing.
-absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id);
+// With `with_needs`, the statement also folds the customer's needs in with the correlated
+// subquery (a BIT_OR bit set), exactly as the repository's read does (the needs column is read
+// too).
+absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id, bool with_needs = false);
 
 }  // namespace rmhub::bench

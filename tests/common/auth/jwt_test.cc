@@ -82,6 +82,53 @@ TEST_F(JwtTest, Hs256RoundTripCarriesEveryClaim) {
   EXPECT_TRUE(p->HasPermission(kPermPiiRead));
 }
 
+// A verified token is cached (by its digest): a second Verify returns the same claims, and the
+// time checks still run on every call.
+TEST_F(JwtTest, CachedTokenStillExpires) {
+  JwtVerifier verifier = HsVerifier();
+  std::string token = MintJwt(MemberClaims(), hs_).value();
+  ASSERT_TRUE(verifier.Verify(token).ok());
+  auto again = verifier.Verify(token);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->subject, "members/42");
+  EXPECT_EQ(again->permissions, (std::set<std::string>{kPermPiiRead}));
+  clock_.Advance(absl::Minutes(11));
+  EXPECT_EQ(Reason(verifier.Verify(token).status()), kReasonExpired);
+  // A copy shares the cache and its checks.
+  JwtVerifier copy = verifier;
+  EXPECT_EQ(Reason(copy.Verify(token).status()), kReasonExpired);
+}
+
+// Only successes are cached: a tampered token next to a cached good one is refused every time,
+// and a good token after a refused tampered one verifies.
+TEST_F(JwtTest, CacheHoldsOnlyVerifiedTokens) {
+  JwtVerifier verifier = HsVerifier();
+  std::string token = MintJwt(MemberClaims(), hs_).value();
+  std::string tampered = token;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(Reason(verifier.Verify(tampered).status()), kReasonBadSignature);
+    EXPECT_TRUE(verifier.Verify(token).ok());
+  }
+  JwtKey other = JwtKey::Hs256("another-secret-0123456789-abcdefghijk").value();
+  std::string forged = MintJwt(MemberClaims(), other).value();
+  EXPECT_EQ(Reason(verifier.Verify(forged).status()), kReasonBadSignature);
+}
+
+// Past its bound the cache drops entries instead of growing; every token still verifies.
+TEST_F(JwtTest, CacheIsBounded) {
+  JwtVerifier verifier = HsVerifier();
+  std::string first;
+  for (size_t i = 0; i < JwtVerifier::kMaxCachedTokens + 10; ++i) {
+    JwtClaims c = MemberClaims();
+    c.token_id = absl::StrCat("t", i);
+    std::string token = MintJwt(c, hs_).value();
+    if (i == 0) first = token;
+    ASSERT_TRUE(verifier.Verify(token).ok()) << i;
+  }
+  EXPECT_TRUE(verifier.Verify(first).ok());
+}
+
 TEST_F(JwtTest, Rs256RoundTripWithGeneratedKey) {
   std::string token = MintJwt(MemberClaims(), RsaSigner(), "gw-1").value();
   auto header = encoding::Base64UrlDecode(std::vector<std::string>(absl::StrSplit(token, '.'))[0]);
