@@ -108,6 +108,7 @@ sql() { "$root/scripts/mariadb.sh" sql "$work/db" -N -B -e "$1"; }
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/jwt-secret"
 printf 'bench1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$work/pii-keys"
 head -c 32 /dev/urandom | base64 -w0 >"$work/pii-index-key"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/idempotency-key"
 clean_env=(env)
 while read -r var; do clean_env+=(-u "$var"); done < <(env | sed -n 's/^\(RMHUB_[A-Za-z0-9_]*\)=.*/\1/p')
 acl="customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility;seed=rmhub.team.v1.TeamService/*"
@@ -115,7 +116,7 @@ common_args=(--listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0
   --db_host=127.0.0.1 --db_port="$db_port" --db_user=rmhub_bench
   --db_password_file="$work/db-password" --dev_mode --reflection
   --jwt_hs256_secret_file="$work/jwt-secret" --jwt_max_lifetime=24h
-  "--service_method_acl=$acl" --drain_timeout=5s)
+  "--service_method_acl=$acl" --drain_timeout=5s --idempotency_key_file="$work/idempotency-key")
 
 log_port() {
   grep '"msg":"serving"' "$logs/$1.log" | head -1 | sed -n "s/.*\"$2\":\"\{0,1\}\([0-9]*\).*/\1/p"
