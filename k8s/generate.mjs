@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DASHBOARDS } from "./monitoring/dashboards.mjs";
 
 const k8sDir = dirname(fileURLToPath(import.meta.url));
 const root = dirname(k8sDir);
@@ -349,10 +350,19 @@ function monitoring(files) {
       kind: "PrometheusRule",
       metadata: { name: "rmhub", labels: { "app.kubernetes.io/part-of": "rmhub" } },
     }) + "spec:\n  groups:" + indented.replace(/\n*$/, "\n");
+  // Grafana's dashboard sidecar loads ConfigMaps labelled grafana_dashboard=1.
+  const data = {};
+  for (const [file, d] of Object.entries(DASHBOARDS)) data[file] = JSON.stringify(d);
+  files[`${dir}/dashboards.yaml`] = doc({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "rmhub-dashboards", labels: { "app.kubernetes.io/part-of": "rmhub", grafana_dashboard: "1" } },
+    data,
+  });
   files[`${dir}/kustomization.yaml`] = doc({
     apiVersion: "kustomize.config.k8s.io/v1alpha1",
     kind: "Component",
-    resources: ["servicemonitors.yaml", "prometheusrule.yaml"],
+    resources: ["servicemonitors.yaml", "prometheusrule.yaml", "dashboards.yaml"],
   });
 }
 

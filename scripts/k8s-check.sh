@@ -37,6 +37,7 @@ check_manifests() {
   need kubectl
   install_tools
   node k8s/generate.mjs --check || die "k8s/base is not what k8s/generate.mjs writes"
+  node k8s/monitoring/dashboards.mjs --check || die "dashboards are not what dashboards.mjs writes"
   local tmp overlay
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' RETURN
