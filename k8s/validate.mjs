@@ -124,6 +124,12 @@ for (const s of SERVICES) {
   if (!hpa) problems.push(`${s.name}: no HorizontalPodAutoscaler`);
   if (dep && hpa && dep.spec.replicas < hpa.spec.minReplicas) problems.push(`${s.name}: replicas below the HPA minimum`);
   if (!find("NetworkPolicy", `allow-${s.name}-ingress`)) problems.push(`${s.name}: no ingress NetworkPolicy`);
+  const settings = find("ConfigMap", `${s.name}-config`)?.data || {};
+  const required = ["RMHUB_DB_HOST", "RMHUB_DB_USER", "RMHUB_DB_NAME", "RMHUB_DB_PASSWORD_FILE"];
+  if (overlay === "prod") required.push("RMHUB_JWT_ISSUER", "RMHUB_JWT_AUDIENCE", "RMHUB_JWT_KEYS_FILE",
+    "RMHUB_TLS_CERT_FILE", "RMHUB_DB_TLS_CA_FILE");
+  for (const key of required) if (!settings[key]) problems.push(`${s.name}: ${s.name}-config lacks ${key}`);
+  if (overlay === "prod" && settings.RMHUB_DEV_MODE) problems.push(`${s.name}: RMHUB_DEV_MODE in production`);
   if (overlay === "prod") {
     if (!find("ServiceMonitor", s.name)) problems.push(`${s.name}: no ServiceMonitor`);
     if (dep && dep.spec.replicas < 2) problems.push(`${s.name}: production needs at least 2 replicas`);

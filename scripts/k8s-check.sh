@@ -54,6 +54,7 @@ check_manifests() {
     "s/automountServiceAccountToken: false/automountServiceAccountToken: true/"
     "s/replicas: 3/replicas: three/"
     "/^kind: PodDisruptionBudget/,/^---/d"
+    "s/RMHUB_DB_HOST: rmhub-team.db.bank.example/RMHUB_DEV_MODE: \"true\"/"
   )
   local edit
   for edit in "${broken[@]}"; do
