@@ -7,7 +7,7 @@
 //
 // The files are generated so that five services cannot drift apart in their security context,
 // probes or labels; overlays (k8s/overlays/*) hold what differs per environment. Only services
-// whose sources exist (services/<name>/CMakeLists.txt) get manifests: an image that cannot be
+// whose server exists (services/<name>/main.cc) get manifests: an image that cannot be
 // built must not be deployable.
 import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -29,7 +29,7 @@ const ALL = [
 ];
 export const HEALTH_PORT = 8081;
 export const IMAGE_TAG = "0.1.0";
-const built = (s) => existsSync(join(root, "services", s.name, "CMakeLists.txt"));
+const built = (s) => existsSync(join(root, "services", s.name, "main.cc"));
 export const SERVICES = ALL.filter(built);
 const byName = Object.fromEntries(SERVICES.map((s) => [s.name, s]));
 

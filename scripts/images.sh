@@ -64,7 +64,7 @@ build_images() {
   local build=${BUILD_DIR:-$root/build-release} out=$root/build-images
   local services=("$@") svc ver rev ctr bah
   if [ ${#services[@]} -eq 0 ]; then
-    for svc in services/*/CMakeLists.txt; do services+=("$(basename "$(dirname "$svc")")"); done
+    for svc in services/*/main.cc; do services+=("$(basename "$(dirname "$svc")")"); done
   fi
   "$root/scripts/deps.sh"
   install_buildah

@@ -159,6 +159,8 @@ absl::Status ServiceRunner::Start() {
     health.AddListeningPort(options_.health_address, grpc::InsecureServerCredentials(),
                             &health_port_);
     health.SetOption(std::make_unique<WithoutReflection>());
+    health_unimplemented_ = std::make_unique<grpc::CallbackGenericService>();
+    health.RegisterCallbackGenericService(health_unimplemented_.get());
     health_server_ = health.BuildAndStart();
     if (health_server_ == nullptr || health_port_ == 0) {
       health_server_.reset();

@@ -21,6 +21,7 @@
 
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/server_builder.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -143,6 +144,9 @@ class ServiceRunner {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> health_server_;  // health_address, grpc.health.v1 only
+  // Answers UNIMPLEMENTED for any other method on the health port (and gives that server a
+  // polled completion queue: gRPC refuses to build a server without a service of its own).
+  std::unique_ptr<grpc::CallbackGenericService> health_unimplemented_;
   int health_port_ = 0;
   prometheus::Gauge* ready_gauge_ = nullptr;
   prometheus::Counter* readiness_transitions_ = nullptr;

@@ -27,6 +27,9 @@ e2e_extra_cleanup() {
 }
 
 # ---- the services ----
+# The outbox relay points at a loopback port where nothing listens: it runs (and fails), so its
+# metrics are exported as in production.
+no_analytics="127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 team_db="rmhub_e2e_prom_team_$$"
 customer_db="rmhub_e2e_prom_customer_$$"
 create_db "$team_db" && create_db "$customer_db" || exit 1
@@ -34,10 +37,11 @@ make_secret "$tmp/jwt-secret"
 printf 'e2e1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$tmp/pii-keys"
 head -c 32 /dev/urandom | base64 -w0 >"$tmp/pii-index-key"
 server_args "$team_db" "$tmp/jwt-secret"
-start_service team "$team_bin" "${E2E_ARGS[@]}"
+start_service team "$team_bin" "${E2E_ARGS[@]}" --analytics_address="$no_analytics"
 require "team started" wait_ports team
 server_args "$customer_db" "$tmp/jwt-secret"
-start_service customer "$customer_bin" "${E2E_ARGS[@]}" --team_address="127.0.0.1:${E2E_PORT[team]}" \
+start_service customer "$customer_bin" "${E2E_ARGS[@]}" --analytics_address="$no_analytics" \
+  --team_address="127.0.0.1:${E2E_PORT[team]}" \
   --pii_encryption_keys_file="$tmp/pii-keys" --pii_active_key_id=e2e1 \
   --pii_blind_index_key_file="$tmp/pii-index-key"
 require "customer started" wait_ports customer

@@ -18,7 +18,7 @@ in_root() {  # dir, command...: chroot as uid 65532 (a user namespace when not r
   fi
 }
 checked=0
-for cml in "$root"/services/*/CMakeLists.txt; do
+for cml in "$root"/services/*/main.cc; do
   svc=$(basename "$(dirname "$cml")")
   bin=$build/services/$svc/${svc}_server
   [ -x "$bin" ] || { echo "FAIL: $bin was not built" >&2; exit 1; }
