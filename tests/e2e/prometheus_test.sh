@@ -96,12 +96,24 @@ wait_for 60 "Prometheus scrapes both services (targets up)" targets_up || {
 }
 check "rules loaded: 20 rules, no errors" sh -c "prom_out=\$(node -e 'fetch(process.argv[1]).then(r=>r.json()).then(j=>{const r=j.data.groups.flatMap(g=>g.rules); console.log(r.length, r.filter(x=>x.health!==\"ok\" && x.health!==\"unknown\").length)})' '$prom/api/v1/rules'); test \"\$prom_out\" = '20 0'"
 
-# Some traffic, so rates and histograms have samples.
+# Some traffic (answered UNAUTHENTICATED: a caller error, not a failure), so rates and
+# histograms have samples.
 for _ in 1 2 3 4 5; do
   "$ctl" health --addr "127.0.0.1:${E2E_PORT[team]}" >/dev/null 2>&1
   "$ctl" team list-branches --addr "127.0.0.1:${E2E_PORT[team]}" >/dev/null 2>&1
+  "$ctl" customer list-customers --addr "127.0.0.1:${E2E_PORT[customer]}" >/dev/null 2>&1
 done
-sleep 3
+# The recording rules run every 30 s and a rate needs two samples: wait (bounded) until the
+# burn-rate series the dashboards and alerts use exist — 0 for these healthy services.
+recorded() {
+  prom_get "/api/v1/query?query=rmhub:grpc_errors:ratio_rate6h" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      const r = JSON.parse(s).data.result;
+      process.exit(r.length === 2 && r.every(x => Number(x.value[1]) === 0) ? 0 : 1);
+    });'
+}
+wait_for 75 "recording rules give both services an error ratio of 0" recorded ||
+  prom_get "/api/v1/query?query=rmhub:grpc_errors:ratio_rate6h"
 
 # ---- every dashboard query evaluates and names only exported metrics ----
 prom_get "/api/v1/label/__name__/values" >"$tmp/names.json"
