@@ -7,10 +7,14 @@
 #                                           tls/client-cert.pem + client-key.pem: a client cert)
 #   scripts/mariadb.sh stop  <dir>          stop the server whose pid file is in <dir>
 #   scripts/mariadb.sh sql   <dir> [args]   a root client on the server's socket
+#   scripts/mariadb.sh dump    <dir> <database> <file.sql.gz>   consistent backup of one service's
+#                                 schema and data (one transaction, no locks on InnoDB tables)
+#   scripts/mariadb.sh restore <dir> <database> <file.sql.gz>   loads a dump into <database>,
+#                                 which must be empty or missing (never over live data)
 # Root connects only through the unix socket in <dir>; services use TCP users created by callers.
 set -euo pipefail
 
-cmd=${1:?usage: mariadb.sh start|stop|sql <dir> [port]}
+cmd=${1:?usage: mariadb.sh start|stop|sql|dump|restore <dir> [port]}
 dir=$(realpath -m "${2:?data directory}")
 data="$dir/data"
 sock="$dir/mysqld.sock"
@@ -90,5 +94,23 @@ case "$cmd" in
   start) start "${3:-}" "${4:-}" ;;
   stop) stop ;;
   sql) shift 2; exec mariadb --no-defaults --socket="$sock" -uroot "$@" ;;
+  dump)
+    db=${3:?database}; file=${4:?output file}
+    mariadb-dump --no-defaults --socket="$sock" -uroot --single-transaction --quick \
+      --routines --triggers --events --hex-blob --default-character-set=utf8mb4 "$db" \
+      | gzip -c >"$file.partial"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { rm -f "$file.partial"; echo "dump of $db failed" >&2; exit 1; }
+    mv "$file.partial" "$file"
+    ;;
+  restore)
+    db=${3:?database}; file=${4:?dump file}
+    [ -s "$file" ] || { echo "no dump at $file" >&2; exit 1; }
+    tables=$(mariadb --no-defaults --socket="$sock" -uroot -N -B -e \
+      "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '$db'")
+    [ "$tables" -eq 0 ] || { echo "$db holds $tables tables: restore only into an empty database" >&2; exit 1; }
+    mariadb --no-defaults --socket="$sock" -uroot -e \
+      "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+    gzip -dc "$file" | mariadb --no-defaults --socket="$sock" -uroot "$db"
+    ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

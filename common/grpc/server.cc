@@ -62,6 +62,18 @@ ServiceRunner::ServiceRunner(ServerOptions options)
     : options_(std::move(options)), registry_(std::make_shared<prometheus::Registry>()) {
   BlockTerminationSignals();  // before the queue's workers start, so they inherit the mask
   call_queue_ = std::make_unique<CallQueue>(options_.queue, registry_.get());
+  ready_gauge_ = &prometheus::BuildGauge()
+                      .Name("rmhub_ready")
+                      .Help("1 while the readiness check (database reachable, migrations "
+                            "applied) passes, 0 otherwise")
+                      .Register(*registry_)
+                      .Add({});
+  readiness_transitions_ = &prometheus::BuildCounter()
+                                .Name("rmhub_readiness_transitions_total")
+                                .Help("Times the published readiness changed (flapping shows "
+                                      "here)")
+                                .Register(*registry_)
+                                .Add({});
 }
 
 ServiceRunner::~ServiceRunner() { Stop(); }
@@ -141,6 +153,23 @@ absl::Status ServiceRunner::Start() {
     server_.reset();
     return Unavailable("LISTEN_FAILED", absl::StrCat("cannot listen on ", options_.listen_address));
   }
+  if (!options_.health_address.empty()) {
+    // Its own builder: only the default health service, no interceptors, no reflection.
+    grpc::ServerBuilder health;
+    health.AddListeningPort(options_.health_address, grpc::InsecureServerCredentials(),
+                            &health_port_);
+    health.SetOption(std::make_unique<WithoutReflection>());
+    health_unimplemented_ = std::make_unique<grpc::CallbackGenericService>();
+    health.RegisterCallbackGenericService(health_unimplemented_.get());
+    health_server_ = health.BuildAndStart();
+    if (health_server_ == nullptr || health_port_ == 0) {
+      health_server_.reset();
+      server_->Shutdown();
+      server_.reset();
+      return Unavailable("LISTEN_FAILED",
+                         absl::StrCat("cannot listen on ", options_.health_address));
+    }
+  }
   PublishHealth(false);  // not ready until the first check passes
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   log::Info("server started", {{"port", port_},
@@ -151,10 +180,15 @@ absl::Status ServiceRunner::Start() {
 }
 
 void ServiceRunner::PublishHealth(bool serving) {
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus("", serving);
-  for (const auto& [service, name] : services_) health->SetServingStatus(name, serving);
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) continue;
+    grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+    if (health == nullptr) continue;
+    health->SetServingStatus(kLivenessService, true);
+    health->SetServingStatus("", serving);
+    for (const auto& [service, name] : services_) health->SetServingStatus(name, serving);
+  }
+  ready_gauge_->Set(serving ? 1 : 0);
 }
 
 void ServiceRunner::RefreshHealth() {
@@ -166,6 +200,7 @@ void ServiceRunner::RefreshHealth() {
   PublishHealth(ready.ok());
   int now = ready.ok() ? 1 : 0;
   if (now == last_serving_) return;
+  if (last_serving_ != -1) readiness_transitions_->Increment();
   last_serving_ = now;
   if (ready.ok()) {
     log::Info("ready", {{"health", "SERVING"}});
@@ -192,8 +227,10 @@ void ServiceRunner::Drain() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
     // Shutdown() marks every service NOT_SERVING and ignores later updates.
-    if (server_ != nullptr && server_->GetHealthCheckService() != nullptr) {
-      server_->GetHealthCheckService()->Shutdown();
+    for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+      if (server != nullptr && server->GetHealthCheckService() != nullptr) {
+        server->GetHealthCheckService()->Shutdown();
+      }
     }
   }
   if (readiness_thread_.joinable()) readiness_thread_.join();
@@ -201,6 +238,10 @@ void ServiceRunner::Drain() {
     // Stops accepting at once; in-flight calls get until the deadline, then are cancelled.
     server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));
     server_->Wait();
+  }
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
   }
   // Every call has been answered (Wait returns after the last reactor finished).
   call_queue_->Stop();

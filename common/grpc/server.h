@@ -21,7 +21,10 @@
 
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/server_builder.h>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include <atomic>
@@ -68,6 +71,9 @@ struct ServerOptions {
   absl::Duration readiness_interval = absl::Seconds(2);
   // TLS/mTLS credentials; null serves plaintext (local stack and tests).
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // A second, plaintext listener that serves grpc.health.v1 only (kubelet's native gRPC probes
+  // cannot speak TLS); empty serves none. It carries the same statuses as the main server.
+  std::string health_address;
   // Server reflection lists every method and message to anyone who connects: development only
   // (service_main refuses --reflection without --dev_mode). Once on, it stays on process-wide.
   bool reflection = false;
@@ -105,7 +111,12 @@ class ServiceRunner {
   // readiness_interval). Does nothing once draining has started.
   void RefreshHealth();
 
+  // The health service name that answers SERVING from start until the drain, whatever the
+  // database says: the liveness probe asks for it, so a database outage does not restart pods.
+  static constexpr char kLivenessService[] = "liveness";
+
   int port() const { return port_; }
+  int health_port() const { return health_port_; }
   int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
   bool draining() const { return draining_.load(); }
   // The process's one registry, available before Start for business and pool metrics.
@@ -132,6 +143,13 @@ class ServiceRunner {
   std::function<absl::Status()> readiness_check_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::unique_ptr<grpc::Server> health_server_;  // health_address, grpc.health.v1 only
+  // Answers UNIMPLEMENTED for any other method on the health port (and gives that server a
+  // polled completion queue: gRPC refuses to build a server without a service of its own).
+  std::unique_ptr<grpc::CallbackGenericService> health_unimplemented_;
+  int health_port_ = 0;
+  prometheus::Gauge* ready_gauge_ = nullptr;
+  prometheus::Counter* readiness_transitions_ = nullptr;
   std::thread readiness_thread_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> stop_flag_{false};

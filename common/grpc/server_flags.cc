@@ -19,6 +19,9 @@ ABSL_FLAG(std::string, listen_address, "",
 ABSL_FLAG(std::string, metrics_address, "",
           "host:port for Prometheus /metrics (default: the service's own, e.g. 0.0.0.0:9101); "
           "\"off\" serves none");
+ABSL_FLAG(std::string, health_address, "",
+          "host:port of a plaintext listener serving grpc.health.v1 only, for kubelet's native "
+          "gRPC probes when the main port uses TLS; empty = none");
 ABSL_FLAG(int, max_threads, 0,
           "thread cap of sync services (server reflection), pollers included (default: the "
           "service's own)");
@@ -52,6 +55,9 @@ std::vector<absl::Status> CheckServerOptions(const ServerOptions& o) {
   keep(config::CheckHostPort("listen_address", o.listen_address));
   if (!o.metrics_address.empty()) {
     keep(config::CheckHostPort("metrics_address", o.metrics_address));
+  }
+  if (!o.health_address.empty()) {
+    keep(config::CheckHostPort("health_address", o.health_address));
   }
   // Below 4 the pollers would leave no thread for handlers.
   keep(config::CheckRange("max_threads", o.max_threads, 4, 10000));
@@ -114,6 +120,7 @@ ServerOptions ServerOptionsFromFlags(ServerOptions o) {
   } else if (!metrics.empty()) {
     o.metrics_address = metrics;
   }
+  o.health_address = absl::GetFlag(FLAGS_health_address);
   if (absl::GetFlag(FLAGS_max_threads) != 0) o.max_threads = absl::GetFlag(FLAGS_max_threads);
   if (absl::GetFlag(FLAGS_workers) != 0) o.queue.workers = absl::GetFlag(FLAGS_workers);
   if (absl::GetFlag(FLAGS_max_queue_length) != 0) {

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/db/sql_error.h"
 #include "common/grpc/status_mapping.h"
+#include "common/log/log.h"
 #include "common/status/errors.h"
 #include "rmhub/analytics/v1/analytics.grpc.pb.h"
 #include <prometheus/counter.h>
@@ -217,6 +218,13 @@ void OutboxRelay::Loop() {
   for (;;) {
     absl::StatusOr<int> shipped = ShipBatch();
     absl::Duration wait = NextWait(shipped, backoff);
+    if (!shipped.ok()) {
+      // The operator's first clue (runbook RmhubOutboxRelayFailing); statuses carry no PII.
+      log::Warn("outbox relay failed", {{"code", absl::StatusCodeToString(shipped.status().code())},
+                                        {"reason", ErrorReason(shipped.status())},
+                                        {"error", shipped.status().message()},
+                                        {"retry_in_ms", absl::ToInt64Milliseconds(wait)}});
+    }
     absl::MutexLock lock(&mu_);
     mu_.AwaitWithTimeout(absl::Condition(&stopping_), wait);
     if (stopping_) return;

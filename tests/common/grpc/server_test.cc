@@ -123,6 +123,43 @@ TEST(ServiceRunner, HealthFollowsTheReadinessCheck) {
   EXPECT_EQ(HealthCheck(channel, "no.such.Service").status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(ServiceRunner, HealthPortMirrorsReadinessAndLivenessIgnoresTheDatabase) {
+  std::atomic<bool> ready{false};
+  SlowService service;
+  ServerOptions options = TestOptions();
+  options.health_address = "127.0.0.1:0";
+  options.metrics_address = "127.0.0.1:0";
+  ServiceRunner runner(options);
+  runner.AddService(&service, kAnalytics);
+  runner.SetReadinessCheck([&]() -> absl::Status {
+    return ready ? absl::OkStatus() : Unavailable("DB_UNREACHABLE", "database down");
+  });
+  ASSERT_TRUE(runner.Start().ok());
+  ASSERT_NE(runner.health_port(), 0);
+  ASSERT_NE(runner.health_port(), runner.port());
+  auto health = Connect(runner.health_port());
+  runner.RefreshHealth();
+  EXPECT_EQ(HealthCheck(health, "").value_or(-1), kNotServing);
+  EXPECT_EQ(HealthCheck(health, ServiceRunner::kLivenessService).value_or(-1), kServing);
+  EXPECT_EQ(HealthCheck(Connect(runner.port()), ServiceRunner::kLivenessService).value_or(-1),
+            kServing);
+  ready = true;
+  runner.RefreshHealth();
+  EXPECT_EQ(HealthCheck(health, "").value_or(-1), kServing);
+  EXPECT_EQ(HealthCheck(health, kAnalytics).value_or(-1), kServing);
+  ready = false;
+  runner.RefreshHealth();
+  EXPECT_EQ(HealthCheck(health, kAnalytics).value_or(-1), kNotServing);
+  EXPECT_EQ(HealthCheck(health, ServiceRunner::kLivenessService).value_or(-1), kServing);
+  // The health port serves nothing else: the service's methods are not there.
+  EXPECT_EQ(Ingest(health, "fast").error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  auto text = rmhub::testing::HttpGet(runner.metrics_port());
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(rmhub::testing::SampleValue(*text, "rmhub_ready"), 0);
+  // not serving -> serving -> not serving: two changes after the first publication.
+  EXPECT_EQ(rmhub::testing::SampleValue(*text, "rmhub_readiness_transitions_total"), 2);
+}
+
 TEST(ServiceRunner, TheBackgroundCheckTurnsHealthServing) {
   std::atomic<bool> ready{false};
   ServerOptions options = TestOptions();
