@@ -17,8 +17,8 @@ absl::StatusOr<absl::CivilDay> ParseDate(const common::v1::Date& date, const std
   if (!IsSetDate(date)) return InvalidField(field, "is required");
   absl::optional<absl::CivilDay> day = CivilDayOf(date.year(), date.month(), date.day());
   if (!day.has_value()) {
-    return InvalidField(field, absl::StrCat("is not a valid calendar date in years ", kMinYear,
-                                            "..", kMaxYear));
+    return InvalidField(
+        field, absl::StrCat("is not a valid calendar date in years ", kMinYear, "..", kMaxYear));
   }
   return *day;
 }

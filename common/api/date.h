@@ -41,7 +41,6 @@ absl::StatusOr<absl::CivilDay> ParseDate(const common::v1::Date& date, const std
 
 // The same for an optional date: `fallback` when `date` is unset.
 absl::StatusOr<absl::CivilDay> ParseOptionalDate(const common::v1::Date& date,
-                                                 const std::string& field,
-                                                 absl::CivilDay fallback);
+                                                 const std::string& field, absl::CivilDay fallback);
 
 }  // namespace rmhub::api

@@ -25,9 +25,9 @@ absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view coll
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   int64_t id = 0;
   if (parts.size() != 2 || parts[0] != collection || !ParsePositiveId(parts[1], &id)) {
-    return InvalidField(std::string(field),
-                        name.empty() ? "is required"
-                                     : absl::StrCat("must look like \"", collection, "/123\""));
+    return InvalidField(
+        std::string(field),
+        name.empty() ? "is required" : absl::StrCat("must look like \"", collection, "/123\""));
   }
   return id;
 }

@@ -20,7 +20,8 @@ void CheckText(FieldErrors& errors, const std::string& field, absl::string_view 
   }
   absl::optional<size_t> chars = encoding::CountCodePoints(value);
   if (!chars.has_value()) return errors.Add(field, "must be valid UTF-8");
-  if (*chars > max_chars) errors.Add(field, absl::StrCat("must be at most ", max_chars, " characters"));
+  if (*chars > max_chars)
+    errors.Add(field, absl::StrCat("must be at most ", max_chars, " characters"));
 }
 
 }  // namespace rmhub::api

@@ -1,9 +1,10 @@
 #pragma once
 // Turns the credentials of an incoming call into a Principal, or UNAUTHENTICATED.
 
+#include <grpcpp/server_context.h>
+
 #include "absl/status/statusor.h"
 #include "common/auth/principal.h"
-#include <grpcpp/server_context.h>
 
 namespace rmhub::auth {
 

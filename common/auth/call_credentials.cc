@@ -15,8 +15,10 @@ ServiceCallAuth::ServiceCallAuth(const AuthConfig& config, std::string service, 
       clock_(clock),
       ttl_(ttl) {}
 
-absl::StatusOr<std::unique_ptr<ServiceCallAuth>> ServiceCallAuth::Create(
-    const AuthConfig& config, std::string service, const Clock& clock, absl::Duration ttl) {
+absl::StatusOr<std::unique_ptr<ServiceCallAuth>> ServiceCallAuth::Create(const AuthConfig& config,
+                                                                         std::string service,
+                                                                         const Clock& clock,
+                                                                         absl::Duration ttl) {
   if (!IsValidServiceName(service)) {
     return InvalidField("service", "must match [a-z][a-z0-9-]* (at most 63 characters)");
   }
@@ -24,8 +26,8 @@ absl::StatusOr<std::unique_ptr<ServiceCallAuth>> ServiceCallAuth::Create(
   if (ttl < absl::Seconds(10) || ttl > absl::Hours(1)) {
     return InvalidField("ttl", "must be between 10 seconds and 1 hour");
   }
-  auto auth = std::unique_ptr<ServiceCallAuth>(
-      new ServiceCallAuth(config, std::move(service), clock, ttl));
+  auto auth =
+      std::unique_ptr<ServiceCallAuth>(new ServiceCallAuth(config, std::move(service), clock, ttl));
   // Mint once now so a bad secret stops start-up rather than the first outgoing call.
   RMHUB_RETURN_IF_ERROR(auth->Token().status());
   return auth;

@@ -8,6 +8,8 @@
 // It is plain metadata rather than grpc::CallCredentials because gRPC refuses call credentials on
 // insecure channels, which is exactly where dev tokens are needed.
 
+#include <grpcpp/client_context.h>
+
 #include <memory>
 #include <string>
 
@@ -17,7 +19,6 @@
 #include "absl/time/time.h"
 #include "common/auth/auth_config.h"
 #include "common/clock/clock.h"
-#include <grpcpp/client_context.h>
 
 namespace rmhub::auth {
 

@@ -33,8 +33,11 @@ void AppendUtf8(uint32_t cp, std::string& out) {
 size_t Utf8SequenceLength(absl::string_view s) {
   auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
   unsigned char c = b(0);
-  size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                      : (c >= 0xF0 && c <= 0xF4)     ? 4 : 0;
+  size_t n = c < 0x80                   ? 1
+             : (c >= 0xC2 && c <= 0xDF) ? 2
+             : (c >= 0xE0 && c <= 0xEF) ? 3
+             : (c >= 0xF0 && c <= 0xF4) ? 4
+                                        : 0;
   if (n == 0 || s.size() < n) return 0;
   for (size_t i = 1; i < n; ++i) {
     if ((b(i) & 0xC0) != 0x80) return 0;
@@ -142,8 +145,10 @@ class Parser {
     out = 0;
     for (int i = 0; i < 4; ++i) {
       char c = s_[pos_++];
-      int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                                             : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      int v = (c >= '0' && c <= '9')   ? c - '0'
+              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                       : -1;
       if (v < 0) return false;
       out = out * 16 + static_cast<uint32_t>(v);
     }
@@ -168,16 +173,34 @@ class Parser {
     if (pos_ >= s_.size()) return false;
     char c = s_[pos_++];
     switch (c) {
-      case '"': out.push_back('"'); return true;
-      case '\\': out.push_back('\\'); return true;
-      case '/': out.push_back('/'); return true;
-      case 'b': out.push_back('\b'); return true;
-      case 'f': out.push_back('\f'); return true;
-      case 'n': out.push_back('\n'); return true;
-      case 'r': out.push_back('\r'); return true;
-      case 't': out.push_back('\t'); return true;
-      case 'u': return UnicodeEscape(out);
-      default: return false;
+      case '"':
+        out.push_back('"');
+        return true;
+      case '\\':
+        out.push_back('\\');
+        return true;
+      case '/':
+        out.push_back('/');
+        return true;
+      case 'b':
+        out.push_back('\b');
+        return true;
+      case 'f':
+        out.push_back('\f');
+        return true;
+      case 'n':
+        out.push_back('\n');
+        return true;
+      case 'r':
+        out.push_back('\r');
+        return true;
+      case 't':
+        out.push_back('\t');
+        return true;
+      case 'u':
+        return UnicodeEscape(out);
+      default:
+        return false;
     }
   }
 

@@ -11,10 +11,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth/json.h"
 #include "common/encoding/base64url.h"
@@ -187,9 +187,10 @@ absl::Status ValidateDevTokenRequest(const DevTokenRequest& r, absl::Duration tt
 
 }  // namespace
 
-absl::StatusOr<std::string> EncodeJws(absl::string_view header_json,
-                                      absl::string_view payload_json, const JwtKey& key) {
-  std::string input = absl::StrCat(Base64UrlEncode(header_json), ".", Base64UrlEncode(payload_json));
+absl::StatusOr<std::string> EncodeJws(absl::string_view header_json, absl::string_view payload_json,
+                                      const JwtKey& key) {
+  std::string input =
+      absl::StrCat(Base64UrlEncode(header_json), ".", Base64UrlEncode(payload_json));
   RMHUB_ASSIGN_OR_RETURN(std::string signature, key.Sign(input));
   return absl::StrCat(input, ".", Base64UrlEncode(signature));
 }

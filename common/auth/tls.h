@@ -14,12 +14,13 @@
 // file that is not PEM stops start-up with INVALID_ARGUMENT naming the flag:
 //   tls_cert_file, tls_key_file, tls_client_ca_file (server), tls_ca_file (channel).
 
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/security/server_credentials.h>
 
 namespace rmhub::auth {
 

@@ -58,8 +58,8 @@ absl::Status ApplyEnvSettings(const std::vector<EnvSetting>& settings) {
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(s.flag);
     if (flag == nullptr || flag->IsRetired()) {
       return MakeError(absl::StatusCode::kInvalidArgument, "UNKNOWN_CONFIG",
-                       absl::StrCat("environment variable ", s.variable,
-                                    " names no flag (--", s.flag, " is not defined)"));
+                       absl::StrCat("environment variable ", s.variable, " names no flag (--",
+                                    s.flag, " is not defined)"));
     }
     std::string error;
     if (!flag->ParseFrom(s.value, &error)) {
@@ -100,8 +100,8 @@ absl::Status CheckPositive(absl::string_view flag, int64_t value) {
 
 absl::Status CheckPositive(absl::string_view flag, absl::Duration value) {
   if (value > absl::ZeroDuration() && value != absl::InfiniteDuration()) return absl::OkStatus();
-  return ConfigError(flag, absl::StrCat("must be a positive, finite duration, got ",
-                                        absl::FormatDuration(value)));
+  return ConfigError(
+      flag, absl::StrCat("must be a positive, finite duration, got ", absl::FormatDuration(value)));
 }
 
 absl::Status CheckNotEmpty(absl::string_view flag, absl::string_view value) {
@@ -116,8 +116,8 @@ absl::Status CheckHostPort(absl::string_view flag, absl::string_view value) {
   int parsed = -1;
   bool host_ok = !host.empty() && (host.front() != '[' || host.back() == ']');
   if (!host_ok || !absl::SimpleAtoi(port, &parsed) || parsed < 0 || parsed > 65535) {
-    return ConfigError(flag, absl::StrCat("must be host:port with a port in 0..65535, got \"",
-                                          value, "\""));
+    return ConfigError(
+        flag, absl::StrCat("must be host:port with a port in 0..65535, got \"", value, "\""));
   }
   return absl::OkStatus();
 }

@@ -1,13 +1,5 @@
 #include "common/db/connection_pool.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <mutex>
-
-#include "absl/strings/str_cat.h"
-#include "common/db/sql_error.h"
-#include "common/status/errors.h"
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
@@ -18,6 +10,14 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/sql_error.h"
+#include "common/status/errors.h"
 
 namespace rmhub::db {
 namespace {
@@ -119,10 +119,9 @@ sql::PreparedStatement& Connection::Prepare(const std::string& sql) {
 }
 
 void Connection::EvictLeastRecentlyUsed() {
-  auto oldest = std::min_element(statements_.begin(), statements_.end(),
-                                 [](const auto& a, const auto& b) {
-                                   return a.second.last_use < b.second.last_use;
-                                 });
+  auto oldest = std::min_element(
+      statements_.begin(), statements_.end(),
+      [](const auto& a, const auto& b) { return a.second.last_use < b.second.last_use; });
   if (oldest != statements_.end()) statements_.erase(oldest);
 }
 
@@ -186,8 +185,8 @@ struct ConnectionPool::Metrics {
                 .Name("rmhub_db_pool_acquire_wait_seconds")
                 .Help("Time spent waiting for a free database connection")
                 .Register(r)
-                .Add({}, prometheus::Histogram::BucketBoundaries{
-                             0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5});
+                .Add({}, prometheus::Histogram::BucketBoundaries{0.0001, 0.0005, 0.001, 0.005, 0.01,
+                                                                 0.05, 0.1, 0.5, 1, 2, 5});
     timeouts = &prometheus::BuildCounter()
                     .Name("rmhub_db_pool_acquire_timeouts_total")
                     .Help("Acquisitions that found no free connection in time")

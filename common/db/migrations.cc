@@ -1,5 +1,10 @@
 #include "common/db/migrations.h"
 
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -12,10 +17,6 @@
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "common/status/errors.h"
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
 
 namespace rmhub::db {
 namespace {
@@ -205,7 +206,8 @@ absl::Status CheckSchemaReady(ConnectionPool& pool,
 const std::vector<MigrationFile>& RuntimeMigrations() {
   static const auto* migrations = new std::vector<MigrationFile>{
       {"runtime/0001_idempotency_records.sql",
-       "-- AIP-155 request ids: one row per first successful mutation, written in its transaction.\n"
+       "-- AIP-155 request ids: one row per first successful mutation, written in its "
+       "transaction.\n"
        "CREATE TABLE idempotency_records (\n"
        "  request_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,\n"
        "  method VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,\n"

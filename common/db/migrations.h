@@ -25,7 +25,8 @@ struct MigrationFile {
   std::string sql;
 };
 
-absl::Status ApplyMigrations(ConnectionPool& pool, const std::vector<MigrationFile>& service_migrations);
+absl::Status ApplyMigrations(ConnectionPool& pool,
+                             const std::vector<MigrationFile>& service_migrations);
 
 // True when every runtime and service migration is applied with the same checksum.
 absl::StatusOr<bool> MigrationsApplied(ConnectionPool& pool,

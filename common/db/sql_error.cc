@@ -1,10 +1,11 @@
 #include "common/db/sql_error.h"
 
+#include <cppconn/exception.h>
+
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
-#include <cppconn/exception.h>
 
 namespace rmhub::db {
 
@@ -34,8 +35,7 @@ absl::Status StatusFromSqlErrorCode(int code, const std::string& sql_state) {
   }
   // Code 0 with SQLSTATE 08xxx is how the connector reports a failed or closed connection.
   if (IsConnectionLostCode(code) || (code == 0 && sql_state.rfind("08", 0) == 0)) {
-    return Unavailable(kUnavailableReason,
-                       absl::StrCat("database unavailable (error ", code, ")"));
+    return Unavailable(kUnavailableReason, absl::StrCat("database unavailable (error ", code, ")"));
   }
   if (code == 1062) {
     return AlreadyExists(kDuplicateKeyReason, "a row with the same unique key already exists");

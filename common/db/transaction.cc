@@ -1,5 +1,7 @@
 #include "common/db/transaction.h"
 
+#include <cppconn/exception.h>
+
 #include <algorithm>
 #include <exception>
 #include <random>
@@ -8,7 +10,6 @@
 #include "absl/time/clock.h"
 #include "common/db/sql_error.h"
 #include "common/status/errors.h"
-#include <cppconn/exception.h>
 
 namespace rmhub::db {
 namespace {
@@ -35,10 +36,10 @@ AttemptResult FromException(Lease& lease, const sql::SQLException& e, bool commi
   }
   lease.MarkBroken();
   if (!committing) return {s, true};
-  return {Unavailable(kUnavailableReason,
-                      absl::StrCat("database connection lost during commit (error ",
-                                   e.getErrorCode(), "); the outcome is unknown")),
-          false};
+  return {
+      Unavailable(kUnavailableReason, absl::StrCat("database connection lost during commit (error ",
+                                                   e.getErrorCode(), "); the outcome is unknown")),
+      false};
 }
 
 AttemptResult Attempt(Lease& lease, const Body& body) {
@@ -77,8 +78,7 @@ absl::Duration Backoff(const TransactionOptions& options, int retry) {
 
 }  // namespace
 
-absl::Status RunInTransaction(ConnectionPool& pool, const Body& body,
-                              TransactionOptions options) {
+absl::Status RunInTransaction(ConnectionPool& pool, const Body& body, TransactionOptions options) {
   const int max_attempts = std::max(1, options.max_attempts);
   bool reconnected = false;
   int conflicts = 0;

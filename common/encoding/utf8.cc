@@ -14,9 +14,9 @@ size_t Utf8SequenceLength(absl::string_view s, size_t i) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
   }
   uint8_t b1 = byte(i + 1);
-  if (b0 == 0xE0 && b1 < 0xA0) return 0;  // overlong 3-byte form
+  if (b0 == 0xE0 && b1 < 0xA0) return 0;   // overlong 3-byte form
   if (b0 == 0xED && b1 >= 0xA0) return 0;  // UTF-16 surrogate
-  if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong 4-byte form
+  if (b0 == 0xF0 && b1 < 0x90) return 0;   // overlong 4-byte form
   if (b0 == 0xF4 && b1 >= 0x90) return 0;  // above U+10FFFF
   return len;
 }

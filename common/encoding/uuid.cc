@@ -1,7 +1,7 @@
 #include "common/encoding/uuid.h"
 
-#include <openssl/rand.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <array>
 #include <cstdint>

@@ -11,9 +11,10 @@
 // Serve: a call that is already cancelled or past its deadline is answered CANCELLED /
 // DEADLINE_EXCEEDED without running the handler (the client has gone; work would be wasted).
 // Then the caller is authenticated (failure → UNAUTHENTICATED, PERMISSION_DENIED for a service
-// calling a method not allowed for it, or UNAVAILABLE when the authenticator itself cannot work), the handler runs, and its absl::Status becomes the
-// grpc::Status through ToGrpcStatus. An exception escaping the handler becomes INTERNAL and is
-// logged by type only (its message may carry data), so a bug fails one call, not the process.
+// calling a method not allowed for it, or UNAVAILABLE when the authenticator itself cannot work),
+// the handler runs, and its absl::Status becomes the grpc::Status through ToGrpcStatus. An
+// exception escaping the handler becomes INTERNAL and is logged by type only (its message may carry
+// data), so a bug fails one call, not the process.
 
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>

@@ -51,9 +51,9 @@ grpc::Status PeerCaller::Send(absl::Time deadline, const std::string& request_id
 
 absl::Status PeerCaller::Read(const PeerCallScope& scope, const Attempt& attempt) const {
   const std::string request_id = scope.request_id.empty() ? NewRequestId() : scope.request_id;
-  return FromGrpcStatus(CallReadWithRetry(
-      DeadlineFor(scope), options_.read_retry,
-      [&](absl::Time deadline) { return Send(deadline, request_id, attempt); }));
+  return FromGrpcStatus(
+      CallReadWithRetry(DeadlineFor(scope), options_.read_retry,
+                        [&](absl::Time deadline) { return Send(deadline, request_id, attempt); }));
 }
 
 absl::Status PeerCaller::Write(const PeerCallScope& scope, const Attempt& attempt) const {

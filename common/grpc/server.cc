@@ -47,12 +47,13 @@ class WithoutReflection final : public grpc::ServerBuilderOption {
  public:
   void UpdateArguments(grpc::ChannelArguments*) override {}
   void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
-    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
-                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
-                                    return dynamic_cast<grpc::reflection::ProtoServerReflectionPlugin*>(
-                                               p.get()) != nullptr;
-                                  }),
-                   plugins->end());
+    plugins->erase(
+        std::remove_if(plugins->begin(), plugins->end(),
+                       [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
+                         return dynamic_cast<grpc::reflection::ProtoServerReflectionPlugin*>(
+                                    p.get()) != nullptr;
+                       }),
+        plugins->end());
   }
 };
 
@@ -64,14 +65,16 @@ ServiceRunner::ServiceRunner(ServerOptions options)
   call_queue_ = std::make_unique<CallQueue>(options_.queue, registry_.get());
   ready_gauge_ = &prometheus::BuildGauge()
                       .Name("rmhub_ready")
-                      .Help("1 while the readiness check (database reachable, migrations "
-                            "applied) passes, 0 otherwise")
+                      .Help(
+                          "1 while the readiness check (database reachable, migrations "
+                          "applied) passes, 0 otherwise")
                       .Register(*registry_)
                       .Add({});
   readiness_transitions_ = &prometheus::BuildCounter()
                                 .Name("rmhub_readiness_transitions_total")
-                                .Help("Times the published readiness changed (flapping shows "
-                                      "here)")
+                                .Help(
+                                    "Times the published readiness changed (flapping shows "
+                                    "here)")
                                 .Register(*registry_)
                                 .Add({});
 }

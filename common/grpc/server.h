@@ -19,9 +19,9 @@
 // NOT_SERVING at once, then stops accepting calls and lets in-flight calls finish until
 // `drain_timeout`, after which they are cancelled.
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
-#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/server_builder.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>

@@ -3,10 +3,11 @@
 // Details follow AIP-193: google.rpc.Status in the grpc-status-details-bin trailer with
 // ErrorInfo{reason, domain, metadata} and, for bad fields, BadRequest.field_violations.
 
+#include <grpcpp/support/status.h>
+
 #include <string>
 
 #include "absl/status/status.h"
-#include <grpcpp/support/status.h>
 
 namespace rmhub::grpcx {
 

@@ -27,18 +27,20 @@ Settings& Global() {
   return *settings;
 }
 
-bool IsReservedKey(absl::string_view key) {
-  return key == "ts" || key == "level" || key == "msg";
-}
+bool IsReservedKey(absl::string_view key) { return key == "ts" || key == "level" || key == "msg"; }
 
 }  // namespace
 
 absl::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarning: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarning:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -52,7 +54,8 @@ absl::StatusOr<Level> ParseLevel(absl::string_view name) {
   return InvalidField("log_level", "must be one of debug, info, warn, error");
 }
 
-Field::Field(absl::string_view key, absl::string_view value) : key_(key), json_(encoding::JsonQuote(value)) {}
+Field::Field(absl::string_view key, absl::string_view value)
+    : key_(key), json_(encoding::JsonQuote(value)) {}
 
 Field::Field(absl::string_view key, bool value) : key_(key), json_(value ? "true" : "false") {}
 
@@ -100,12 +103,14 @@ bool Enabled(Level level) { return static_cast<int>(level) >= Global().min_level
 std::string FormatLine(absl::Time ts, Level level, absl::string_view msg,
                        absl::Span<const Field> fields) {
   std::string line = "{\"ts\":";
-  encoding::AppendJsonString(&line, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ts, absl::UTCTimeZone()));
+  encoding::AppendJsonString(&line,
+                             absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", ts, absl::UTCTimeZone()));
   absl::StrAppend(&line, ",\"level\":\"", LevelName(level), "\",\"msg\":");
   encoding::AppendJsonString(&line, msg);
   for (const Field& f : fields) {
     line.push_back(',');
-    encoding::AppendJsonString(&line, IsReservedKey(f.key()) ? absl::StrCat("field_", f.key()) : f.key());
+    encoding::AppendJsonString(&line,
+                               IsReservedKey(f.key()) ? absl::StrCat("field_", f.key()) : f.key());
     line.push_back(':');
     line.append(f.json_value());
   }

@@ -43,11 +43,12 @@ class Field {
   Field(absl::string_view key, const std::string& value) : Field(key, absl::string_view(value)) {}
   Field(absl::string_view key, bool value);
   Field(absl::string_view key, double value);
-  template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>,
-                                         int> = 0>
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   Field(absl::string_view key, T value)
-      : key_(key), json_(std::is_signed_v<T> ? std::to_string(static_cast<int64_t>(value))
-                                             : std::to_string(static_cast<uint64_t>(value))) {}
+      : key_(key),
+        json_(std::is_signed_v<T> ? std::to_string(static_cast<int64_t>(value))
+                                  : std::to_string(static_cast<uint64_t>(value))) {}
 
   const std::string& key() const { return key_; }
   const std::string& json_value() const { return json_; }

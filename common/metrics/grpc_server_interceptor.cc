@@ -1,9 +1,10 @@
 #include "common/metrics/grpc_server_interceptor.h"
 
+#include <grpcpp/server_context.h>
+
 #include <chrono>
 
 #include "absl/strings/match.h"
-#include <grpcpp/server_context.h>
 #include "common/log/log.h"
 
 namespace rmhub::metrics {
@@ -78,16 +79,18 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
   }
 
   void Finish(grpc::StatusCode code) {
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (series_ != nullptr) series_->Handled(code, seconds);
     const char* full = info_->method() != nullptr ? info_->method() : "";
     log::Level level = AccessLevel(code, SplitFullMethod(full).first);
     if (!log::Enabled(level)) return;
-    log::Log(level, "rpc", {{"method", full},
-                            {"code", GrpcCodeName(code)},
-                            {"latency_ms", RoundToMicros(seconds) * 1e3},
-                            {"request_id", request_id_},
-                            {"peer", info_->server_context()->peer()}});
+    log::Log(level, "rpc",
+             {{"method", full},
+              {"code", GrpcCodeName(code)},
+              {"latency_ms", RoundToMicros(seconds) * 1e3},
+              {"request_id", request_id_},
+              {"peer", info_->server_context()->peer()}});
   }
 
   ServerRpcInfo* info_;
@@ -100,20 +103,36 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
 
 absl::string_view GrpcTypeLabel(ServerRpcInfo::Type type) {
   switch (type) {
-    case ServerRpcInfo::Type::UNARY: return "unary";
-    case ServerRpcInfo::Type::CLIENT_STREAMING: return "client_stream";
-    case ServerRpcInfo::Type::SERVER_STREAMING: return "server_stream";
-    case ServerRpcInfo::Type::BIDI_STREAMING: return "bidi_stream";
+    case ServerRpcInfo::Type::UNARY:
+      return "unary";
+    case ServerRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ServerRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ServerRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
   }
   return "unary";
 }
 
 absl::string_view GrpcCodeName(grpc::StatusCode code) {
-  static constexpr absl::string_view kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr absl::string_view kNames[] = {"OK",
+                                                 "CANCELLED",
+                                                 "UNKNOWN",
+                                                 "INVALID_ARGUMENT",
+                                                 "DEADLINE_EXCEEDED",
+                                                 "NOT_FOUND",
+                                                 "ALREADY_EXISTS",
+                                                 "PERMISSION_DENIED",
+                                                 "RESOURCE_EXHAUSTED",
+                                                 "FAILED_PRECONDITION",
+                                                 "ABORTED",
+                                                 "OUT_OF_RANGE",
+                                                 "UNIMPLEMENTED",
+                                                 "INTERNAL",
+                                                 "UNAVAILABLE",
+                                                 "DATA_LOSS",
+                                                 "UNAUTHENTICATED"};
   int i = static_cast<int>(code);
   return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
 }
@@ -163,7 +182,9 @@ GrpcServerMetrics::MethodSeries& GrpcServerMetrics::ForMethod(ServerRpcInfo::Typ
 
 GrpcServerMetrics::MethodSeries::MethodSeries(GrpcServerMetrics& owner, std::string type,
                                               std::string service, std::string method)
-    : owner_(owner), type_(std::move(type)), service_(std::move(service)),
+    : owner_(owner),
+      type_(std::move(type)),
+      service_(std::move(service)),
       method_(std::move(method)),
       started_(&owner.started_.Add(
           {{"grpc_type", type_}, {"grpc_service", service_}, {"grpc_method", method_}})) {}
@@ -176,11 +197,15 @@ void GrpcServerMetrics::MethodSeries::Handled(grpc::StatusCode code, double seco
   if (handled == nullptr || hist == nullptr) {
     absl::MutexLock lock(&mu_);
     std::string code_name(GrpcCodeName(static_cast<grpc::StatusCode>(i)));
-    hist = &owner_.seconds_.Add({{"grpc_type", type_}, {"grpc_service", service_},
-                                 {"grpc_method", method_}, {"grpc_code", code_name}},
+    hist = &owner_.seconds_.Add({{"grpc_type", type_},
+                                 {"grpc_service", service_},
+                                 {"grpc_method", method_},
+                                 {"grpc_code", code_name}},
                                 HandlingBuckets());
-    handled = &owner_.handled_.Add({{"grpc_type", type_}, {"grpc_service", service_},
-                                    {"grpc_method", method_}, {"grpc_code", code_name}});
+    handled = &owner_.handled_.Add({{"grpc_type", type_},
+                                    {"grpc_service", service_},
+                                    {"grpc_method", method_},
+                                    {"grpc_code", code_name}});
     seconds_[i].store(hist, std::memory_order_release);
     handled_[i].store(handled, std::memory_order_release);
   }

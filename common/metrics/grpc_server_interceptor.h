@@ -10,6 +10,13 @@
 //
 // Label children are created on a method's (and code's) first call and reused afterwards.
 
+#include <grpcpp/support/server_interceptor.h>
+#include <grpcpp/support/status.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include <array>
 #include <atomic>
 #include <memory>
@@ -20,13 +27,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include <grpcpp/support/server_interceptor.h>
 #include "common/grpc/request_id.h"
-#include <grpcpp/support/status.h>
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
 
 namespace rmhub::metrics {
 

@@ -2,13 +2,14 @@
 // The process's Prometheus endpoint: GET /metrics on its own port, apart from the gRPC port, so
 // scrapes never compete with RPCs for server threads and the port can stay cluster-internal.
 
+#include <prometheus/collectable.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
+
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include <prometheus/collectable.h>
-#include <prometheus/exposer.h>
-#include <prometheus/registry.h>
 
 namespace rmhub::metrics {
 

@@ -1,6 +1,8 @@
 #include "common/metrics/process_collector.h"
 
 #include <dirent.h>
+#include <prometheus/client_metric.h>
+#include <prometheus/metric_type.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -10,8 +12,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include <prometheus/client_metric.h>
-#include <prometheus/metric_type.h>
 
 namespace rmhub::metrics {
 namespace {
@@ -112,18 +112,21 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
   auto stat_text = ReadFile(proc_dir_ + "/stat");
   auto stat = stat_text ? ParseProcStat(*stat_text, ticks) : std::nullopt;
   if (stat) {
-    out.push_back(Family("process_cpu_seconds_total", "Total user and system CPU time spent in "
-                         "seconds.", MetricType::Counter, stat->cpu_seconds));
+    out.push_back(Family("process_cpu_seconds_total",
+                         "Total user and system CPU time spent in "
+                         "seconds.",
+                         MetricType::Counter, stat->cpu_seconds));
     auto boot_text = ReadFile(proc_root_ + "/stat");
     if (auto boot = boot_text ? ParseBootTime(*boot_text) : std::nullopt) {
-      out.push_back(Family("process_start_time_seconds", "Start time of the process since unix "
-                           "epoch in seconds.", MetricType::Gauge,
-                           *boot + stat->start_ticks / ticks));
+      out.push_back(Family("process_start_time_seconds",
+                           "Start time of the process since unix "
+                           "epoch in seconds.",
+                           MetricType::Gauge, *boot + stat->start_ticks / ticks));
     }
   }
   if (auto fds = CountEntries(proc_dir_ + "/fd")) {
-    out.push_back(Family("process_open_fds", "Number of open file descriptors.",
-                         MetricType::Gauge, *fds));
+    out.push_back(
+        Family("process_open_fds", "Number of open file descriptors.", MetricType::Gauge, *fds));
   }
   auto limits = ReadFile(proc_dir_ + "/limits");
   if (auto max = limits ? ParseMaxOpenFiles(*limits) : std::nullopt) {

@@ -3,20 +3,21 @@
 // work: process_resident_memory_bytes, process_virtual_memory_bytes, process_cpu_seconds_total,
 // process_open_fds, process_max_fds, process_start_time_seconds. Read from /proc at scrape time.
 
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include <prometheus/collectable.h>
-#include <prometheus/metric_family.h>
 
 namespace rmhub::metrics {
 
 // Fields of /proc/<pid>/stat that the collector needs.
 struct ProcStat {
-  double cpu_seconds = 0;          // utime + stime
-  double start_ticks = 0;          // start time in clock ticks after boot
+  double cpu_seconds = 0;  // utime + stime
+  double start_ticks = 0;  // start time in clock ticks after boot
 };
 
 // Parses /proc/<pid>/stat. The command name (field 2) may hold spaces and ')', so fields are

@@ -8,6 +8,8 @@
 //   id (order), event_id, event_type, aggregate, payload (the serialized DomainEvent),
 //   create_time, sent_time (NULL until analytics accepted it).
 
+#include <google/protobuf/message.h>
+
 #include <cstdint>
 #include <string>
 
@@ -16,7 +18,6 @@
 #include "absl/time/time.h"
 #include "common/db/connection_pool.h"
 #include "rmhub/common/v1/event.pb.h"
-#include <google/protobuf/message.h>
 
 namespace rmhub::outbox {
 

@@ -1,5 +1,9 @@
 #include "common/outbox/relay.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
 #include <algorithm>
 #include <memory>
 
@@ -10,9 +14,6 @@
 #include "common/log/log.h"
 #include "common/status/errors.h"
 #include "rmhub/analytics/v1/analytics.grpc.pb.h"
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
 
 namespace rmhub::outbox {
 namespace {
@@ -53,7 +54,8 @@ class RelayLock {
     if (!held_) return;
     try {
       std::unique_ptr<sql::ResultSet> rs(
-          conn_.Prepare(absl::StrCat("SELECT RELEASE_LOCK(", RelayLockNameSql(), ")")).executeQuery());
+          conn_.Prepare(absl::StrCat("SELECT RELEASE_LOCK(", RelayLockNameSql(), ")"))
+              .executeQuery());
     } catch (const sql::SQLException&) {
       // The server frees it with the session.
     }

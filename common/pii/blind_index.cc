@@ -19,9 +19,12 @@ namespace {
 
 absl::string_view DomainTag(PiiKind kind) {
   switch (kind) {
-    case PiiKind::kNationalId: return "rmhub.national_id";
-    case PiiKind::kCreditCode: return "rmhub.credit_code";
-    case PiiKind::kPhone: return "rmhub.phone";
+    case PiiKind::kNationalId:
+      return "rmhub.national_id";
+    case PiiKind::kCreditCode:
+      return "rmhub.credit_code";
+    case PiiKind::kPhone:
+      return "rmhub.phone";
   }
   return "rmhub.unknown";
 }
@@ -40,8 +43,8 @@ absl::StatusOr<BlindIndex> BlindIndex::Create(absl::string_view key) {
 
 std::string BlindIndex::Compute(PiiKind kind, absl::string_view value) const {
   // The tag contains no NUL, so "tag\0value" splits only one way.
-  std::string message = absl::StrCat(DomainTag(kind), absl::string_view("\0", 1),
-                                     Normalize(kind, value));
+  std::string message =
+      absl::StrCat(DomainTag(kind), absl::string_view("\0", 1), Normalize(kind, value));
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key_->bytes.data(), static_cast<int>(key_->bytes.size()),

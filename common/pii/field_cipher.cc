@@ -85,8 +85,7 @@ bool AddAssociatedData(EVP_CIPHER_CTX* ctx, absl::string_view header, absl::stri
   auto update = encrypt ? &EVP_EncryptUpdate : &EVP_DecryptUpdate;
   int len = 0;
   if (update(ctx, nullptr, &len, Bytes(header), static_cast<int>(header.size())) != 1) return false;
-  return aad.empty() ||
-         update(ctx, nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1;
+  return aad.empty() || update(ctx, nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1;
 }
 
 }  // namespace
@@ -115,7 +114,8 @@ const std::string* FieldCipher::KeyFor(absl::string_view id) const {
 
 absl::StatusOr<std::string> FieldCipher::Encrypt(absl::string_view plaintext,
                                                  absl::string_view associated_data) const {
-  if (plaintext.size() > kMaxFieldPlaintextBytes || associated_data.size() > kMaxFieldPlaintextBytes) {
+  if (plaintext.size() > kMaxFieldPlaintextBytes ||
+      associated_data.size() > kMaxFieldPlaintextBytes) {
     return InvalidField("plaintext", "is too large for a field value");
   }
   std::string out;
@@ -128,16 +128,16 @@ absl::StatusOr<std::string> FieldCipher::Encrypt(absl::string_view plaintext,
   unsigned char* body = nonce + kNonceBytes;
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int len = 0;
-  bool ok = ctx && RAND_bytes(nonce, kNonceBytes) == 1 &&
-            EVP_EncryptInit_ex(ctx.get(), Aes256Gcm(), nullptr,
-                               Bytes(*KeyFor(active_key_id_)), nonce) == 1 &&
-            AddAssociatedData(ctx.get(), absl::string_view(out.data(), header_len),
-                              associated_data, true) &&
-            EVP_EncryptUpdate(ctx.get(), body, &len, Bytes(plaintext),
-                              static_cast<int>(plaintext.size())) == 1 &&
-            EVP_EncryptFinal_ex(ctx.get(), body + len, &len) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
-                                body + plaintext.size()) == 1;
+  bool ok =
+      ctx && RAND_bytes(nonce, kNonceBytes) == 1 &&
+      EVP_EncryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, Bytes(*KeyFor(active_key_id_)), nonce) ==
+          1 &&
+      AddAssociatedData(ctx.get(), absl::string_view(out.data(), header_len), associated_data,
+                        true) &&
+      EVP_EncryptUpdate(ctx.get(), body, &len, Bytes(plaintext),
+                        static_cast<int>(plaintext.size())) == 1 &&
+      EVP_EncryptFinal_ex(ctx.get(), body + len, &len) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, body + plaintext.size()) == 1;
   if (!ok) return Internal("OPENSSL", "AES-256-GCM encryption failed");
   return out;
 }
@@ -156,8 +156,7 @@ absl::StatusOr<std::string> FieldCipher::Decrypt(absl::string_view sealed,
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int len = 0;
   bool ok = ctx &&
-            EVP_DecryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, Bytes(*key),
-                               Bytes(p.nonce)) == 1 &&
+            EVP_DecryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, Bytes(*key), Bytes(p.nonce)) == 1 &&
             AddAssociatedData(ctx.get(), p.header, associated_data, false) &&
             EVP_DecryptUpdate(ctx.get(), out, &len, Bytes(p.ciphertext),
                               static_cast<int>(p.ciphertext.size())) == 1 &&

@@ -60,9 +60,12 @@ std::string MaskPhone(absl::string_view phone) { return MaskMiddle(phone, 3, 4, 
 
 std::string Mask(PiiKind kind, absl::string_view value) {
   switch (kind) {
-    case PiiKind::kNationalId: return MaskNationalId(value);
-    case PiiKind::kCreditCode: return MaskCreditCode(value);
-    case PiiKind::kPhone: return MaskPhone(value);
+    case PiiKind::kNationalId:
+      return MaskNationalId(value);
+    case PiiKind::kCreditCode:
+      return MaskCreditCode(value);
+    case PiiKind::kPhone:
+      return MaskPhone(value);
   }
   return MaskMiddle(value, 0, 0, 0);
 }

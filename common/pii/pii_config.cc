@@ -2,10 +2,10 @@
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/ascii.h"
 #include "common/status/errors.h"
 
 namespace rmhub::pii {
@@ -25,8 +25,8 @@ absl::StatusOr<std::string> DecodeKey(absl::string_view base64, const std::strin
 absl::Status Rename(const absl::Status& status, const std::string& field) {
   if (status.ok()) return status;
   std::vector<FieldViolation> violations = FieldViolations(status);
-  std::string description = violations.empty() ? std::string(status.message())
-                                               : violations.front().description;
+  std::string description =
+      violations.empty() ? std::string(status.message()) : violations.front().description;
   return InvalidField(field, description);
 }
 

@@ -2,9 +2,9 @@
 // PII keys from configuration (flags / RMHUB_* environment), all base64 (standard alphabet, as
 // `openssl rand -base64 32` prints them):
 //
-//   pii_encryption_keys   "<id>:<base64 32 bytes>[,<id>:<base64>...]"  e.g. "2024a:q3...=,2025a:Zk...="
-//   pii_active_key_id     the id new values are encrypted with, e.g. "2025a"
-//   pii_blind_index_key   base64 of at least 32 bytes, different from every encryption key
+//   pii_encryption_keys   "<id>:<base64 32 bytes>[,<id>:<base64>...]"  e.g.
+//   "2024a:q3...=,2025a:Zk...=" pii_active_key_id     the id new values are encrypted with, e.g.
+//   "2025a" pii_blind_index_key   base64 of at least 32 bytes, different from every encryption key
 //
 // Rotation: add a new key, make it active, re-encrypt rows still under the old id
 // (FieldCipher::KeyIdOf), then drop the old key.

@@ -2,8 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "common/api/date.h"
 #include "common/status/errors.h"
 
@@ -39,7 +39,8 @@ std::string NormalizePhone(absl::string_view value) {
 
 bool IsBirthDate(absl::string_view yyyymmdd) {
   int y, m, d;
-  if (!absl::SimpleAtoi(yyyymmdd.substr(0, 4), &y) || !absl::SimpleAtoi(yyyymmdd.substr(4, 2), &m) ||
+  if (!absl::SimpleAtoi(yyyymmdd.substr(0, 4), &y) ||
+      !absl::SimpleAtoi(yyyymmdd.substr(4, 2), &m) ||
       !absl::SimpleAtoi(yyyymmdd.substr(6, 2), &d)) {
     return false;
   }

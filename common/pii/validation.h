@@ -21,8 +21,8 @@ std::string Normalize(PiiKind kind, absl::string_view value);
 // The ISO 7064 MOD 11-2 check character ('0'..'9' or 'X') of the first 17 digits of an 18-digit
 // resident ID (GB 11643-1999); '\0' when `first17` is not 17 digits.
 char NationalIdCheckDigit(absl::string_view first17);
-// 18 characters: a 6-digit region, a real birth date YYYYMMDD (years api::kMinYear..kMaxYear), a 3-digit
-// sequence and the right check character. Expects the normalised form (upper-case X).
+// 18 characters: a 6-digit region, a real birth date YYYYMMDD (years api::kMinYear..kMaxYear), a
+// 3-digit sequence and the right check character. Expects the normalised form (upper-case X).
 bool IsValidNationalId(absl::string_view id);
 
 // The GB 32100-2015 check character of the first 17 characters of a unified social credit code

@@ -7,7 +7,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/util/time_util.h"
 #include "common/auth/roles.h"
 #include "common/idempotency/idempotency.h"
 #include "common/outbox/outbox.h"
@@ -72,9 +71,10 @@ absl::CivilDay CustomerService::Today() const { return rmhub::Today(clock_, zone
 
 absl::Status CustomerService::Emit(CustomerStore& store, const auth::Principal& p,
                                    absl::string_view type, const std::string& aggregate,
-                                   const google::protobuf::Message& payload, int64_t version) const {
-  return store.AppendEvent(
-      outbox::MakeEvent(internal::kSource, type, aggregate, p.subject, payload, clock_.Now(), version));
+                                   const google::protobuf::Message& payload,
+                                   int64_t version) const {
+  return store.AppendEvent(outbox::MakeEvent(internal::kSource, type, aggregate, p.subject, payload,
+                                             clock_.Now(), version));
 }
 
 absl::StatusOr<v1::Customer> CustomerService::LoadAccessible(CustomerStore& store,
@@ -89,8 +89,9 @@ absl::StatusOr<v1::Customer> CustomerService::LoadAccessible(CustomerStore& stor
 absl::Status CustomerService::AuditPii(CustomerStore& store, const Caller& c,
                                        absl::string_view method, const v1::Customer& customer,
                                        v1::PiiAccess access, const v1::Customer* before) const {
-  std::vector<v1::PiiField> fields = before == nullptr ? internal::PiiFieldsOf(customer)
-                                                       : internal::ChangedPiiFields(*before, customer);
+  std::vector<v1::PiiField> fields = before == nullptr
+                                         ? internal::PiiFieldsOf(customer)
+                                         : internal::ChangedPiiFields(*before, customer);
   if (fields.empty()) return absl::OkStatus();
   v1::PiiAuditEntry entry;
   entry.set_actor(c.principal.subject);
@@ -99,8 +100,8 @@ absl::Status CustomerService::AuditPii(CustomerStore& store, const Caller& c,
   entry.set_access(access);
   entry.set_method(std::string(method));
   entry.set_request_id(c.request_id);
-  *entry.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(clock_.Now()));
+  *entry.mutable_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
   return store.AppendPiiAudit(entry);
 }
 
@@ -157,7 +158,8 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
   ManagerFacts facts;
   Ownership ownership;
   if (owner != 0) {
-    RMHUB_ASSIGN_OR_RETURN(facts, team_.CheckEligibility(owner, RequiredRmKind(customer.type()), c));
+    RMHUB_ASSIGN_OR_RETURN(facts,
+                           team_.CheckEligibility(owner, RequiredRmKind(customer.type()), c));
     if (owner != p.member_id || p.is_service()) {
       RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, facts.branch_id, facts.home_team_id));
     } else {
@@ -171,28 +173,30 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
   }
 
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"CreateCustomer", r.request_id(), p.subject}, r, &out,
-                                          [&](CustomerStore& store) -> absl::Status {
-    if (owner != 0) RMHUB_RETURN_IF_ERROR(ReserveCapacity(store, customer, facts));
-    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertCustomer(customer, ownership, clock_.Now()));
-    std::string name = api::FormatName("customers", id);
-    if (owner != 0) {
-      v1::AssignmentRecord record;
-      record.set_kind(v1::ASSIGNED);
-      record.set_to_owner(owner_name);
-      record.set_reason("assigned on creation");
-      record.set_actor(p.subject);
-      RMHUB_RETURN_IF_ERROR(store.InsertAssignment(id, record, clock_.Now()).status());
-    }
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
-    out = *stored;
-    RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "CreateCustomer", out, v1::WRITE, nullptr));
-    DeriveSegments(out, config_.thresholds);
-    return Emit(store, p, "customer.created", name, internal::ForEvent(out), 1);
-  }, [&](CustomerStore& store, db::Delivery delivery) {
-    return FinishCustomer(store, c, "CreateCustomer", out, static_cast<int>(Access::kRead),
-                          delivery);
-  }));
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"CreateCustomer", r.request_id(), p.subject}, r, &out,
+      [&](CustomerStore& store) -> absl::Status {
+        if (owner != 0) RMHUB_RETURN_IF_ERROR(ReserveCapacity(store, customer, facts));
+        RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertCustomer(customer, ownership, clock_.Now()));
+        std::string name = api::FormatName("customers", id);
+        if (owner != 0) {
+          v1::AssignmentRecord record;
+          record.set_kind(v1::ASSIGNED);
+          record.set_to_owner(owner_name);
+          record.set_reason("assigned on creation");
+          record.set_actor(p.subject);
+          RMHUB_RETURN_IF_ERROR(store.InsertAssignment(id, record, clock_.Now()).status());
+        }
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
+        out = *stored;
+        RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "CreateCustomer", out, v1::WRITE, nullptr));
+        DeriveSegments(out, config_.thresholds);
+        return Emit(store, p, "customer.created", name, internal::ForEvent(out), 1);
+      },
+      [&](CustomerStore& store, db::Delivery delivery) {
+        return FinishCustomer(store, c, "CreateCustomer", out, static_cast<int>(Access::kRead),
+                              delivery);
+      }));
   return out;
 }
 
@@ -212,14 +216,14 @@ absl::StatusOr<v1::Customer> CustomerService::GetCustomer(const Caller& c,
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "customers", "name"));
   v1::Customer out;
   auto body = [&](CustomerStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(out, LoadAccessible(store, c.principal, id, false,
-                                               static_cast<int>(Access::kRead)));
+    RMHUB_ASSIGN_OR_RETURN(
+        out, LoadAccessible(store, c.principal, id, false, static_cast<int>(Access::kRead)));
     return Present(store, c, "GetCustomer", out);
   };
   // A clear read writes its audit record, so it runs as a (non-idempotent) write.
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write(
-        {"GetCustomer", "", c.principal.subject}, r, &out, body, nullptr));
+    RMHUB_RETURN_IF_ERROR(
+        repository_.Write({"GetCustomer", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT
   }
@@ -242,8 +246,7 @@ absl::StatusOr<v1::BatchGetCustomersResponse> CustomerService::BatchGetCustomers
     for (size_t i = 0; i < ids.size(); ++i) {
       auto it = by_id.find(ids[i]);
       // Missing and not readable are the same answer, as for GetCustomer.
-      if (it == by_id.end() ||
-          !AccessPolicy::Check(c.principal, *it->second, Access::kRead).ok()) {
+      if (it == by_id.end() || !AccessPolicy::Check(c.principal, *it->second, Access::kRead).ok()) {
         return NotFound("CUSTOMER_NOT_FOUND", absl::StrCat("names[", i, "]: no such customer"));
       }
       *out.add_customers() = *it->second;
@@ -255,8 +258,8 @@ absl::StatusOr<v1::BatchGetCustomersResponse> CustomerService::BatchGetCustomers
   };
   // As GetCustomer: a clear read writes its audit records, so it runs as a write.
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write(
-        {"BatchGetCustomers", "", c.principal.subject}, r, &out, body, nullptr));
+    RMHUB_RETURN_IF_ERROR(
+        repository_.Write({"BatchGetCustomers", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT
   }
@@ -282,8 +285,8 @@ absl::StatusOr<v1::ListCustomersResponse> CustomerService::ListCustomers(
     return absl::OkStatus();
   };
   if (AccessPolicy::MaySeePii(c.principal)) {
-    RMHUB_RETURN_IF_ERROR(repository_.Write(
-        {"ListCustomers", "", c.principal.subject}, r, &out, body, nullptr));
+    RMHUB_RETURN_IF_ERROR(
+        repository_.Write({"ListCustomers", "", c.principal.subject}, r, &out, body, nullptr));
   } else {
     RMHUB_RETURN_IF_ERROR(repository_.ReadSingle(body));  // one SELECT per page
   }
@@ -297,8 +300,9 @@ namespace {
 
 const std::set<std::string>& UpdatablePaths() {
   static const auto* paths = new std::set<std::string>{
-      "display_name", "industry", "credit_code", "national_id", "contact_phone", "birthday", "aum",
-      "annual_contribution", "status", "key_account", "needs", "risk_tolerance"};
+      "display_name",  "industry",    "credit_code", "national_id",
+      "contact_phone", "birthday",    "aum",         "annual_contribution",
+      "status",        "key_account", "needs",       "risk_tolerance"};
   return *paths;
 }
 
@@ -314,12 +318,19 @@ void ApplyCustomerMask(const v1::Customer& from, const std::set<std::string>& pa
   if (paths.count("industry")) to.set_industry(from.industry());
   v1::Customer masked = to;
   MaskPii(masked);
-  if (paths.count("credit_code")) KeepIfMasked(from.credit_code(), to.credit_code(), masked.credit_code(), to.mutable_credit_code());
-  if (paths.count("national_id")) KeepIfMasked(from.national_id(), to.national_id(), masked.national_id(), to.mutable_national_id());
-  if (paths.count("contact_phone")) KeepIfMasked(from.contact_phone(), to.contact_phone(), masked.contact_phone(), to.mutable_contact_phone());
+  if (paths.count("credit_code"))
+    KeepIfMasked(from.credit_code(), to.credit_code(), masked.credit_code(),
+                 to.mutable_credit_code());
+  if (paths.count("national_id"))
+    KeepIfMasked(from.national_id(), to.national_id(), masked.national_id(),
+                 to.mutable_national_id());
+  if (paths.count("contact_phone"))
+    KeepIfMasked(from.contact_phone(), to.contact_phone(), masked.contact_phone(),
+                 to.mutable_contact_phone());
   if (paths.count("birthday")) *to.mutable_birthday() = from.birthday();
   if (paths.count("aum")) *to.mutable_aum() = from.aum();
-  if (paths.count("annual_contribution")) *to.mutable_annual_contribution() = from.annual_contribution();
+  if (paths.count("annual_contribution"))
+    *to.mutable_annual_contribution() = from.annual_contribution();
   if (paths.count("status")) to.set_status(from.status());
   if (paths.count("key_account")) to.set_key_account(from.key_account());
   if (paths.count("needs")) *to.mutable_needs() = from.needs();
@@ -331,7 +342,8 @@ void ApplyCustomerMask(const v1::Customer& from, const std::set<std::string>& pa
 absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
                                                              const v1::UpdateCustomerRequest& r) {
   const auth::Principal& p = c.principal;
-  RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.customer().name(), "customers", "customer.name"));
+  RMHUB_ASSIGN_OR_RETURN(int64_t id,
+                         api::ParseName(r.customer().name(), "customers", "customer.name"));
   RMHUB_ASSIGN_OR_RETURN(std::set<std::string> paths,
                          api::ResolveUpdateMask(r.update_mask(), UpdatablePaths()));
   // Making a corporate customer a key account counts against its owner's cap: ask the team
@@ -345,45 +357,54 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
       });
     }));
     if (!current.owner().empty() && !current.key_account()) {
-      RMHUB_ASSIGN_OR_RETURN(owner_facts, team_.CheckEligibility(IdOf(current.owner(), "members"),
-                                                                 RequiredRmKind(current.type()), c));
+      RMHUB_ASSIGN_OR_RETURN(owner_facts,
+                             team_.CheckEligibility(IdOf(current.owner(), "members"),
+                                                    RequiredRmKind(current.type()), c));
     }
   }
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"UpdateCustomer", r.request_id(), p.subject}, r, &out,
-                                          [&](CustomerStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Customer current,
-                           LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
-    if (current.archived()) return FailedPrecondition("CUSTOMER_ARCHIVED", "the customer is archived");
-    RMHUB_ASSIGN_OR_RETURN(int64_t version,
-                           api::CheckEtag(r.customer().etag(), current.etag(), "customer.etag"));
-    v1::Customer merged = current;
-    ApplyCustomerMask(r.customer(), paths, merged);
-    FieldErrors errors;
-    NormalizeAndValidate(merged, "customer.", Today(), errors);
-    RMHUB_RETURN_IF_ERROR(errors.Status());
-    if (merged.key_account() && !current.key_account() && !current.owner().empty()) {
-      if (!owner_facts.has_value() || owner_facts->member_id != IdOf(current.owner(), "members")) {
-        return Aborted("CONCURRENT_CHANGE", "the customer changed hands meanwhile; retry");
-      }
-      RMHUB_RETURN_IF_ERROR(store.LockManager(owner_facts->member_id, clock_.Now()));
-      RMHUB_ASSIGN_OR_RETURN(Holdings held, store.CountHoldings(owner_facts->member_id));
-      RMHUB_RETURN_IF_ERROR(CheckCapacity(merged, *owner_facts, held.customers, held.key_accounts));
-    }
-    RMHUB_RETURN_IF_ERROR(store.UpdateCustomer(id, merged, version, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
-    out = *stored;
-    RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "UpdateCustomer", out, v1::WRITE, &current));
-    DeriveSegments(out, config_.thresholds);
-    RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.updated", out.name(), internal::ForEvent(out), version + 1));
-    if (out.status() != current.status()) {
-      RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.status_changed", out.name(), internal::ForEvent(out), version + 1));
-    }
-    return absl::OkStatus();
-  }, [&](CustomerStore& store, db::Delivery delivery) {
-    return FinishCustomer(store, c, "UpdateCustomer", out, static_cast<int>(Access::kWrite),
-                          delivery);
-  }));
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"UpdateCustomer", r.request_id(), p.subject}, r, &out,
+      [&](CustomerStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(
+            v1::Customer current,
+            LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
+        if (current.archived())
+          return FailedPrecondition("CUSTOMER_ARCHIVED", "the customer is archived");
+        RMHUB_ASSIGN_OR_RETURN(
+            int64_t version, api::CheckEtag(r.customer().etag(), current.etag(), "customer.etag"));
+        v1::Customer merged = current;
+        ApplyCustomerMask(r.customer(), paths, merged);
+        FieldErrors errors;
+        NormalizeAndValidate(merged, "customer.", Today(), errors);
+        RMHUB_RETURN_IF_ERROR(errors.Status());
+        if (merged.key_account() && !current.key_account() && !current.owner().empty()) {
+          if (!owner_facts.has_value() ||
+              owner_facts->member_id != IdOf(current.owner(), "members")) {
+            return Aborted("CONCURRENT_CHANGE", "the customer changed hands meanwhile; retry");
+          }
+          RMHUB_RETURN_IF_ERROR(store.LockManager(owner_facts->member_id, clock_.Now()));
+          RMHUB_ASSIGN_OR_RETURN(Holdings held, store.CountHoldings(owner_facts->member_id));
+          RMHUB_RETURN_IF_ERROR(
+              CheckCapacity(merged, *owner_facts, held.customers, held.key_accounts));
+        }
+        RMHUB_RETURN_IF_ERROR(store.UpdateCustomer(id, merged, version, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
+        out = *stored;
+        RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "UpdateCustomer", out, v1::WRITE, &current));
+        DeriveSegments(out, config_.thresholds);
+        RMHUB_RETURN_IF_ERROR(
+            Emit(store, p, "customer.updated", out.name(), internal::ForEvent(out), version + 1));
+        if (out.status() != current.status()) {
+          RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.status_changed", out.name(),
+                                     internal::ForEvent(out), version + 1));
+        }
+        return absl::OkStatus();
+      },
+      [&](CustomerStore& store, db::Delivery delivery) {
+        return FinishCustomer(store, c, "UpdateCustomer", out, static_cast<int>(Access::kWrite),
+                              delivery);
+      }));
   return out;
 }
 
@@ -398,22 +419,25 @@ absl::StatusOr<v1::Customer> CustomerService::ArchiveCustomer(const Caller& c,
   v1::Customer out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"ArchiveCustomer", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](CustomerStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Customer current, LoadAccessible(store, c.principal, *id, true,
-                                                                static_cast<int>(Access::kWrite)));
-    RMHUB_ASSIGN_OR_RETURN(int64_t version, api::CheckEtag(r.etag(), current.etag(), "etag"));
-    if (current.archived()) return FailedPrecondition("ALREADY_ARCHIVED", "the customer is already archived");
-    current.set_archived(true);
-    RMHUB_RETURN_IF_ERROR(store.UpdateCustomer(*id, current, version, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(*id, false));
-    out = *stored;
-    DeriveSegments(out, config_.thresholds);
-    return Emit(store, c.principal, "customer.archived", out.name(), internal::ForEvent(out),
-                version + 1);
-  }, [&](CustomerStore& store, db::Delivery delivery) {
-    return FinishCustomer(store, c, "ArchiveCustomer", out, static_cast<int>(Access::kWrite),
-                          delivery);
-  }));
+      [&](CustomerStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(
+            v1::Customer current,
+            LoadAccessible(store, c.principal, *id, true, static_cast<int>(Access::kWrite)));
+        RMHUB_ASSIGN_OR_RETURN(int64_t version, api::CheckEtag(r.etag(), current.etag(), "etag"));
+        if (current.archived())
+          return FailedPrecondition("ALREADY_ARCHIVED", "the customer is already archived");
+        current.set_archived(true);
+        RMHUB_RETURN_IF_ERROR(store.UpdateCustomer(*id, current, version, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(*id, false));
+        out = *stored;
+        DeriveSegments(out, config_.thresholds);
+        return Emit(store, c.principal, "customer.archived", out.name(), internal::ForEvent(out),
+                    version + 1);
+      },
+      [&](CustomerStore& store, db::Delivery delivery) {
+        return FinishCustomer(store, c, "ArchiveCustomer", out, static_cast<int>(Access::kWrite),
+                              delivery);
+      }));
   return out;
 }
 

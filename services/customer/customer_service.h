@@ -41,8 +41,8 @@ class CustomerService {
 
   absl::StatusOr<v1::AssignCustomerResponse> AssignCustomer(const Caller& c,
                                                             const v1::AssignCustomerRequest& r);
-  absl::StatusOr<v1::AssignCustomerResponse> TransferCustomer(
-      const Caller& c, const v1::TransferCustomerRequest& r);
+  absl::StatusOr<v1::AssignCustomerResponse> TransferCustomer(const Caller& c,
+                                                              const v1::TransferCustomerRequest& r);
   absl::StatusOr<v1::HandoverCustomersResponse> HandoverCustomers(
       const Caller& c, const v1::HandoverCustomersRequest& r);
   absl::StatusOr<v1::ListAssignmentHistoryResponse> ListAssignmentHistory(
@@ -55,10 +55,10 @@ class CustomerService {
   absl::StatusOr<v1::ListCareRemindersResponse> ListCareReminders(
       const Caller& c, const v1::ListCareRemindersRequest& r);
 
-  absl::StatusOr<v1::ImportCustomersResponse> ImportCustomers(
-      const Caller& c, const v1::ImportCustomersRequest& r);
-  absl::StatusOr<v1::PortfolioSummary> GetPortfolioSummary(
-      const Caller& c, const v1::GetPortfolioSummaryRequest& r);
+  absl::StatusOr<v1::ImportCustomersResponse> ImportCustomers(const Caller& c,
+                                                              const v1::ImportCustomersRequest& r);
+  absl::StatusOr<v1::PortfolioSummary> GetPortfolioSummary(const Caller& c,
+                                                           const v1::GetPortfolioSummaryRequest& r);
   absl::StatusOr<v1::ListPiiAuditEntriesResponse> ListPiiAuditEntries(
       const Caller& c, const v1::ListPiiAuditEntriesRequest& r);
 
@@ -84,10 +84,12 @@ class CustomerService {
   // Takes the manager's lock and checks eligibility and cap for one more customer.
   absl::Status ReserveCapacity(CustomerStore& store, const v1::Customer& customer,
                                const ManagerFacts& manager) const;
-  absl::StatusOr<v1::AssignCustomerResponse> MoveCustomer(
-      const Caller& c, absl::string_view method, const google::protobuf::Message& request,
-      const std::string& request_id, const std::string& customer_name,
-      const std::string& manager_name, const std::string& reason, bool transfer);
+  absl::StatusOr<v1::AssignCustomerResponse> MoveCustomer(const Caller& c, absl::string_view method,
+                                                          const google::protobuf::Message& request,
+                                                          const std::string& request_id,
+                                                          const std::string& customer_name,
+                                                          const std::string& manager_name,
+                                                          const std::string& reason, bool transfer);
   absl::Status ImportRow(CustomerStore& store, const Caller& c, int64_t branch,
                          const v1::Customer& row, v1::ImportRowResult& result);
   absl::CivilDay Today() const;

@@ -14,8 +14,8 @@ using internal::IdOf;
 
 absl::StatusOr<v1::AssignCustomerResponse> CustomerService::AssignCustomer(
     const Caller& c, const v1::AssignCustomerRequest& r) {
-  return MoveCustomer(c, "AssignCustomer", r, r.request_id(), r.customer(), r.manager(),
-                      r.reason(), /*transfer=*/false);
+  return MoveCustomer(c, "AssignCustomer", r, r.request_id(), r.customer(), r.manager(), r.reason(),
+                      /*transfer=*/false);
 }
 
 absl::StatusOr<v1::AssignCustomerResponse> CustomerService::TransferCustomer(
@@ -51,53 +51,63 @@ absl::StatusOr<v1::AssignCustomerResponse> CustomerService::MoveCustomer(
                          team_.CheckEligibility(*manager_id, RequiredRmKind(before.type()), c));
   RMHUB_RETURN_IF_ERROR(CheckEligible(facts));
   if (facts.branch_id != IdOf(before.branch(), "branches")) {
-    return FailedPrecondition("OTHER_BRANCH_MANAGER",
-                              "the manager belongs to another branch; customers move within a branch");
+    return FailedPrecondition(
+        "OTHER_BRANCH_MANAGER",
+        "the manager belongs to another branch; customers move within a branch");
   }
 
   v1::AssignCustomerResponse out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({std::string(method), request_id, p.subject}, request,
-                                          &out, [&](CustomerStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> current, store.GetCustomer(*customer_id, true));
-    if (!current.has_value()) return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
-    if (current->owner() != before.owner() || current->type() != before.type()) {
-      return Aborted("CONCURRENT_CHANGE", "the customer changed hands meanwhile; retry");
-    }
-    if (current->archived()) return FailedPrecondition("CUSTOMER_ARCHIVED", "the customer is archived");
-    if (!transfer && !current->owner().empty()) {
-      return FailedPrecondition("ALREADY_ASSIGNED", "the customer has a manager; transfer it instead");
-    }
-    if (transfer && current->owner().empty()) {
-      return FailedPrecondition("NOT_ASSIGNED", "the customer has no manager; assign it instead");
-    }
-    if (IdOf(current->owner(), "members") == *manager_id) {
-      return FailedPrecondition("SAME_MANAGER", "the customer is already held by this manager");
-    }
-    RMHUB_RETURN_IF_ERROR(ReserveCapacity(store, *current, facts));
-    RMHUB_RETURN_IF_ERROR(store.SetOwnership(*customer_id, {*manager_id, facts.home_team_id, facts.branch_id},
-                                             clock_.Now()));
-    v1::AssignmentRecord record;
-    record.set_kind(transfer ? v1::TRANSFERRED : v1::ASSIGNED);
-    record.set_from_owner(current->owner());
-    record.set_to_owner(api::FormatName("members", *manager_id));
-    record.set_reason(reason);
-    record.set_actor(p.subject);
-    RMHUB_ASSIGN_OR_RETURN(int64_t record_id, store.InsertAssignment(*customer_id, record, clock_.Now()));
-    record.set_name(api::FormatChildName("customers", *customer_id, "assignments", record_id));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(*customer_id, false));
-    *out.mutable_customer() = *stored;
-    *out.mutable_record() = record;
-    RMHUB_RETURN_IF_ERROR(Emit(store, p, transfer ? "customer.transferred" : "customer.assigned",
-                               stored->name(), record));
-    return absl::OkStatus();
-  }, [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
-    // As the first call: the caller reads the customer and manages its book (as it now stands).
-    RMHUB_RETURN_IF_ERROR(FinishCustomer(store, c, method, *out.mutable_customer(),
-                                         static_cast<int>(Access::kRead), delivery));
-    if (delivery == db::Delivery::kFirst) return absl::OkStatus();
-    return AccessPolicy::CanManageBook(p, IdOf(out.customer().branch(), "branches"),
-                                       IdOf(out.customer().team(), "teams"));
-  }));
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {std::string(method), request_id, p.subject}, request, &out,
+      [&](CustomerStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> current,
+                               store.GetCustomer(*customer_id, true));
+        if (!current.has_value()) return NotFound("CUSTOMER_NOT_FOUND", "no such customer");
+        if (current->owner() != before.owner() || current->type() != before.type()) {
+          return Aborted("CONCURRENT_CHANGE", "the customer changed hands meanwhile; retry");
+        }
+        if (current->archived())
+          return FailedPrecondition("CUSTOMER_ARCHIVED", "the customer is archived");
+        if (!transfer && !current->owner().empty()) {
+          return FailedPrecondition("ALREADY_ASSIGNED",
+                                    "the customer has a manager; transfer it instead");
+        }
+        if (transfer && current->owner().empty()) {
+          return FailedPrecondition("NOT_ASSIGNED",
+                                    "the customer has no manager; assign it instead");
+        }
+        if (IdOf(current->owner(), "members") == *manager_id) {
+          return FailedPrecondition("SAME_MANAGER", "the customer is already held by this manager");
+        }
+        RMHUB_RETURN_IF_ERROR(ReserveCapacity(store, *current, facts));
+        RMHUB_RETURN_IF_ERROR(store.SetOwnership(
+            *customer_id, {*manager_id, facts.home_team_id, facts.branch_id}, clock_.Now()));
+        v1::AssignmentRecord record;
+        record.set_kind(transfer ? v1::TRANSFERRED : v1::ASSIGNED);
+        record.set_from_owner(current->owner());
+        record.set_to_owner(api::FormatName("members", *manager_id));
+        record.set_reason(reason);
+        record.set_actor(p.subject);
+        RMHUB_ASSIGN_OR_RETURN(int64_t record_id,
+                               store.InsertAssignment(*customer_id, record, clock_.Now()));
+        record.set_name(api::FormatChildName("customers", *customer_id, "assignments", record_id));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored,
+                               store.GetCustomer(*customer_id, false));
+        *out.mutable_customer() = *stored;
+        *out.mutable_record() = record;
+        RMHUB_RETURN_IF_ERROR(Emit(store, p,
+                                   transfer ? "customer.transferred" : "customer.assigned",
+                                   stored->name(), record));
+        return absl::OkStatus();
+      },
+      [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
+        // As the first call: the caller reads the customer and manages its book (as it now stands).
+        RMHUB_RETURN_IF_ERROR(FinishCustomer(store, c, method, *out.mutable_customer(),
+                                             static_cast<int>(Access::kRead), delivery));
+        if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+        return AccessPolicy::CanManageBook(p, IdOf(out.customer().branch(), "branches"),
+                                           IdOf(out.customer().team(), "teams"));
+      }));
   return out;
 }
 
@@ -153,86 +163,96 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
     corporate.push_back({fc, 0, 0});
   }
   v1::HandoverCustomersResponse out;
-  absl::Status written = repository_.Write({"HandoverCustomers", r.request_id(), p.subject}, r,
-                                           &out, [&](CustomerStore& store) -> absl::Status {
-    out.Clear();
-    // Lock the giver and every receiver in id order (no deadlock between two handovers).
-    std::vector<int64_t> locks = in.receivers;
-    locks.push_back(in.from);
-    std::sort(locks.begin(), locks.end());
-    locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
-    for (int64_t id : locks) RMHUB_RETURN_IF_ERROR(store.LockManager(id, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> held, store.ListHeld(in.from));
-    std::vector<v1::Customer> moving;
-    std::vector<int64_t> ids;
-    for (const auto& h : held) {
-      int64_t id = IdOf(h.name(), "customers");
-      if (in.customers.empty() ||
-          std::find(in.customers.begin(), in.customers.end(), id) != in.customers.end()) {
-        moving.push_back(h);
-        ids.push_back(id);
-      }
-    }
-    if (moving.size() != (in.customers.empty() ? held.size() : in.customers.size())) {
-      return FailedPrecondition("NOT_HELD", "some listed customers are not held by from_manager");
-    }
-    for (const auto& m : moving) {
-      RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, IdOf(m.branch(), "branches"), IdOf(m.team(), "teams")));
-    }
-    // Customers move within their branch: a receiver elsewhere is named as the field at fault.
-    for (size_t k = 0; k < in.receivers.size() && !moving.empty(); ++k) {
-      if (personal[k].facts.branch_id != IdOf(moving.front().branch(), "branches")) {
-        return WithErrorMetadata(
-            FailedPrecondition("OTHER_BRANCH_MANAGER",
-                               absl::StrCat("to_managers[", k, "] belongs to another branch")),
-            "to_manager", r.to_managers(static_cast<int>(k)));
-      }
-    }
-    for (size_t k = 0; k < in.receivers.size(); ++k) {
-      RMHUB_ASSIGN_OR_RETURN(Holdings h, store.CountHoldings(in.receivers[k]));
-      personal[k].held_customers = corporate[k].held_customers = h.customers;
-      personal[k].held_key_accounts = corporate[k].held_key_accounts = h.key_accounts;
-    }
-    std::vector<Placement> plan = PlanHandover(moving, ids, personal, corporate);
-    bool complete = true;
-    for (const Placement& pl : plan) {
-      auto* res = out.add_results();
-      res->set_customer(api::FormatName("customers", pl.customer_id));
-      if (pl.target >= 0) res->set_to_manager(api::FormatName("members", in.receivers[pl.target]));
-      res->set_error(pl.error);
-      complete = complete && pl.target >= 0;
-    }
-    if (!complete || r.validate_only()) return internal::RollbackRequested();
-    for (size_t i = 0; i < plan.size(); ++i) {
-      const auto& facts = (RequiredRmKind(moving[i].type()) == team::v1::PERSONAL ? personal : corporate)[plan[i].target].facts;
-      RMHUB_RETURN_IF_ERROR(store.SetOwnership(ids[i], {facts.member_id, facts.home_team_id, facts.branch_id}, clock_.Now()));
-      v1::AssignmentRecord record;
-      record.set_kind(v1::HANDED_OVER);
-      record.set_from_owner(r.from_manager());
-      record.set_to_owner(api::FormatName("members", facts.member_id));
-      record.set_reason(r.reason());
-      record.set_actor(p.subject);
-      RMHUB_RETURN_IF_ERROR(store.InsertAssignment(ids[i], record, clock_.Now()).status());
-      RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.handed_over", api::FormatName("customers", ids[i]), record));
-    }
-    out.set_applied(true);
-    return absl::OkStatus();
-  }, [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
-    // The response names customers only (no PII). On a replay the caller must still be able to
-    // read every customer handed over: their teams changed with the handover, so the first
-    // call's check on the giver's book has no current object to run against.
-    if (delivery == db::Delivery::kFirst) return absl::OkStatus();
-    std::vector<int64_t> moved;
-    for (const auto& res : out.results()) moved.push_back(IdOf(res.customer(), "customers"));
-    RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> now, store.GetCustomers(moved));
-    if (now.size() != moved.size()) {
-      return idempotency::ReplayNotAuthorized("a handed-over customer is gone");
-    }
-    for (const auto& m : now) {
-      RMHUB_RETURN_IF_ERROR(AccessPolicy::Check(p, m, Access::kRead));
-    }
-    return absl::OkStatus();
-  });
+  absl::Status written = repository_.Write(
+      {"HandoverCustomers", r.request_id(), p.subject}, r, &out,
+      [&](CustomerStore& store) -> absl::Status {
+        out.Clear();
+        // Lock the giver and every receiver in id order (no deadlock between two handovers).
+        std::vector<int64_t> locks = in.receivers;
+        locks.push_back(in.from);
+        std::sort(locks.begin(), locks.end());
+        locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
+        for (int64_t id : locks) RMHUB_RETURN_IF_ERROR(store.LockManager(id, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> held, store.ListHeld(in.from));
+        std::vector<v1::Customer> moving;
+        std::vector<int64_t> ids;
+        for (const auto& h : held) {
+          int64_t id = IdOf(h.name(), "customers");
+          if (in.customers.empty() ||
+              std::find(in.customers.begin(), in.customers.end(), id) != in.customers.end()) {
+            moving.push_back(h);
+            ids.push_back(id);
+          }
+        }
+        if (moving.size() != (in.customers.empty() ? held.size() : in.customers.size())) {
+          return FailedPrecondition("NOT_HELD",
+                                    "some listed customers are not held by from_manager");
+        }
+        for (const auto& m : moving) {
+          RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, IdOf(m.branch(), "branches"),
+                                                            IdOf(m.team(), "teams")));
+        }
+        // Customers move within their branch: a receiver elsewhere is named as the field at fault.
+        for (size_t k = 0; k < in.receivers.size() && !moving.empty(); ++k) {
+          if (personal[k].facts.branch_id != IdOf(moving.front().branch(), "branches")) {
+            return WithErrorMetadata(
+                FailedPrecondition("OTHER_BRANCH_MANAGER",
+                                   absl::StrCat("to_managers[", k, "] belongs to another branch")),
+                "to_manager", r.to_managers(static_cast<int>(k)));
+          }
+        }
+        for (size_t k = 0; k < in.receivers.size(); ++k) {
+          RMHUB_ASSIGN_OR_RETURN(Holdings h, store.CountHoldings(in.receivers[k]));
+          personal[k].held_customers = corporate[k].held_customers = h.customers;
+          personal[k].held_key_accounts = corporate[k].held_key_accounts = h.key_accounts;
+        }
+        std::vector<Placement> plan = PlanHandover(moving, ids, personal, corporate);
+        bool complete = true;
+        for (const Placement& pl : plan) {
+          auto* res = out.add_results();
+          res->set_customer(api::FormatName("customers", pl.customer_id));
+          if (pl.target >= 0)
+            res->set_to_manager(api::FormatName("members", in.receivers[pl.target]));
+          res->set_error(pl.error);
+          complete = complete && pl.target >= 0;
+        }
+        if (!complete || r.validate_only()) return internal::RollbackRequested();
+        for (size_t i = 0; i < plan.size(); ++i) {
+          const auto& facts =
+              (RequiredRmKind(moving[i].type()) == team::v1::PERSONAL ? personal
+                                                                      : corporate)[plan[i].target]
+                  .facts;
+          RMHUB_RETURN_IF_ERROR(store.SetOwnership(
+              ids[i], {facts.member_id, facts.home_team_id, facts.branch_id}, clock_.Now()));
+          v1::AssignmentRecord record;
+          record.set_kind(v1::HANDED_OVER);
+          record.set_from_owner(r.from_manager());
+          record.set_to_owner(api::FormatName("members", facts.member_id));
+          record.set_reason(r.reason());
+          record.set_actor(p.subject);
+          RMHUB_RETURN_IF_ERROR(store.InsertAssignment(ids[i], record, clock_.Now()).status());
+          RMHUB_RETURN_IF_ERROR(
+              Emit(store, p, "customer.handed_over", api::FormatName("customers", ids[i]), record));
+        }
+        out.set_applied(true);
+        return absl::OkStatus();
+      },
+      [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
+        // The response names customers only (no PII). On a replay the caller must still be able to
+        // read every customer handed over: their teams changed with the handover, so the first
+        // call's check on the giver's book has no current object to run against.
+        if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+        std::vector<int64_t> moved;
+        for (const auto& res : out.results()) moved.push_back(IdOf(res.customer(), "customers"));
+        RMHUB_ASSIGN_OR_RETURN(std::vector<v1::Customer> now, store.GetCustomers(moved));
+        if (now.size() != moved.size()) {
+          return idempotency::ReplayNotAuthorized("a handed-over customer is gone");
+        }
+        for (const auto& m : now) {
+          RMHUB_RETURN_IF_ERROR(AccessPolicy::Check(p, m, Access::kRead));
+        }
+        return absl::OkStatus();
+      });
   if (!written.ok() && !internal::IsRollbackRequested(written)) return written;
   return out;
 }
@@ -240,10 +260,12 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
 absl::StatusOr<v1::ListAssignmentHistoryResponse> CustomerService::ListAssignmentHistory(
     const Caller& c, const v1::ListAssignmentHistoryRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.parent(), "customers", "parent"));
-  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page, api::ParsePage(r.page_size(), r.page_token(), r.parent()));
+  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
+                         api::ParsePage(r.page_size(), r.page_token(), r.parent()));
   v1::ListAssignmentHistoryResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](CustomerStore& store) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(LoadAccessible(store, c.principal, id, false, static_cast<int>(Access::kRead)).status());
+    RMHUB_RETURN_IF_ERROR(
+        LoadAccessible(store, c.principal, id, false, static_cast<int>(Access::kRead)).status());
     RMHUB_ASSIGN_OR_RETURN(Page<v1::AssignmentRecord> records, store.ListAssignments(id, page));
     for (auto& rec : records.items) *out.add_records() = std::move(rec);
     out.set_next_page_token(api::NextToken(records, r.parent()));
@@ -274,9 +296,11 @@ absl::StatusOr<v1::PortfolioSummary> CustomerService::GetPortfolioSummary(
   const auth::Principal& p = c.principal;
   RMHUB_ASSIGN_OR_RETURN(int64_t manager, api::ParseName(r.manager(), "members", "manager"));
   // A manager reads their own book; their team lead and branch manager read it too.
-  RMHUB_ASSIGN_OR_RETURN(ManagerFacts personal, team_.CheckEligibility(manager, team::v1::PERSONAL, c));
+  RMHUB_ASSIGN_OR_RETURN(ManagerFacts personal,
+                         team_.CheckEligibility(manager, team::v1::PERSONAL, c));
   if (manager != p.member_id || p.is_service()) {
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, personal.branch_id, personal.home_team_id));
+    RMHUB_RETURN_IF_ERROR(
+        AccessPolicy::CanManageBook(p, personal.branch_id, personal.home_team_id));
   }
   std::vector<v1::Customer> book;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](CustomerStore& store) {
@@ -284,7 +308,8 @@ absl::StatusOr<v1::PortfolioSummary> CustomerService::GetPortfolioSummary(
   }));
   bool corporate_rm = false;
   if (!personal.eligible) {
-    RMHUB_ASSIGN_OR_RETURN(ManagerFacts corporate, team_.CheckEligibility(manager, team::v1::CORPORATE, c));
+    RMHUB_ASSIGN_OR_RETURN(ManagerFacts corporate,
+                           team_.CheckEligibility(manager, team::v1::CORPORATE, c));
     corporate_rm = corporate.eligible;
     if (corporate_rm) personal = corporate;
   }
@@ -304,10 +329,15 @@ absl::StatusOr<v1::PortfolioSummary> CustomerService::GetPortfolioSummary(
   out.set_customer_count(static_cast<int32_t>(book.size()));
   out.set_cap(personal.cap);
   out.set_cap_used(corporate_rm ? out.key_account_count() : out.customer_count());
-  AddCounts<v1::CustomerType>(by_type, [](v1::CustomerType v) { return v1::CustomerType_Name(v); }, out.mutable_by_type());
-  AddCounts<v1::AssetTier>(by_asset, [](v1::AssetTier v) { return v1::AssetTier_Name(v); }, out.mutable_by_asset_tier());
-  AddCounts<v1::ValueTier>(by_value, [](v1::ValueTier v) { return v1::ValueTier_Name(v); }, out.mutable_by_value_tier());
-  AddCounts<v1::CustomerStatus>(by_status, [](v1::CustomerStatus v) { return v1::CustomerStatus_Name(v); }, out.mutable_by_status());
+  AddCounts<v1::CustomerType>(
+      by_type, [](v1::CustomerType v) { return v1::CustomerType_Name(v); }, out.mutable_by_type());
+  AddCounts<v1::AssetTier>(
+      by_asset, [](v1::AssetTier v) { return v1::AssetTier_Name(v); }, out.mutable_by_asset_tier());
+  AddCounts<v1::ValueTier>(
+      by_value, [](v1::ValueTier v) { return v1::ValueTier_Name(v); }, out.mutable_by_value_tier());
+  AddCounts<v1::CustomerStatus>(
+      by_status, [](v1::CustomerStatus v) { return v1::CustomerStatus_Name(v); },
+      out.mutable_by_status());
   out.mutable_total_aum()->set_currency_code("CNY");
   out.mutable_total_aum()->set_minor_units(aum);
   return out;

@@ -26,7 +26,8 @@ bool ValidTimestamp(const google::protobuf::Timestamp& t) {
 
 absl::Status ValidateInteraction(v1::Interaction& i, absl::Time now, const absl::TimeZone& zone) {
   FieldErrors errors;
-  if (i.channel() == v1::INTERACTION_CHANNEL_UNSPECIFIED || !v1::InteractionChannel_IsValid(i.channel())) {
+  if (i.channel() == v1::INTERACTION_CHANNEL_UNSPECIFIED ||
+      !v1::InteractionChannel_IsValid(i.channel())) {
     errors.Add("interaction.channel", "must be VISIT, PHONE, SMS, EMAIL, BRANCH or ONLINE");
   }
   if (!i.has_interaction_time()) {
@@ -42,7 +43,8 @@ absl::Status ValidateInteraction(v1::Interaction& i, absl::Time now, const absl:
     if (!day.ok()) {
       internal::AddParseError(day.status(), "interaction.next_follow_up_date", errors);
     } else if (ValidTimestamp(i.interaction_time()) &&
-               *day < absl::ToCivilDay(absl::FromUnixSeconds(i.interaction_time().seconds()), zone)) {
+               *day <
+                   absl::ToCivilDay(absl::FromUnixSeconds(i.interaction_time().seconds()), zone)) {
       errors.Add("interaction.next_follow_up_date", "must not be before the interaction");
     }
   }
@@ -51,8 +53,8 @@ absl::Status ValidateInteraction(v1::Interaction& i, absl::Time now, const absl:
 
 }  // namespace
 
-absl::StatusOr<v1::Interaction> CustomerService::LogInteraction(const Caller& c,
-                                                                const v1::LogInteractionRequest& r) {
+absl::StatusOr<v1::Interaction> CustomerService::LogInteraction(
+    const Caller& c, const v1::LogInteractionRequest& r) {
   const auth::Principal& p = c.principal;
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.parent(), "customers", "parent"));
   v1::Interaction interaction = r.interaction();
@@ -61,30 +63,38 @@ absl::StatusOr<v1::Interaction> CustomerService::LogInteraction(const Caller& c,
     return PermissionDenied("STAFF_ONLY", "interactions are logged by the staff who had them");
   }
   v1::Interaction out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write({"LogInteraction", r.request_id(), p.subject}, r, &out,
-                                          [&](CustomerStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Customer customer,
-                           LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
-    if (customer.archived()) return FailedPrecondition("CUSTOMER_ARCHIVED", "the customer is archived");
-    RMHUB_ASSIGN_OR_RETURN(int64_t iid, store.InsertInteraction(id, interaction, p.member_id, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Interaction> stored, store.GetInteraction(id, iid));
-    out = *stored;
-    return Emit(store, p, "customer.interaction_logged", customer.name(), out);
-  }, [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
-    // An interaction carries no PII; a replay needs write access to the customer as it is now.
-    if (delivery == db::Delivery::kFirst) return absl::OkStatus();
-    return LoadAccessible(store, p, id, false, static_cast<int>(Access::kWrite)).status();
-  }));
+  RMHUB_RETURN_IF_ERROR(repository_.Write(
+      {"LogInteraction", r.request_id(), p.subject}, r, &out,
+      [&](CustomerStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(
+            v1::Customer customer,
+            LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
+        if (customer.archived())
+          return FailedPrecondition("CUSTOMER_ARCHIVED", "the customer is archived");
+        RMHUB_ASSIGN_OR_RETURN(int64_t iid,
+                               store.InsertInteraction(id, interaction, p.member_id, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Interaction> stored,
+                               store.GetInteraction(id, iid));
+        out = *stored;
+        return Emit(store, p, "customer.interaction_logged", customer.name(), out);
+      },
+      [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
+        // An interaction carries no PII; a replay needs write access to the customer as it is now.
+        if (delivery == db::Delivery::kFirst) return absl::OkStatus();
+        return LoadAccessible(store, p, id, false, static_cast<int>(Access::kWrite)).status();
+      }));
   return out;
 }
 
 absl::StatusOr<v1::ListInteractionsResponse> CustomerService::ListInteractions(
     const Caller& c, const v1::ListInteractionsRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.parent(), "customers", "parent"));
-  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page, api::ParsePage(r.page_size(), r.page_token(), r.parent()));
+  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
+                         api::ParsePage(r.page_size(), r.page_token(), r.parent()));
   v1::ListInteractionsResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](CustomerStore& store) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(LoadAccessible(store, c.principal, id, false, static_cast<int>(Access::kRead)).status());
+    RMHUB_RETURN_IF_ERROR(
+        LoadAccessible(store, c.principal, id, false, static_cast<int>(Access::kRead)).status());
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Interaction> items, store.ListInteractions(id, page));
     for (auto& i : items.items) *out.add_interactions() = std::move(i);
     out.set_next_page_token(api::NextToken(items, r.parent()));
@@ -108,10 +118,12 @@ absl::StatusOr<v1::ListCareRemindersResponse> CustomerService::ListCareReminders
   if (asked.ok()) day = *asked;
   int window = r.birthday_window_days() == 0 ? config_.default_birthday_window_days
                                              : r.birthday_window_days();
-  if (r.birthday_window_days() < 0 || window > 60) errors.Add("birthday_window_days", "must be 0..60");
+  if (r.birthday_window_days() < 0 || window > 60)
+    errors.Add("birthday_window_days", "must be 0..60");
   RMHUB_RETURN_IF_ERROR(errors.Status());
   if (*manager != p.member_id || p.is_service()) {
-    RMHUB_ASSIGN_OR_RETURN(ManagerFacts facts, team_.CheckEligibility(*manager, team::v1::PERSONAL, c));
+    RMHUB_ASSIGN_OR_RETURN(ManagerFacts facts,
+                           team_.CheckEligibility(*manager, team::v1::PERSONAL, c));
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, facts.branch_id, facts.home_team_id));
   }
   v1::ListCareRemindersResponse out;
@@ -149,13 +161,15 @@ std::vector<PreparedRow> PrepareRows(const v1::ImportCustomersRequest& r, absl::
     NormalizeAndValidate(rows[i].customer, absl::StrCat("rows[", i, "].customer."), today, errors);
     rows[i].key = NaturalKey(rows[i].customer);
     if (errors.empty() && !keys.insert(rows[i].key).second) {
-      errors.Add(absl::StrCat("rows[", i, "].customer.",
-                              rows[i].customer.type() == v1::CORPORATE ? "credit_code" : "national_id"),
-                 "appears twice in this import");
+      errors.Add(
+          absl::StrCat("rows[", i, "].customer.",
+                       rows[i].customer.type() == v1::CORPORATE ? "credit_code" : "national_id"),
+          "appears twice in this import");
     }
     if (!errors.empty()) {
       result->set_outcome(v1::FAILED);
-      for (const auto& v : errors.violations()) result->add_field_errors(v.field + ": " + v.description);
+      for (const auto& v : errors.violations())
+        result->add_field_errors(v.field + ": " + v.description);
       result->set_error("invalid row");
     }
     rows[i].valid = errors.empty();
@@ -193,29 +207,32 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, *branch, 0));
 
   v1::ImportCustomersResponse out;
-  absl::Status written = repository_.Write({"ImportCustomers", r.request_id(), p.subject}, r,
-                                           &out, [&](CustomerStore& store) -> absl::Status {
-    out.Clear();
-    out.set_dry_run(r.dry_run());
-    std::vector<PreparedRow> rows = PrepareRows(r, Today(), out);
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (!rows[i].valid) continue;
-      RMHUB_RETURN_IF_ERROR(ImportRow(store, c, *branch, rows[i].customer, *out.mutable_results(i)));
-    }
-    Count(out);
-    if (r.all_or_nothing() && out.failed_count() > 0) {
-      for (auto& res : *out.mutable_results()) {
-        if (res.outcome() != v1::FAILED) res.set_outcome(v1::NOT_APPLIED);
-      }
-      Count(out);
-      return internal::RollbackRequested();
-    }
-    return r.dry_run() ? internal::RollbackRequested() : absl::OkStatus();
-  }, [&](CustomerStore&, db::Delivery) {
-    // Row results name customers only (no PII). The caller's right to import into the branch was
-    // checked above, on this call, as on a first call.
-    return AccessPolicy::CanManageBook(p, *branch, 0);
-  });
+  absl::Status written = repository_.Write(
+      {"ImportCustomers", r.request_id(), p.subject}, r, &out,
+      [&](CustomerStore& store) -> absl::Status {
+        out.Clear();
+        out.set_dry_run(r.dry_run());
+        std::vector<PreparedRow> rows = PrepareRows(r, Today(), out);
+        for (size_t i = 0; i < rows.size(); ++i) {
+          if (!rows[i].valid) continue;
+          RMHUB_RETURN_IF_ERROR(
+              ImportRow(store, c, *branch, rows[i].customer, *out.mutable_results(i)));
+        }
+        Count(out);
+        if (r.all_or_nothing() && out.failed_count() > 0) {
+          for (auto& res : *out.mutable_results()) {
+            if (res.outcome() != v1::FAILED) res.set_outcome(v1::NOT_APPLIED);
+          }
+          Count(out);
+          return internal::RollbackRequested();
+        }
+        return r.dry_run() ? internal::RollbackRequested() : absl::OkStatus();
+      },
+      [&](CustomerStore&, db::Delivery) {
+        // Row results name customers only (no PII). The caller's right to import into the branch
+        // was checked above, on this call, as on a first call.
+        return AccessPolicy::CanManageBook(p, *branch, 0);
+      });
   if (!written.ok() && !internal::IsRollbackRequested(written)) return written;
   return out;
 }
@@ -230,7 +247,8 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
     RMHUB_ASSIGN_OR_RETURN(existing, store.FindByNationalId(row.national_id()));
   }
   if (!existing.has_value()) {
-    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertCustomer(row, Ownership{0, 0, branch}, clock_.Now()));
+    RMHUB_ASSIGN_OR_RETURN(int64_t id,
+                           store.InsertCustomer(row, Ownership{0, 0, branch}, clock_.Now()));
     RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
     result.set_outcome(v1::CREATED);
     result.set_customer(stored->name());
@@ -253,12 +271,14 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
   }
   if (merged.key_account() && !existing->key_account() && !existing->owner().empty()) {
     result.set_outcome(v1::FAILED);
-    result.set_error("making an assigned customer a key account goes through UpdateCustomer (cap check)");
+    result.set_error(
+        "making an assigned customer a key account goes through UpdateCustomer (cap check)");
     return absl::OkStatus();
   }
   int64_t version = *api::ParseEtag(existing->etag());
   merged.set_archived(false);
-  RMHUB_RETURN_IF_ERROR(store.UpdateCustomer(IdOf(existing->name(), "customers"), merged, version, clock_.Now()));
+  RMHUB_RETURN_IF_ERROR(
+      store.UpdateCustomer(IdOf(existing->name(), "customers"), merged, version, clock_.Now()));
   result.set_outcome(v1::UPDATED);
   RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "ImportCustomers", merged, v1::WRITE, &*existing));
   DeriveSegments(merged, config_.thresholds);

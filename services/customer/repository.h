@@ -66,7 +66,8 @@ class CustomerStore {
   // ---- customers (table alias c) ----
   virtual absl::StatusOr<std::optional<v1::Customer>> GetCustomer(int64_t id, bool lock) = 0;
   // The customers of `ids` that exist (one statement for up to 512 ids), in no particular order.
-  virtual absl::StatusOr<std::vector<v1::Customer>> GetCustomers(const std::vector<int64_t>& ids) = 0;
+  virtual absl::StatusOr<std::vector<v1::Customer>> GetCustomers(
+      const std::vector<int64_t>& ids) = 0;
   // By blind index of the normalised value (pii::Normalize), archived ones included.
   virtual absl::StatusOr<std::optional<v1::Customer>> FindByNationalId(
       const std::string& national_id) = 0;
@@ -113,7 +114,7 @@ class CustomerStore {
                                                     const v1::Interaction& interaction,
                                                     int64_t manager_id, absl::Time now) = 0;
   virtual absl::StatusOr<std::optional<v1::Interaction>> GetInteraction(int64_t customer_id,
-                                                                       int64_t id) = 0;
+                                                                        int64_t id) = 0;
   // Newest first.
   virtual absl::StatusOr<Page<v1::Interaction>> ListInteractions(int64_t customer_id,
                                                                  const api::PageRequest& page) = 0;

@@ -42,8 +42,9 @@ absl::StatusOr<ManagerFacts> GrpcTeamDirectory::CheckEligibility(int64_t member_
   switch (s.code()) {
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kPermissionDenied:
-      return FailedPrecondition("MANAGER_NOT_FOUND", absl::StrCat("members/", member_id,
-                                                                  " is not known to the team service"));
+      return FailedPrecondition(
+          "MANAGER_NOT_FOUND",
+          absl::StrCat("members/", member_id, " is not known to the team service"));
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
     case absl::StatusCode::kResourceExhausted:

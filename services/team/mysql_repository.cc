@@ -38,10 +38,10 @@ using db::Rows;
 // Row mapping. Each SELECT below lists exactly the columns its mapper reads, in order.
 
 const std::string& BranchSelect() {
-  static const std::string* const sql = new std::string(absl::StrCat(
-      "SELECT b.id, b.code, b.display_name, b.region, b.personal_customer_cap, "
-      "b.corporate_key_account_cap, b.version, ",
-      MicrosOf("b.create_time"), ", ", MicrosOf("b.update_time"), " FROM branches b"));
+  static const std::string* const sql = new std::string(
+      absl::StrCat("SELECT b.id, b.code, b.display_name, b.region, b.personal_customer_cap, "
+                   "b.corporate_key_account_cap, b.version, ",
+                   MicrosOf("b.create_time"), ", ", MicrosOf("b.update_time"), " FROM branches b"));
   return *sql;
 }
 
@@ -170,10 +170,10 @@ std::pair<int64_t, v1::Certification> CertificationFromRow(const sql::ResultSet&
 }
 
 const std::string& MentorshipSelect() {
-  static const std::string* const sql = new std::string(absl::StrCat(
-      "SELECT ms.id, ms.mentor_id, ms.mentee_id, ms.state, ", DateTextOf("ms.start_date"), ", ",
-      DateTextOf("ms.end_date"), ", ms.outcome, ms.note, ", MicrosOf("ms.create_time"),
-      " FROM mentorships ms"));
+  static const std::string* const sql = new std::string(
+      absl::StrCat("SELECT ms.id, ms.mentor_id, ms.mentee_id, ms.state, ",
+                   DateTextOf("ms.start_date"), ", ", DateTextOf("ms.end_date"),
+                   ", ms.outcome, ms.note, ", MicrosOf("ms.create_time"), " FROM mentorships ms"));
   return *sql;
 }
 
@@ -236,10 +236,10 @@ std::pair<int64_t, v1::TeamMembership> MembershipFromRow(const sql::ResultSet& r
 }
 
 const std::string& GoalSelect() {
-  static const std::string* const sql = new std::string(absl::StrCat(
-      "SELECT g.id, g.team_id, g.metric, ", DateTextOf("g.period_start"), ", ",
-      DateTextOf("g.period_end"), ", g.target_value, g.note, ", MicrosOf("g.update_time"),
-      " FROM team_goals g"));
+  static const std::string* const sql = new std::string(
+      absl::StrCat("SELECT g.id, g.team_id, g.metric, ", DateTextOf("g.period_start"), ", ",
+                   DateTextOf("g.period_end"), ", g.target_value, g.note, ",
+                   MicrosOf("g.update_time"), " FROM team_goals g"));
   return *sql;
 }
 
@@ -328,8 +328,8 @@ class MySqlTeamStore final : public TeamStore {
 
   absl::StatusOr<int64_t> InsertLadderChange(int64_t member_id, const v1::LadderChange& change,
                                              absl::Time now) override;
-  absl::StatusOr<Page<v1::LadderChange>> ListLadderChanges(
-      int64_t member_id, const api::PageRequest& page) override;
+  absl::StatusOr<Page<v1::LadderChange>> ListLadderChanges(int64_t member_id,
+                                                           const api::PageRequest& page) override;
 
   absl::StatusOr<int64_t> InsertCertification(int64_t member_id, const v1::Certification& cert,
                                               absl::Time now) override;
@@ -356,8 +356,8 @@ class MySqlTeamStore final : public TeamStore {
   absl::StatusOr<v1::TeamMembership> AddTeamMember(int64_t team_id, v1::TeamKind kind,
                                                    int64_t member_id, absl::Time now) override;
   absl::Status RemoveTeamMember(int64_t team_id, int64_t member_id) override;
-  absl::StatusOr<Page<v1::TeamMembership>> ListTeamMembers(
-      int64_t team_id, const api::PageRequest& page) override;
+  absl::StatusOr<Page<v1::TeamMembership>> ListTeamMembers(int64_t team_id,
+                                                           const api::PageRequest& page) override;
   absl::StatusOr<v1::TeamGoal> UpsertTeamGoal(int64_t team_id, const v1::TeamGoal& goal,
                                               absl::Time now) override;
   absl::StatusOr<Page<v1::TeamGoal>> ListTeamGoals(int64_t team_id,
@@ -416,8 +416,9 @@ absl::StatusOr<int64_t> MySqlTeamStore::InsertBranch(const v1::Branch& branch, a
         .Time(now)
         .Time(now);
     RMHUB_RETURN_IF_ERROR(db::ExecuteUpdate(ps, [](absl::string_view) {
-      return AlreadyExists("BRANCH_CODE_TAKEN", "a branch with this code already exists");
-    }).status());
+                            return AlreadyExists("BRANCH_CODE_TAKEN",
+                                                 "a branch with this code already exists");
+                          }).status());
     return LastInsertId();
   });
 }
@@ -510,8 +511,9 @@ absl::StatusOr<int64_t> MySqlTeamStore::InsertMember(const v1::Member& member, i
         .Time(now)
         .Time(now);
     RMHUB_RETURN_IF_ERROR(db::ExecuteUpdate(ps, [](absl::string_view) {
-      return AlreadyExists("EMPLOYEE_NUMBER_TAKEN", "a member with this employee number exists");
-    }).status());
+                            return AlreadyExists("EMPLOYEE_NUMBER_TAKEN",
+                                                 "a member with this employee number exists");
+                          }).status());
     const int64_t id = LastInsertId();
     ReplaceSkills(id, member, /*clear_first=*/false);
     return id;
@@ -620,8 +622,8 @@ absl::StatusOr<int64_t> MySqlTeamStore::InsertCertification(int64_t member_id,
   });
 }
 
-absl::StatusOr<std::optional<v1::Certification>> MySqlTeamStore::GetCertification(
-    int64_t member_id, int64_t id) {
+absl::StatusOr<std::optional<v1::Certification>> MySqlTeamStore::GetCertification(int64_t member_id,
+                                                                                  int64_t id) {
   return db::GuardSql([&]() -> absl::StatusOr<std::optional<v1::Certification>> {
     static const std::string kSql = CertificationSelect() + " WHERE c.id = ? AND c.member_id = ?";
     sql::PreparedStatement& ps = Stmt(kSql);
@@ -668,9 +670,9 @@ absl::StatusOr<std::vector<v1::Certification>> MySqlTeamStore::ListCertification
 
 absl::StatusOr<int> MySqlTeamStore::CountActiveMentees(int64_t mentor_id) {
   return db::GuardSql([&]() -> absl::StatusOr<int> {
-    static const std::string kSql = absl::StrCat(
-        "SELECT COUNT(*) FROM mentorships WHERE mentor_id = ? AND state = ",
-        static_cast<int>(v1::MENTORSHIP_ACTIVE), " FOR UPDATE");
+    static const std::string kSql =
+        absl::StrCat("SELECT COUNT(*) FROM mentorships WHERE mentor_id = ? AND state = ",
+                     static_cast<int>(v1::MENTORSHIP_ACTIVE), " FOR UPDATE");
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps).Int(mentor_id);
     return static_cast<int>(db::FetchInt(ps));
@@ -679,26 +681,25 @@ absl::StatusOr<int> MySqlTeamStore::CountActiveMentees(int64_t mentor_id) {
 
 absl::StatusOr<bool> MySqlTeamStore::HasActiveMentor(int64_t mentee_id) {
   return db::GuardSql([&]() -> absl::StatusOr<bool> {
-    static const std::string kSql = absl::StrCat(
-        "SELECT COUNT(*) FROM mentorships WHERE mentee_id = ? AND state = ",
-        static_cast<int>(v1::MENTORSHIP_ACTIVE), " FOR UPDATE");
+    static const std::string kSql =
+        absl::StrCat("SELECT COUNT(*) FROM mentorships WHERE mentee_id = ? AND state = ",
+                     static_cast<int>(v1::MENTORSHIP_ACTIVE), " FOR UPDATE");
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps).Int(mentee_id);
     return db::FetchInt(ps) > 0;
   });
 }
 
-absl::StatusOr<int64_t> MySqlTeamStore::InsertMentorship(const v1::Mentorship& m,
-                                                         int64_t mentor_id, int64_t mentee_id,
-                                                         absl::Time now) {
+absl::StatusOr<int64_t> MySqlTeamStore::InsertMentorship(const v1::Mentorship& m, int64_t mentor_id,
+                                                         int64_t mentee_id, absl::Time now) {
   if (!IsSetDate(m.start_date())) return InvalidField("start_date", "is required");
   return db::GuardSql([&]() -> absl::StatusOr<int64_t> {
     static const std::string kSql =
         "INSERT INTO mentorships (mentor_id, mentee_id, state, start_date, end_date, outcome, "
         "note, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     // A new mentorship with no state given is an active one.
-    const int state = m.state() == v1::MENTORSHIP_STATE_UNSPECIFIED ? v1::MENTORSHIP_ACTIVE
-                                                                    : m.state();
+    const int state =
+        m.state() == v1::MENTORSHIP_STATE_UNSPECIFIED ? v1::MENTORSHIP_ACTIVE : m.state();
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps)
         .Int(mentor_id)
@@ -714,8 +715,7 @@ absl::StatusOr<int64_t> MySqlTeamStore::InsertMentorship(const v1::Mentorship& m
   });
 }
 
-absl::StatusOr<std::optional<v1::Mentorship>> MySqlTeamStore::GetMentorship(int64_t id,
-                                                                            bool lock) {
+absl::StatusOr<std::optional<v1::Mentorship>> MySqlTeamStore::GetMentorship(int64_t id, bool lock) {
   return db::GuardSql([&]() -> absl::StatusOr<std::optional<v1::Mentorship>> {
     static const std::string kSql = MentorshipSelect() + " WHERE ms.id = ?";
     sql::PreparedStatement& ps = Stmt(db::Locking(kSql, lock));
@@ -813,8 +813,7 @@ absl::StatusOr<Page<v1::Team>> MySqlTeamStore::ListTeams(const ListQuery& query)
 
 // home_slot is 1 for a HOME team and NULL for a PROJECT team, so uk_team_members_home allows one
 // home team per member; the primary key (team_id, member_id) forbids joining a team twice.
-absl::StatusOr<v1::TeamMembership> MySqlTeamStore::AddTeamMember(int64_t team_id,
-                                                                 v1::TeamKind kind,
+absl::StatusOr<v1::TeamMembership> MySqlTeamStore::AddTeamMember(int64_t team_id, v1::TeamKind kind,
                                                                  int64_t member_id,
                                                                  absl::Time now) {
   return db::GuardSql([&]() -> absl::StatusOr<v1::TeamMembership> {
@@ -829,12 +828,13 @@ absl::StatusOr<v1::TeamMembership> MySqlTeamStore::AddTeamMember(int64_t team_id
       b.Null();
     }
     b.Time(now);
-    RMHUB_RETURN_IF_ERROR(db::ExecuteUpdate(ps, [](absl::string_view message) {
-      if (absl::StrContains(message, "uk_team_members_home")) {
-        return FailedPrecondition("ALREADY_IN_HOME_TEAM", "the member already has a home team");
-      }
-      return AlreadyExists("ALREADY_A_MEMBER", "the member is already in the team");
-    }).status());
+    RMHUB_RETURN_IF_ERROR(
+        db::ExecuteUpdate(ps, [](absl::string_view message) {
+          if (absl::StrContains(message, "uk_team_members_home")) {
+            return FailedPrecondition("ALREADY_IN_HOME_TEAM", "the member already has a home team");
+          }
+          return AlreadyExists("ALREADY_A_MEMBER", "the member is already in the team");
+        }).status());
     return Membership(team_id, member_id, db::TimestampFromMicros(absl::ToUnixMicros(now)));
   });
 }
@@ -853,10 +853,10 @@ absl::Status MySqlTeamStore::RemoveTeamMember(int64_t team_id, int64_t member_id
 absl::StatusOr<Page<v1::TeamMembership>> MySqlTeamStore::ListTeamMembers(
     int64_t team_id, const api::PageRequest& page) {
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::TeamMembership>> {
-    static const std::string kSql = absl::StrCat(
-        "SELECT tm.team_id, tm.member_id, ", MicrosOf("tm.join_time"),
-        " FROM team_members tm WHERE tm.team_id = ? AND tm.member_id > ? "
-        "ORDER BY tm.member_id LIMIT ?");
+    static const std::string kSql =
+        absl::StrCat("SELECT tm.team_id, tm.member_id, ", MicrosOf("tm.join_time"),
+                     " FROM team_members tm WHERE tm.team_id = ? AND tm.member_id > ? "
+                     "ORDER BY tm.member_id LIMIT ?");
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps).Int(team_id).Int(page.after_id).Int(db::PageLimit(page) + 1);
     return db::FetchPage(ps, &MembershipFromRow, page);

@@ -70,8 +70,8 @@ class TeamStore {
                                                      const v1::LadderChange& change,
                                                      absl::Time now) = 0;
   // Newest first: page.after_id is the id to continue below.
-  virtual absl::StatusOr<Page<v1::LadderChange>> ListLadderChanges(int64_t member_id,
-                                                                   const api::PageRequest& page) = 0;
+  virtual absl::StatusOr<Page<v1::LadderChange>> ListLadderChanges(
+      int64_t member_id, const api::PageRequest& page) = 0;
 
   // ---- certifications (table alias c) ----
   virtual absl::StatusOr<int64_t> InsertCertification(int64_t member_id,

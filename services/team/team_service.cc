@@ -37,8 +37,8 @@ absl::CivilDay TeamService::Today() const { return rmhub::Today(clock_, zone_); 
 absl::Status TeamService::Emit(TeamStore& store, const Principal& p, absl::string_view type,
                                const std::string& aggregate,
                                const google::protobuf::Message& payload, int64_t version) {
-  return store.AppendEvent(outbox::MakeEvent(internal::kSource, type, aggregate, p.subject,
-                                             payload, clock_.Now(), version));
+  return store.AppendEvent(outbox::MakeEvent(internal::kSource, type, aggregate, p.subject, payload,
+                                             clock_.Now(), version));
 }
 
 absl::StatusOr<v1::Member> TeamService::LoadReadableMember(TeamStore& store, const Principal& p,
@@ -87,17 +87,17 @@ absl::StatusOr<v1::Branch> TeamService::CreateBranch(const Caller& c,
   v1::Branch out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"CreateBranch", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertBranch(branch, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> stored, store.GetBranch(id, false));
-    out = *stored;
-    return Emit(store, c.principal, "team.branch.created", out.name(), out, 1);
-  }, [&](TeamStore&, db::Delivery) { return AccessPolicy::CanCreateBranch(c.principal); }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertBranch(branch, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> stored, store.GetBranch(id, false));
+        out = *stored;
+        return Emit(store, c.principal, "team.branch.created", out.name(), out, 1);
+      },
+      [&](TeamStore&, db::Delivery) { return AccessPolicy::CanCreateBranch(c.principal); }));
   return out;
 }
 
-absl::StatusOr<v1::Branch> TeamService::GetBranch(const Caller& c,
-                                                  const v1::GetBranchRequest& r) {
+absl::StatusOr<v1::Branch> TeamService::GetBranch(const Caller& c, const v1::GetBranchRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "branches", "name"));
   v1::Branch out;
   RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) {
@@ -127,35 +127,38 @@ absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Caller& c,
   RMHUB_ASSIGN_OR_RETURN(
       std::set<std::string> paths,
       api::ResolveUpdateMask(r.update_mask(), {"display_name", "region", "personal_customer_cap",
-                                                  "corporate_key_account_cap"}));
+                                               "corporate_key_account_cap"}));
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, id));
   v1::Branch out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"UpdateBranch", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> current, store.GetBranch(id, true));
-    if (!current.has_value()) return NotFound("BRANCH_NOT_FOUND", "no such branch");
-    RMHUB_ASSIGN_OR_RETURN(int64_t version,
-                           CheckEtag(r.branch().etag(), current->etag(), "branch.etag"));
-    v1::Branch merged = *current;
-    if (paths.count("display_name")) merged.set_display_name(r.branch().display_name());
-    if (paths.count("region")) merged.set_region(r.branch().region());
-    if (paths.count("personal_customer_cap")) {
-      merged.set_personal_customer_cap(r.branch().personal_customer_cap());
-    }
-    if (paths.count("corporate_key_account_cap")) {
-      merged.set_corporate_key_account_cap(r.branch().corporate_key_account_cap());
-    }
-    FieldErrors errors;
-    ValidateBranchFields(merged, "branch.", errors);
-    if (merged.personal_customer_cap() == 0) errors.Add("branch.personal_customer_cap", "must be positive");
-    if (merged.corporate_key_account_cap() == 0) errors.Add("branch.corporate_key_account_cap", "must be positive");
-    RMHUB_RETURN_IF_ERROR(errors.Status());
-    RMHUB_RETURN_IF_ERROR(store.UpdateBranch(id, merged, version, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(current, store.GetBranch(id, false));
-    out = *current;
-    return Emit(store, c.principal, "team.branch.updated", out.name(), out, version + 1);
-  }, [&](TeamStore&, db::Delivery) { return AccessPolicy::CanManageBranch(c.principal, id); }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> current, store.GetBranch(id, true));
+        if (!current.has_value()) return NotFound("BRANCH_NOT_FOUND", "no such branch");
+        RMHUB_ASSIGN_OR_RETURN(int64_t version,
+                               CheckEtag(r.branch().etag(), current->etag(), "branch.etag"));
+        v1::Branch merged = *current;
+        if (paths.count("display_name")) merged.set_display_name(r.branch().display_name());
+        if (paths.count("region")) merged.set_region(r.branch().region());
+        if (paths.count("personal_customer_cap")) {
+          merged.set_personal_customer_cap(r.branch().personal_customer_cap());
+        }
+        if (paths.count("corporate_key_account_cap")) {
+          merged.set_corporate_key_account_cap(r.branch().corporate_key_account_cap());
+        }
+        FieldErrors errors;
+        ValidateBranchFields(merged, "branch.", errors);
+        if (merged.personal_customer_cap() == 0)
+          errors.Add("branch.personal_customer_cap", "must be positive");
+        if (merged.corporate_key_account_cap() == 0)
+          errors.Add("branch.corporate_key_account_cap", "must be positive");
+        RMHUB_RETURN_IF_ERROR(errors.Status());
+        RMHUB_RETURN_IF_ERROR(store.UpdateBranch(id, merged, version, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(current, store.GetBranch(id, false));
+        out = *current;
+        return Emit(store, c.principal, "team.branch.updated", out.name(), out, version + 1);
+      },
+      [&](TeamStore&, db::Delivery) { return AccessPolicy::CanManageBranch(c.principal, id); }));
   return out;
 }
 
@@ -184,7 +187,8 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
                                                      const v1::CreateMemberRequest& r) {
   FieldErrors errors;
   auto branch_id = api::ParseName(r.member().branch(), "branches", "member.branch");
-  if (!branch_id.ok()) errors.Add("member.branch", FieldViolations(branch_id.status())[0].description);
+  if (!branch_id.ok())
+    errors.Add("member.branch", FieldViolations(branch_id.status())[0].description);
   RMHUB_RETURN_IF_ERROR(ValidateNewMember(r.member(), errors));
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, *branch_id));
 
@@ -193,30 +197,30 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
   v1::Member out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"CreateMember", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "member.branch").status());
-    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMember(member, *branch_id, clock_.Now()));
-    if (member.career_level() != v1::CAREER_LEVEL_UNSPECIFIED) {
-      v1::LadderChange entry;
-      entry.set_kind(v1::ENTRY);
-      entry.set_to_level(member.career_level());
-      entry.set_to_grade(member.career_grade());
-      entry.set_reason("initial placement on joining");
-      entry.set_decider(c.principal.subject);
-      *entry.mutable_effective_date() = internal::ToDate(Today());
-      RMHUB_RETURN_IF_ERROR(store.InsertLadderChange(id, entry, clock_.Now()).status());
-    }
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
-    out = *stored;
-    return Emit(store, c.principal, "team.member.created", out.name(), out, 1);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayMember(store, c.principal, out.name(), d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "member.branch").status());
+        RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMember(member, *branch_id, clock_.Now()));
+        if (member.career_level() != v1::CAREER_LEVEL_UNSPECIFIED) {
+          v1::LadderChange entry;
+          entry.set_kind(v1::ENTRY);
+          entry.set_to_level(member.career_level());
+          entry.set_to_grade(member.career_grade());
+          entry.set_reason("initial placement on joining");
+          entry.set_decider(c.principal.subject);
+          *entry.mutable_effective_date() = internal::ToDate(Today());
+          RMHUB_RETURN_IF_ERROR(store.InsertLadderChange(id, entry, clock_.Now()).status());
+        }
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
+        out = *stored;
+        return Emit(store, c.principal, "team.member.created", out.name(), out, 1);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayMember(store, c.principal, out.name(), d);
+      }));
   return out;
 }
 
-absl::StatusOr<v1::Member> TeamService::GetMember(const Caller& c,
-                                                  const v1::GetMemberRequest& r) {
+absl::StatusOr<v1::Member> TeamService::GetMember(const Caller& c, const v1::GetMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.name(), "members", "name"));
   v1::Member out;
   RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TeamStore& store) {
@@ -282,12 +286,14 @@ absl::Status CheckMemberChange(const v1::Member& before, const v1::Member& after
   RMHUB_RETURN_IF_ERROR(errors.Status());
   if (before.role() == v1::RELATIONSHIP_MANAGER && after.role() != v1::RELATIONSHIP_MANAGER &&
       before.career_level() != v1::CAREER_LEVEL_UNSPECIFIED) {
-    return FailedPrecondition("EXIT_LADDER_FIRST",
-                              "a relationship manager on the ladder must exit it (ChangeCareerLevel "
-                              "EXIT) before changing role");
+    return FailedPrecondition(
+        "EXIT_LADDER_FIRST",
+        "a relationship manager on the ladder must exit it (ChangeCareerLevel "
+        "EXIT) before changing role");
   }
   if (before.status() == v1::LEFT && after.status() != v1::LEFT) {
-    return FailedPrecondition("MEMBER_LEFT", "a member who left cannot be reactivated; create a new member");
+    return FailedPrecondition("MEMBER_LEFT",
+                              "a member who left cannot be reactivated; create a new member");
   }
   return absl::OkStatus();
 }
@@ -298,10 +304,9 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
                                                      const v1::UpdateMemberRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.member().name(), "members", "member.name"));
   RMHUB_ASSIGN_OR_RETURN(std::set<std::string> paths,
-                         api::ResolveUpdateMask(r.update_mask(),
-                                                   {"display_name", "role", "rm_kind",
-                                                    "back_office_function", "status", "skills",
-                                                    "branch"}));
+                         api::ResolveUpdateMask(r.update_mask(), {"display_name", "role", "rm_kind",
+                                                                  "back_office_function", "status",
+                                                                  "skills", "branch"}));
   int64_t new_branch = 0;
   if (paths.count("branch")) {
     RMHUB_ASSIGN_OR_RETURN(new_branch,
@@ -310,27 +315,29 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
   v1::Member out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"UpdateMember", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member current, LoadReadableMember(store, c.principal, id, true));
-    int64_t branch_id = IdOf(current.branch(), "branches");
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, branch_id));
-    RMHUB_ASSIGN_OR_RETURN(int64_t version,
-                           CheckEtag(r.member().etag(), current.etag(), "member.etag"));
-    v1::Member merged = current;
-    ApplyMemberMask(r.member(), paths, merged);
-    if (new_branch != 0 && new_branch != branch_id) {
-      RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, new_branch));
-      RMHUB_RETURN_IF_ERROR(LoadBranch(store, new_branch, "member.branch").status());
-      branch_id = new_branch;
-    }
-    RMHUB_RETURN_IF_ERROR(CheckMemberChange(current, merged));
-    RMHUB_RETURN_IF_ERROR(store.UpdateMember(id, merged, branch_id, version, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
-    out = *stored;
-    return Emit(store, c.principal, "team.member.updated", out.name(), out, version + 1);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayMember(store, c.principal, out.name(), d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(v1::Member current,
+                               LoadReadableMember(store, c.principal, id, true));
+        int64_t branch_id = IdOf(current.branch(), "branches");
+        RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, branch_id));
+        RMHUB_ASSIGN_OR_RETURN(int64_t version,
+                               CheckEtag(r.member().etag(), current.etag(), "member.etag"));
+        v1::Member merged = current;
+        ApplyMemberMask(r.member(), paths, merged);
+        if (new_branch != 0 && new_branch != branch_id) {
+          RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, new_branch));
+          RMHUB_RETURN_IF_ERROR(LoadBranch(store, new_branch, "member.branch").status());
+          branch_id = new_branch;
+        }
+        RMHUB_RETURN_IF_ERROR(CheckMemberChange(current, merged));
+        RMHUB_RETURN_IF_ERROR(store.UpdateMember(id, merged, branch_id, version, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
+        out = *stored;
+        return Emit(store, c.principal, "team.member.updated", out.name(), out, version + 1);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayMember(store, c.principal, out.name(), d);
+      }));
   return out;
 }
 

@@ -37,8 +37,8 @@ class TeamService {
 
   absl::StatusOr<v1::Member> CreateMember(const Caller& c, const v1::CreateMemberRequest& r);
   absl::StatusOr<v1::Member> GetMember(const Caller& c, const v1::GetMemberRequest& r);
-  absl::StatusOr<v1::BatchGetMembersResponse> BatchGetMembers(
-      const Caller& c, const v1::BatchGetMembersRequest& r);
+  absl::StatusOr<v1::BatchGetMembersResponse> BatchGetMembers(const Caller& c,
+                                                              const v1::BatchGetMembersRequest& r);
   absl::StatusOr<v1::ListMembersResponse> ListMembers(const Caller& c,
                                                       const v1::ListMembersRequest& r);
   absl::StatusOr<v1::Member> UpdateMember(const Caller& c, const v1::UpdateMemberRequest& r);
@@ -49,7 +49,7 @@ class TeamService {
       const Caller& c, const v1::ListLadderChangesRequest& r);
 
   absl::StatusOr<v1::Certification> AddCertification(const Caller& c,
-                                                      const v1::AddCertificationRequest& r);
+                                                     const v1::AddCertificationRequest& r);
   absl::StatusOr<v1::ListCertificationsResponse> ListCertifications(
       const Caller& c, const v1::ListCertificationsRequest& r);
   absl::StatusOr<v1::Certification> RevokeCertification(const Caller& c,
@@ -57,22 +57,20 @@ class TeamService {
 
   absl::StatusOr<v1::Mentorship> StartMentorship(const Caller& c,
                                                  const v1::StartMentorshipRequest& r);
-  absl::StatusOr<v1::Mentorship> EndMentorship(const Caller& c,
-                                               const v1::EndMentorshipRequest& r);
-  absl::StatusOr<v1::ListMentorshipsResponse> ListMentorships(
-      const Caller& c, const v1::ListMentorshipsRequest& r);
+  absl::StatusOr<v1::Mentorship> EndMentorship(const Caller& c, const v1::EndMentorshipRequest& r);
+  absl::StatusOr<v1::ListMentorshipsResponse> ListMentorships(const Caller& c,
+                                                              const v1::ListMentorshipsRequest& r);
 
   absl::StatusOr<v1::Team> CreateTeam(const Caller& c, const v1::CreateTeamRequest& r);
   absl::StatusOr<v1::Team> GetTeam(const Caller& c, const v1::GetTeamRequest& r);
-  absl::StatusOr<v1::ListTeamsResponse> ListTeams(const Caller& c,
-                                                  const v1::ListTeamsRequest& r);
+  absl::StatusOr<v1::ListTeamsResponse> ListTeams(const Caller& c, const v1::ListTeamsRequest& r);
   absl::StatusOr<v1::Team> UpdateTeam(const Caller& c, const v1::UpdateTeamRequest& r);
   absl::StatusOr<v1::TeamMembership> AddTeamMember(const Caller& c,
                                                    const v1::AddTeamMemberRequest& r);
   absl::StatusOr<v1::RemoveTeamMemberResponse> RemoveTeamMember(
       const Caller& c, const v1::RemoveTeamMemberRequest& r);
-  absl::StatusOr<v1::ListTeamMembersResponse> ListTeamMembers(
-      const Caller& c, const v1::ListTeamMembersRequest& r);
+  absl::StatusOr<v1::ListTeamMembersResponse> ListTeamMembers(const Caller& c,
+                                                              const v1::ListTeamMembersRequest& r);
   absl::StatusOr<v1::TeamGoal> SetTeamGoal(const Caller& c, const v1::SetTeamGoalRequest& r);
   absl::StatusOr<v1::ListTeamGoalsResponse> ListTeamGoals(const Caller& c,
                                                           const v1::ListTeamGoalsRequest& r);

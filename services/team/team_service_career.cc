@@ -34,34 +34,40 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
   v1::ChangeCareerLevelResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"ChangeCareerLevel", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, *id, true));
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
-    RMHUB_ASSIGN_OR_RETURN(int64_t version, internal::CheckEtag(r.etag(), member.etag(), "etag"));
-    RMHUB_ASSIGN_OR_RETURN(LadderMove move,
-                           DecideLadderMove(member, r.kind(), r.to_level(), r.to_grade()));
-    v1::LadderChange change;
-    change.set_kind(r.kind());
-    change.set_from_level(member.career_level());
-    change.set_from_grade(member.career_grade());
-    change.set_to_level(move.to_level);
-    change.set_to_grade(move.to_grade);
-    change.set_reason(r.reason());
-    change.set_decider(c.principal.subject);
-    *change.mutable_effective_date() = internal::ToDate(*effective);
-    member.set_career_level(move.to_level);
-    member.set_career_grade(move.to_grade);
-    RMHUB_RETURN_IF_ERROR(store.UpdateMember(*id, member, IdOf(member.branch(), "branches"),
-                                             version, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(int64_t change_id, store.InsertLadderChange(*id, change, clock_.Now()));
-    change.set_name(api::FormatChildName("members", *id, "ladderChanges", change_id));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(*id, false));
-    *out.mutable_member() = *stored;
-    *out.mutable_change() = change;
-    return Emit(store, c.principal, "team.member.ladder_changed", stored->name(), change, version + 1);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayMember(store, c.principal, out.member().name(), d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(v1::Member member,
+                               LoadReadableMember(store, c.principal, *id, true));
+        RMHUB_RETURN_IF_ERROR(
+            AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
+        RMHUB_ASSIGN_OR_RETURN(int64_t version,
+                               internal::CheckEtag(r.etag(), member.etag(), "etag"));
+        RMHUB_ASSIGN_OR_RETURN(LadderMove move,
+                               DecideLadderMove(member, r.kind(), r.to_level(), r.to_grade()));
+        v1::LadderChange change;
+        change.set_kind(r.kind());
+        change.set_from_level(member.career_level());
+        change.set_from_grade(member.career_grade());
+        change.set_to_level(move.to_level);
+        change.set_to_grade(move.to_grade);
+        change.set_reason(r.reason());
+        change.set_decider(c.principal.subject);
+        *change.mutable_effective_date() = internal::ToDate(*effective);
+        member.set_career_level(move.to_level);
+        member.set_career_grade(move.to_grade);
+        RMHUB_RETURN_IF_ERROR(store.UpdateMember(*id, member, IdOf(member.branch(), "branches"),
+                                                 version, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(int64_t change_id,
+                               store.InsertLadderChange(*id, change, clock_.Now()));
+        change.set_name(api::FormatChildName("members", *id, "ladderChanges", change_id));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(*id, false));
+        *out.mutable_member() = *stored;
+        *out.mutable_change() = change;
+        return Emit(store, c.principal, "team.member.ladder_changed", stored->name(), change,
+                    version + 1);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayMember(store, c.principal, out.member().name(), d);
+      }));
   return out;
 }
 
@@ -101,12 +107,15 @@ absl::Status ValidateCertification(const v1::Certification& c, absl::CivilDay to
   api::CheckText(errors, "certification.number", c.number(), 64, /*required=*/true);
   auto issued = api::ParseDate(c.issue_date(), "certification.issue_date");
   auto expires = api::ParseDate(c.expiry_date(), "certification.expiry_date");
-  if (!issued.ok()) errors.Add("certification.issue_date", FieldViolations(issued.status())[0].description);
-  if (!expires.ok()) errors.Add("certification.expiry_date", FieldViolations(expires.status())[0].description);
+  if (!issued.ok())
+    errors.Add("certification.issue_date", FieldViolations(issued.status())[0].description);
+  if (!expires.ok())
+    errors.Add("certification.expiry_date", FieldViolations(expires.status())[0].description);
   if (issued.ok() && expires.ok() && *expires < *issued) {
     errors.Add("certification.expiry_date", "must not be before the issue date");
   }
-  if (issued.ok() && *issued > today) errors.Add("certification.issue_date", "must not be in the future");
+  if (issued.ok() && *issued > today)
+    errors.Add("certification.issue_date", "must not be in the future");
   return errors.Status();
 }
 
@@ -120,22 +129,25 @@ absl::StatusOr<v1::Certification> TeamService::AddCertification(
   v1::Certification out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"AddCertification", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, member_id, true));
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
-    if (member.status() == v1::LEFT) {
-      return FailedPrecondition("MEMBER_LEFT", "the member has left the bank");
-    }
-    RMHUB_ASSIGN_OR_RETURN(int64_t id,
-                           store.InsertCertification(member_id, r.certification(), clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Certification> stored,
-                           store.GetCertification(member_id, id));
-    out = *stored;
-    out.set_state(StateOn(out, today, false));
-    return Emit(store, c.principal, "team.certification.added", out.name(), out);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayMember(store, c.principal, r.parent(), d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(v1::Member member,
+                               LoadReadableMember(store, c.principal, member_id, true));
+        RMHUB_RETURN_IF_ERROR(
+            AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
+        if (member.status() == v1::LEFT) {
+          return FailedPrecondition("MEMBER_LEFT", "the member has left the bank");
+        }
+        RMHUB_ASSIGN_OR_RETURN(
+            int64_t id, store.InsertCertification(member_id, r.certification(), clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Certification> stored,
+                               store.GetCertification(member_id, id));
+        out = *stored;
+        out.set_state(StateOn(out, today, false));
+        return Emit(store, c.principal, "team.certification.added", out.name(), out);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayMember(store, c.principal, r.parent(), d);
+      }));
   return out;
 }
 
@@ -162,7 +174,8 @@ absl::StatusOr<v1::ListCertificationsResponse> TeamService::ListCertifications(
       if (!wanted) continue;
       if (out.certifications_size() == page.limit) {
         int64_t last = api::ParseChildName(out.certifications(page.limit - 1).name(), "members",
-                                           "certifications", "name")->child;
+                                           "certifications", "name")
+                           ->child;
         out.set_next_page_token(api::NextPageToken(last, r.filter()));
         break;
       }
@@ -183,23 +196,26 @@ absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
   v1::Certification out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"RevokeCertification", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadReadableMember(store, c.principal, id->parent, true));
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Certification> cert,
-                           store.GetCertification(id->parent, id->child));
-    if (!cert.has_value()) return NotFound("CERTIFICATION_NOT_FOUND", "no such certification");
-    if (cert->state() == v1::REVOKED) {
-      return FailedPrecondition("ALREADY_REVOKED", "the certification is already revoked");
-    }
-    RMHUB_RETURN_IF_ERROR(store.RevokeCertification(id->parent, id->child, r.reason()));
-    RMHUB_ASSIGN_OR_RETURN(cert, store.GetCertification(id->parent, id->child));
-    out = *cert;
-    out.set_state(v1::REVOKED);
-    return Emit(store, c.principal, "team.certification.revoked", out.name(), out);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayMember(store, c.principal, api::FormatName("members", id->parent), d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(v1::Member member,
+                               LoadReadableMember(store, c.principal, id->parent, true));
+        RMHUB_RETURN_IF_ERROR(
+            AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Certification> cert,
+                               store.GetCertification(id->parent, id->child));
+        if (!cert.has_value()) return NotFound("CERTIFICATION_NOT_FOUND", "no such certification");
+        if (cert->state() == v1::REVOKED) {
+          return FailedPrecondition("ALREADY_REVOKED", "the certification is already revoked");
+        }
+        RMHUB_RETURN_IF_ERROR(store.RevokeCertification(id->parent, id->child, r.reason()));
+        RMHUB_ASSIGN_OR_RETURN(cert, store.GetCertification(id->parent, id->child));
+        out = *cert;
+        out.set_state(v1::REVOKED);
+        return Emit(store, c.principal, "team.certification.revoked", out.name(), out);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayMember(store, c.principal, api::FormatName("members", id->parent), d);
+      }));
   return out;
 }
 
@@ -222,35 +238,43 @@ absl::StatusOr<v1::Mentorship> TeamService::StartMentorship(const Caller& c,
   v1::Mentorship out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"StartMentorship", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    // Lock both members in id order: concurrent starts for one mentor serialize on the mentor's
-    // row, so the mentee limit holds under any interleaving.
-    bool mentor_first = *mentor_id < *mentee_id;
-    RMHUB_ASSIGN_OR_RETURN(v1::Member first, LoadReadableMember(store, c.principal, mentor_first ? *mentor_id : *mentee_id, true));
-    RMHUB_ASSIGN_OR_RETURN(v1::Member second, LoadReadableMember(store, c.principal, mentor_first ? *mentee_id : *mentor_id, true));
-    const v1::Member& mentor = mentor_first ? first : second;
-    const v1::Member& mentee = mentor_first ? second : first;
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(mentee.branch(), "branches")));
-    MentoringFacts facts;
-    facts.max_mentees = config_.max_mentees;
-    RMHUB_ASSIGN_OR_RETURN(facts.mentor_active_mentees, store.CountActiveMentees(*mentor_id));
-    RMHUB_ASSIGN_OR_RETURN(facts.mentee_has_active_mentor, store.HasActiveMentor(*mentee_id));
-    RMHUB_RETURN_IF_ERROR(CheckCanStartMentorship(mentor, mentee, facts));
-    v1::Mentorship m;
-    m.set_mentor(mentor.name());
-    m.set_mentee(mentee.name());
-    m.set_state(v1::MENTORSHIP_ACTIVE);
-    *m.mutable_start_date() = internal::ToDate(*start);
-    m.set_note(r.note());
-    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMentorship(m, *mentor_id, *mentee_id, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> stored, store.GetMentorship(id, false));
-    out = *stored;
-    return Emit(store, c.principal, "team.mentorship.started", out.name(), out);
-  }, [&](TeamStore& store, db::Delivery d) -> absl::Status {
-    if (d == db::Delivery::kFirst) return absl::OkStatus();
-    RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, c.principal, *mentor_id, false).status());
-    return ReplayMember(store, c.principal, out.mentee(), d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        // Lock both members in id order: concurrent starts for one mentor serialize on the mentor's
+        // row, so the mentee limit holds under any interleaving.
+        bool mentor_first = *mentor_id < *mentee_id;
+        RMHUB_ASSIGN_OR_RETURN(
+            v1::Member first,
+            LoadReadableMember(store, c.principal, mentor_first ? *mentor_id : *mentee_id, true));
+        RMHUB_ASSIGN_OR_RETURN(
+            v1::Member second,
+            LoadReadableMember(store, c.principal, mentor_first ? *mentee_id : *mentor_id, true));
+        const v1::Member& mentor = mentor_first ? first : second;
+        const v1::Member& mentee = mentor_first ? second : first;
+        RMHUB_RETURN_IF_ERROR(
+            AccessPolicy::CanManageBranch(c.principal, IdOf(mentee.branch(), "branches")));
+        MentoringFacts facts;
+        facts.max_mentees = config_.max_mentees;
+        RMHUB_ASSIGN_OR_RETURN(facts.mentor_active_mentees, store.CountActiveMentees(*mentor_id));
+        RMHUB_ASSIGN_OR_RETURN(facts.mentee_has_active_mentor, store.HasActiveMentor(*mentee_id));
+        RMHUB_RETURN_IF_ERROR(CheckCanStartMentorship(mentor, mentee, facts));
+        v1::Mentorship m;
+        m.set_mentor(mentor.name());
+        m.set_mentee(mentee.name());
+        m.set_state(v1::MENTORSHIP_ACTIVE);
+        *m.mutable_start_date() = internal::ToDate(*start);
+        m.set_note(r.note());
+        RMHUB_ASSIGN_OR_RETURN(int64_t id,
+                               store.InsertMentorship(m, *mentor_id, *mentee_id, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> stored,
+                               store.GetMentorship(id, false));
+        out = *stored;
+        return Emit(store, c.principal, "team.mentorship.started", out.name(), out);
+      },
+      [&](TeamStore& store, db::Delivery d) -> absl::Status {
+        if (d == db::Delivery::kFirst) return absl::OkStatus();
+        RMHUB_RETURN_IF_ERROR(LoadReadableMember(store, c.principal, *mentor_id, false).status());
+        return ReplayMember(store, c.principal, out.mentee(), d);
+      }));
   return out;
 }
 
@@ -271,29 +295,33 @@ absl::StatusOr<v1::Mentorship> TeamService::EndMentorship(const Caller& c,
   v1::Mentorship out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"EndMentorship", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> m, store.GetMentorship(*id, true));
-    if (!m.has_value()) return Missing(AccessPolicy::SeesAllBranches(c.principal), "MENTORSHIP");
-    RMHUB_ASSIGN_OR_RETURN(v1::Member mentee,
-                           LoadReadableMember(store, c.principal, IdOf(m->mentee(), "members"), false));
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, IdOf(mentee.branch(), "branches")));
-    if (m->state() != v1::MENTORSHIP_ACTIVE) {
-      return FailedPrecondition("MENTORSHIP_ENDED", "the mentorship has already ended");
-    }
-    const auto& s = m->start_date();
-    if (*end < absl::CivilDay(s.year(), s.month(), s.day())) {
-      return InvalidField("end_date", "must not be before the start date");
-    }
-    m->set_state(v1::MENTORSHIP_ENDED);
-    m->set_outcome(r.outcome());
-    *m->mutable_end_date() = internal::ToDate(*end);
-    if (!r.note().empty()) m->set_note(r.note());
-    RMHUB_RETURN_IF_ERROR(store.EndMentorship(*id, *m));
-    out = *m;
-    return Emit(store, c.principal, "team.mentorship.ended", out.name(), out);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayMember(store, c.principal, out.mentee(), d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Mentorship> m, store.GetMentorship(*id, true));
+        if (!m.has_value())
+          return Missing(AccessPolicy::SeesAllBranches(c.principal), "MENTORSHIP");
+        RMHUB_ASSIGN_OR_RETURN(
+            v1::Member mentee,
+            LoadReadableMember(store, c.principal, IdOf(m->mentee(), "members"), false));
+        RMHUB_RETURN_IF_ERROR(
+            AccessPolicy::CanManageBranch(c.principal, IdOf(mentee.branch(), "branches")));
+        if (m->state() != v1::MENTORSHIP_ACTIVE) {
+          return FailedPrecondition("MENTORSHIP_ENDED", "the mentorship has already ended");
+        }
+        const auto& s = m->start_date();
+        if (*end < absl::CivilDay(s.year(), s.month(), s.day())) {
+          return InvalidField("end_date", "must not be before the start date");
+        }
+        m->set_state(v1::MENTORSHIP_ENDED);
+        m->set_outcome(r.outcome());
+        *m->mutable_end_date() = internal::ToDate(*end);
+        if (!r.note().empty()) m->set_note(r.note());
+        RMHUB_RETURN_IF_ERROR(store.EndMentorship(*id, *m));
+        out = *m;
+        return Emit(store, c.principal, "team.mentorship.ended", out.name(), out);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayMember(store, c.principal, out.mentee(), d);
+      }));
   return out;
 }
 

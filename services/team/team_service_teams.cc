@@ -35,8 +35,8 @@ absl::Status CheckLeader(const std::optional<v1::Member>& leader, int64_t branch
 }
 
 // Adds the leader to the roster unless already there.
-absl::Status EnsureOnRoster(TeamStore& store, int64_t team_id, v1::TeamKind kind,
-                            int64_t member_id, absl::Time now) {
+absl::Status EnsureOnRoster(TeamStore& store, int64_t team_id, v1::TeamKind kind, int64_t member_id,
+                            absl::Time now) {
   auto added = store.AddTeamMember(team_id, kind, member_id, now);
   if (added.ok() || added.status().code() == absl::StatusCode::kAlreadyExists) {
     return absl::OkStatus();
@@ -50,34 +50,41 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::Crea
   FieldErrors errors;
   ValidateTeamFields(r.team(), "team.", errors);
   auto branch_id = api::ParseName(r.team().branch(), "branches", "team.branch");
-  if (!branch_id.ok()) errors.Add("team.branch", FieldViolations(branch_id.status())[0].description);
+  if (!branch_id.ok())
+    errors.Add("team.branch", FieldViolations(branch_id.status())[0].description);
   int64_t leader_id = 0;
   if (!r.team().leader().empty()) {
     auto id = api::ParseName(r.team().leader(), "members", "team.leader");
-    if (!id.ok()) errors.Add("team.leader", FieldViolations(id.status())[0].description);
-    else leader_id = *id;
+    if (!id.ok())
+      errors.Add("team.leader", FieldViolations(id.status())[0].description);
+    else
+      leader_id = *id;
   }
   RMHUB_RETURN_IF_ERROR(errors.Status());
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBranch(c.principal, *branch_id));
   v1::Team out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"CreateTeam", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "team.branch").status());
-    if (leader_id != 0) {
-      RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> leader, store.GetMember(leader_id, true));
-      RMHUB_RETURN_IF_ERROR(CheckLeader(leader, *branch_id, "team.leader"));
-    }
-    RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertTeam(r.team(), *branch_id, leader_id, clock_.Now()));
-    if (leader_id != 0) {
-      RMHUB_RETURN_IF_ERROR(EnsureOnRoster(store, id, r.team().kind(), leader_id, clock_.Now()));
-    }
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
-    out = *stored;
-    return Emit(store, c.principal, "team.team.created", out.name(), out, 1);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayTeam(store, c.principal, out.name(), /*roster=*/false, d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "team.branch").status());
+        if (leader_id != 0) {
+          RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> leader,
+                                 store.GetMember(leader_id, true));
+          RMHUB_RETURN_IF_ERROR(CheckLeader(leader, *branch_id, "team.leader"));
+        }
+        RMHUB_ASSIGN_OR_RETURN(int64_t id,
+                               store.InsertTeam(r.team(), *branch_id, leader_id, clock_.Now()));
+        if (leader_id != 0) {
+          RMHUB_RETURN_IF_ERROR(
+              EnsureOnRoster(store, id, r.team().kind(), leader_id, clock_.Now()));
+        }
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
+        out = *stored;
+        return Emit(store, c.principal, "team.team.created", out.name(), out, 1);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayTeam(store, c.principal, out.name(), /*roster=*/false, d);
+      }));
   return out;
 }
 
@@ -108,9 +115,9 @@ absl::StatusOr<v1::ListTeamsResponse> TeamService::ListTeams(const Caller& c,
 
 absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Caller& c, const v1::UpdateTeamRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team().name(), "teams", "team.name"));
-  RMHUB_ASSIGN_OR_RETURN(std::set<std::string> paths,
-                         api::ResolveUpdateMask(r.update_mask(),
-                                                {"display_name", "leader", "description"}));
+  RMHUB_ASSIGN_OR_RETURN(
+      std::set<std::string> paths,
+      api::ResolveUpdateMask(r.update_mask(), {"display_name", "leader", "description"}));
   int64_t new_leader = 0;
   if (paths.count("leader") && !r.team().leader().empty()) {
     RMHUB_ASSIGN_OR_RETURN(new_leader, api::ParseName(r.team().leader(), "members", "team.leader"));
@@ -118,34 +125,38 @@ absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Caller& c, const v1::Upda
   v1::Team out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"UpdateTeam", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Team current, LoadReadableTeam(store, c.principal, id, true));
-    int64_t branch_id = IdOf(current.branch(), "branches");
-    int64_t leader_id = current.leader().empty() ? 0 : IdOf(current.leader(), "members");
-    // Naming a leader is the branch manager's call; the leader may edit name and description.
-    RMHUB_RETURN_IF_ERROR(paths.count("leader") ? AccessPolicy::CanManageBranch(c.principal, branch_id)
-                                                : AccessPolicy::CanManageRoster(c.principal, branch_id, leader_id));
-    RMHUB_ASSIGN_OR_RETURN(int64_t version,
-                           internal::CheckEtag(r.team().etag(), current.etag(), "team.etag"));
-    v1::Team merged = current;
-    if (paths.count("display_name")) merged.set_display_name(r.team().display_name());
-    if (paths.count("description")) merged.set_description(r.team().description());
-    if (paths.count("leader")) leader_id = new_leader;
-    FieldErrors errors;
-    ValidateTeamFields(merged, "team.", errors);
-    RMHUB_RETURN_IF_ERROR(errors.Status());
-    if (paths.count("leader") && leader_id != 0) {
-      RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> leader, store.GetMember(leader_id, true));
-      RMHUB_RETURN_IF_ERROR(CheckLeader(leader, branch_id, "team.leader"));
-      RMHUB_RETURN_IF_ERROR(EnsureOnRoster(store, id, current.kind(), leader_id, clock_.Now()));
-    }
-    RMHUB_RETURN_IF_ERROR(store.UpdateTeam(id, merged, leader_id, version, clock_.Now()));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
-    out = *stored;
-    return Emit(store, c.principal, "team.team.updated", out.name(), out, version + 1);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayTeam(store, c.principal, out.name(), /*roster=*/paths.count("leader") == 0, d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(v1::Team current, LoadReadableTeam(store, c.principal, id, true));
+        int64_t branch_id = IdOf(current.branch(), "branches");
+        int64_t leader_id = current.leader().empty() ? 0 : IdOf(current.leader(), "members");
+        // Naming a leader is the branch manager's call; the leader may edit name and description.
+        RMHUB_RETURN_IF_ERROR(
+            paths.count("leader")
+                ? AccessPolicy::CanManageBranch(c.principal, branch_id)
+                : AccessPolicy::CanManageRoster(c.principal, branch_id, leader_id));
+        RMHUB_ASSIGN_OR_RETURN(int64_t version,
+                               internal::CheckEtag(r.team().etag(), current.etag(), "team.etag"));
+        v1::Team merged = current;
+        if (paths.count("display_name")) merged.set_display_name(r.team().display_name());
+        if (paths.count("description")) merged.set_description(r.team().description());
+        if (paths.count("leader")) leader_id = new_leader;
+        FieldErrors errors;
+        ValidateTeamFields(merged, "team.", errors);
+        RMHUB_RETURN_IF_ERROR(errors.Status());
+        if (paths.count("leader") && leader_id != 0) {
+          RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> leader,
+                                 store.GetMember(leader_id, true));
+          RMHUB_RETURN_IF_ERROR(CheckLeader(leader, branch_id, "team.leader"));
+          RMHUB_RETURN_IF_ERROR(EnsureOnRoster(store, id, current.kind(), leader_id, clock_.Now()));
+        }
+        RMHUB_RETURN_IF_ERROR(store.UpdateTeam(id, merged, leader_id, version, clock_.Now()));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
+        out = *stored;
+        return Emit(store, c.principal, "team.team.updated", out.name(), out, version + 1);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayTeam(store, c.principal, out.name(), /*roster=*/paths.count("leader") == 0, d);
+      }));
   return out;
 }
 
@@ -190,25 +201,29 @@ absl::StatusOr<v1::TeamMembership> TeamService::AddTeamMember(const Caller& c,
   v1::TeamMembership out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"AddTeamMember", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
-    int64_t branch_id = IdOf(team.branch(), "branches");
-    RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageRoster(c.principal, branch_id, LeaderOf(team)));
-    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> member, store.GetMember(ids.member, true));
-    if (!member.has_value()) return NotFound("MEMBER_NOT_FOUND", "member names no existing member");
-    // A home team is the member's own branch's; project teams may gather people from anywhere.
-    if (team.kind() == v1::HOME && IdOf(member->branch(), "branches") != branch_id) {
-      return FailedPrecondition("HOME_TEAM_OTHER_BRANCH",
-                                "a home team's members belong to the team's branch");
-    }
-    if (member->status() == v1::LEFT) {
-      return FailedPrecondition("MEMBER_LEFT", "the member has left the bank");
-    }
-    RMHUB_ASSIGN_OR_RETURN(out, store.AddTeamMember(ids.team, team.kind(), ids.member, clock_.Now()));
-    return Emit(store, c.principal, "team.team.member_added", team.name(), out);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
+        int64_t branch_id = IdOf(team.branch(), "branches");
+        RMHUB_RETURN_IF_ERROR(
+            AccessPolicy::CanManageRoster(c.principal, branch_id, LeaderOf(team)));
+        RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> member, store.GetMember(ids.member, true));
+        if (!member.has_value())
+          return NotFound("MEMBER_NOT_FOUND", "member names no existing member");
+        // A home team is the member's own branch's; project teams may gather people from anywhere.
+        if (team.kind() == v1::HOME && IdOf(member->branch(), "branches") != branch_id) {
+          return FailedPrecondition("HOME_TEAM_OTHER_BRANCH",
+                                    "a home team's members belong to the team's branch");
+        }
+        if (member->status() == v1::LEFT) {
+          return FailedPrecondition("MEMBER_LEFT", "the member has left the bank");
+        }
+        RMHUB_ASSIGN_OR_RETURN(
+            out, store.AddTeamMember(ids.team, team.kind(), ids.member, clock_.Now()));
+        return Emit(store, c.principal, "team.team.member_added", team.name(), out);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d);
+      }));
   return out;
 }
 
@@ -218,29 +233,31 @@ absl::StatusOr<v1::RemoveTeamMemberResponse> TeamService::RemoveTeamMember(
   v1::RemoveTeamMemberResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"RemoveTeamMember", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
-    RMHUB_RETURN_IF_ERROR(
-        AccessPolicy::CanManageRoster(c.principal, IdOf(team.branch(), "branches"), LeaderOf(team)));
-    if (LeaderOf(team) == ids.member) {
-      return FailedPrecondition("LEADER_CANNOT_LEAVE",
-                                "the team's leader cannot leave it; name another leader first");
-    }
-    RMHUB_RETURN_IF_ERROR(store.RemoveTeamMember(ids.team, ids.member));
-    v1::TeamMembership removed;
-    removed.set_team(team.name());
-    removed.set_member(r.member());
-    return Emit(store, c.principal, "team.team.member_removed", team.name(), removed);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, ids.team, true));
+        RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageRoster(
+            c.principal, IdOf(team.branch(), "branches"), LeaderOf(team)));
+        if (LeaderOf(team) == ids.member) {
+          return FailedPrecondition("LEADER_CANNOT_LEAVE",
+                                    "the team's leader cannot leave it; name another leader first");
+        }
+        RMHUB_RETURN_IF_ERROR(store.RemoveTeamMember(ids.team, ids.member));
+        v1::TeamMembership removed;
+        removed.set_team(team.name());
+        removed.set_member(r.member());
+        return Emit(store, c.principal, "team.team.member_removed", team.name(), removed);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayTeam(store, c.principal, r.team(), /*roster=*/true, d);
+      }));
   return out;
 }
 
 absl::StatusOr<v1::ListTeamMembersResponse> TeamService::ListTeamMembers(
     const Caller& c, const v1::ListTeamMembersRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team(), "teams", "team"));
-  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page, api::ParsePage(r.page_size(), r.page_token(), r.team()));
+  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
+                         api::ParsePage(r.page_size(), r.page_token(), r.team()));
   v1::ListTeamMembersResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(LoadReadableTeam(store, c.principal, id, false).status());
@@ -261,7 +278,8 @@ absl::Status ValidateGoal(const v1::TeamGoal& g, absl::CivilDay today) {
   }
   auto start = api::ParseDate(g.period().start_date(), "goal.period.start_date");
   auto end = api::ParseDate(g.period().end_date(), "goal.period.end_date");
-  if (!start.ok()) errors.Add("goal.period.start_date", FieldViolations(start.status())[0].description);
+  if (!start.ok())
+    errors.Add("goal.period.start_date", FieldViolations(start.status())[0].description);
   if (!end.ok()) errors.Add("goal.period.end_date", FieldViolations(end.status())[0].description);
   if (start.ok() && end.ok() && *end <= *start) {
     errors.Add("goal.period.end_date", "must be after the start date");
@@ -280,22 +298,24 @@ absl::StatusOr<v1::TeamGoal> TeamService::SetTeamGoal(const Caller& c,
   v1::TeamGoal out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"SetTeamGoal", r.request_id(), c.principal.subject}, r, &out,
-                                          [&](TeamStore& store) -> absl::Status {
-    RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, id, true));
-    RMHUB_RETURN_IF_ERROR(
-        AccessPolicy::CanManageRoster(c.principal, IdOf(team.branch(), "branches"), LeaderOf(team)));
-    RMHUB_ASSIGN_OR_RETURN(out, store.UpsertTeamGoal(id, r.goal(), clock_.Now()));
-    return Emit(store, c.principal, "team.team.goal_set", team.name(), out);
-  }, [&](TeamStore& store, db::Delivery d) {
-    return ReplayTeam(store, c.principal, api::FormatName("teams", id), /*roster=*/true, d);
-  }));
+      [&](TeamStore& store) -> absl::Status {
+        RMHUB_ASSIGN_OR_RETURN(v1::Team team, LoadReadableTeam(store, c.principal, id, true));
+        RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageRoster(
+            c.principal, IdOf(team.branch(), "branches"), LeaderOf(team)));
+        RMHUB_ASSIGN_OR_RETURN(out, store.UpsertTeamGoal(id, r.goal(), clock_.Now()));
+        return Emit(store, c.principal, "team.team.goal_set", team.name(), out);
+      },
+      [&](TeamStore& store, db::Delivery d) {
+        return ReplayTeam(store, c.principal, api::FormatName("teams", id), /*roster=*/true, d);
+      }));
   return out;
 }
 
 absl::StatusOr<v1::ListTeamGoalsResponse> TeamService::ListTeamGoals(
     const Caller& c, const v1::ListTeamGoalsRequest& r) {
   RMHUB_ASSIGN_OR_RETURN(int64_t id, api::ParseName(r.team(), "teams", "team"));
-  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page, api::ParsePage(r.page_size(), r.page_token(), r.team()));
+  RMHUB_ASSIGN_OR_RETURN(api::PageRequest page,
+                         api::ParsePage(r.page_size(), r.page_token(), r.team()));
   v1::ListTeamGoalsResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Read([&](TeamStore& store) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(LoadReadableTeam(store, c.principal, id, false).status());

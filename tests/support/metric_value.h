@@ -1,11 +1,12 @@
 #pragma once
 // Reads one sample from a prometheus-cpp registry, for assertions on counters and gauges.
 
+#include <prometheus/registry.h>
+
 #include <map>
 #include <string>
 
 #include "absl/types/optional.h"
-#include <prometheus/registry.h>
 
 namespace rmhub::testing {
 

@@ -95,14 +95,14 @@ void SetScalar(Message& m, const FieldDescriptor* f, std::mt19937_64& rng, int d
   const bool rep = f->is_repeated();
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32: {
-      auto v = static_cast<int32_t>(RandomInt(rng, std::numeric_limits<int32_t>::min(),
-                                              std::numeric_limits<int32_t>::max()));
+      auto v = static_cast<int32_t>(
+          RandomInt(rng, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
       rep ? r->AddInt32(&m, f, v) : r->SetInt32(&m, f, v);
       break;
     }
     case FieldDescriptor::CPPTYPE_INT64: {
-      int64_t v = RandomInt(rng, std::numeric_limits<int64_t>::min(),
-                            std::numeric_limits<int64_t>::max());
+      int64_t v =
+          RandomInt(rng, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
       rep ? r->AddInt64(&m, f, v) : r->SetInt64(&m, f, v);
       break;
     }
@@ -117,17 +117,16 @@ void SetScalar(Message& m, const FieldDescriptor* f, std::mt19937_64& rng, int d
       break;
     }
     case FieldDescriptor::CPPTYPE_DOUBLE: {
-      double v = Pick(std::vector<double>{0, -1, 1e308, -1e308, 0.5,
-                                          std::numeric_limits<double>::quiet_NaN(),
-                                          std::numeric_limits<double>::infinity()},
-                      rng);
+      double v = Pick(
+          std::vector<double>{0, -1, 1e308, -1e308, 0.5, std::numeric_limits<double>::quiet_NaN(),
+                              std::numeric_limits<double>::infinity()},
+          rng);
       rep ? r->AddDouble(&m, f, v) : r->SetDouble(&m, f, v);
       break;
     }
     case FieldDescriptor::CPPTYPE_FLOAT: {
-      float v = Pick(std::vector<float>{0, -1, 3.4e38f, 0.5f,
-                                        std::numeric_limits<float>::quiet_NaN()},
-                     rng);
+      float v = Pick(
+          std::vector<float>{0, -1, 3.4e38f, 0.5f, std::numeric_limits<float>::quiet_NaN()}, rng);
       rep ? r->AddFloat(&m, f, v) : r->SetFloat(&m, f, v);
       break;
     }
@@ -170,7 +169,7 @@ void FillRandom(Message& message, std::mt19937_64& rng, int depth) {
     const FieldDescriptor* f = d->field(i);
     if (f->containing_oneof() != nullptr && OneIn(2, rng)) continue;
     if (OneIn(4, rng)) continue;  // about a quarter of the fields stay unset
-    if (f->is_map()) continue;  // none in RM Hub's requests
+    if (f->is_map()) continue;    // none in RM Hub's requests
     if (f->is_repeated()) {
       // Now and then more elements than any page or batch allows (at the top level only).
       const bool bulk = depth == 0 && OneIn(10, rng);
@@ -183,9 +182,9 @@ void FillRandom(Message& message, std::mt19937_64& rng, int depth) {
 }
 
 RandomCallReport CallEveryMethodRandomly(const std::shared_ptr<grpc::Channel>& channel,
-                                                 const google::protobuf::ServiceDescriptor& service,
-                                                 const std::string& token, uint64_t seed,
-                                                 int calls_per_method) {
+                                         const google::protobuf::ServiceDescriptor& service,
+                                         const std::string& token, uint64_t seed,
+                                         int calls_per_method) {
   using Traits = grpc::SerializationTraits<Message>;
   google::protobuf::DynamicMessageFactory factory;
   grpc::GenericStub stub(channel);
@@ -224,7 +223,8 @@ RandomCallReport CallEveryMethodRandomly(const std::shared_ptr<grpc::Channel>& c
           google::protobuf::TextFormat::Printer printer;
           printer.SetTruncateStringFieldLongerThan(80);
           printer.PrintToString(*request, &text);
-          report.faults.push_back({method->name(), status.error_code(), status.error_message(), text});
+          report.faults.push_back(
+              {method->name(), status.error_code(), status.error_message(), text});
           break;
         }
         default:

@@ -5,15 +5,15 @@
 // malformed resource names and filters, SQL metacharacters, extreme and negative numbers, enum
 // numbers outside the enum, far-away timestamps, oversized repeated fields.
 
+#include <grpcpp/channel.h>
+#include <grpcpp/support/status.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <grpcpp/channel.h>
-#include <grpcpp/support/status.h>
 
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -42,9 +42,9 @@ struct RandomCallReport {
 
 // Calls every method of `service` `calls_per_method` times with random requests as `token`.
 RandomCallReport CallEveryMethodRandomly(const std::shared_ptr<grpc::Channel>& channel,
-                                                 const google::protobuf::ServiceDescriptor& service,
-                                                 const std::string& token, uint64_t seed,
-                                                 int calls_per_method);
+                                         const google::protobuf::ServiceDescriptor& service,
+                                         const std::string& token, uint64_t seed,
+                                         int calls_per_method);
 
 // For each token in turn: CallEveryMethodRandomly on the service named `service_full_name`,
 // each server fault a test failure naming the method, code and request; and a check that the

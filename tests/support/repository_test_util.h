@@ -53,13 +53,13 @@ inline common::v1::Date Day(int y, int m, int d) {
 }  // namespace rmhub::test_util
 
 // Assert / expect that a Status or StatusOr is OK, printing the status otherwise.
-#define ASSERT_OK(expr)                                            \
-  do {                                                             \
-    absl::Status s_ = ::rmhub::test_util::StatusOf(expr);          \
-    ASSERT_TRUE(s_.ok()) << s_;                                    \
+#define ASSERT_OK(expr)                                   \
+  do {                                                    \
+    absl::Status s_ = ::rmhub::test_util::StatusOf(expr); \
+    ASSERT_TRUE(s_.ok()) << s_;                           \
   } while (false)
-#define EXPECT_OK(expr)                                            \
-  do {                                                             \
-    absl::Status s_ = ::rmhub::test_util::StatusOf(expr);          \
-    EXPECT_TRUE(s_.ok()) << s_;                                    \
+#define EXPECT_OK(expr)                                   \
+  do {                                                    \
+    absl::Status s_ = ::rmhub::test_util::StatusOf(expr); \
+    EXPECT_TRUE(s_.ok()) << s_;                           \
   } while (false)

@@ -1,5 +1,8 @@
 #include "tests/support/test_database.h"
 
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -10,9 +13,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/transaction.h"
-#include <cppconn/resultset.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/statement.h>
 
 namespace rmhub::testing {
 namespace {
@@ -26,8 +26,9 @@ namespace {
 std::string RequiredEnv(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr) {
-    Die(absl::StrCat(name, " is not set: DB tests need the private MariaDB that "
-                           "scripts/test.sh starts; run them through scripts/test.sh"));
+    Die(absl::StrCat(name,
+                     " is not set: DB tests need the private MariaDB that "
+                     "scripts/test.sh starts; run them through scripts/test.sh"));
   }
   return value;
 }

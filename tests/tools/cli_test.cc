@@ -1,10 +1,10 @@
 // Command-line parsing, service lookup, ids, text width, error reports and dev tokens.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
 #include <regex>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "common/auth/jwt.h"
 #include "common/auth/jwt_key_set.h"
@@ -178,8 +178,8 @@ TEST_F(TokenTest, RejectsBadRequests) {
 }
 
 TEST_F(TokenTest, ServiceToken) {
-  auto line = ParseCommandLine(
-      {"token", "--service", "customer", "--ttl", "30m", "--secret-file", path_});
+  auto line =
+      ParseCommandLine({"token", "--service", "customer", "--ttl", "30m", "--secret-file", path_});
   ASSERT_TRUE(line.ok());
   auto token = MintTokenFromFlags(*line);
   ASSERT_TRUE(token.ok()) << token.status();
@@ -196,8 +196,8 @@ TEST_F(TokenTest, Rs256TokenAndItsKeySet) {
   auth::testing::PemKeyPair rsa = auth::testing::GenerateRsaKeyPair();
   std::string key_file = ::testing::TempDir() + "/rmhubctl-gateway.key";
   std::ofstream(key_file, std::ios::binary) << rsa.private_pem;
-  auto jwks_line = ParseCommandLine({"jwks", "--public-key-file", key_file, "--kid", "gw-7",
-                                     "--subjects", "members/*"});
+  auto jwks_line = ParseCommandLine(
+      {"jwks", "--public-key-file", key_file, "--kid", "gw-7", "--subjects", "members/*"});
   ASSERT_TRUE(jwks_line.ok());
   auto jwks = JwksFromFlags(*jwks_line);
   ASSERT_TRUE(jwks.ok()) << jwks.status();
@@ -205,29 +205,28 @@ TEST_F(TokenTest, Rs256TokenAndItsKeySet) {
   auto keys = auth::ParseJwks(*jwks);
   ASSERT_TRUE(keys.ok()) << keys.status();
 
-  auto line = ParseCommandLine({"token", "--member", "7", "--ttl", "30m", "--issuer", "gw",
-                                "--audience", "rmhub", "--rs256-key-file", key_file, "--kid",
-                                "gw-7"});
+  auto line =
+      ParseCommandLine({"token", "--member", "7", "--ttl", "30m", "--issuer", "gw", "--audience",
+                        "rmhub", "--rs256-key-file", key_file, "--kid", "gw-7"});
   ASSERT_TRUE(line.ok());
   auto token = MintTokenFromFlags(*line);
   ASSERT_TRUE(token.ok()) << token.status();
   auth::JwtVerifierOptions options;
   options.issuer = "gw";
   options.audience = "rmhub";
-  auto verifier = auth::JwtVerifier::Create(absl::nullopt, *std::move(keys), options,
-                                            RealClock::Instance());
+  auto verifier =
+      auth::JwtVerifier::Create(absl::nullopt, *std::move(keys), options, RealClock::Instance());
   ASSERT_TRUE(verifier.ok()) << verifier.status();
   auto claims = verifier->Verify(*token);
   ASSERT_TRUE(claims.ok()) << claims.status();
   EXPECT_EQ(claims->subject, "members/7");
 
-  for (const std::vector<std::string>& bad :
-       std::vector<std::vector<std::string>>{
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {"token", "--member", "7", "--rs256-key-file", key_file},  // no kid
-           {"token", "--member", "7", "--rs256-key-file", key_file, "--kid", "k",
-            "--secret-file", path_},  // two signers
+           {"token", "--member", "7", "--rs256-key-file", key_file, "--kid", "k", "--secret-file",
+            path_},                                                              // two signers
            {"token", "--member", "7", "--rs256-key-file", path_, "--kid", "k"},  // not a key
-           {"jwks", "--public-key-file", key_file, "--kid", "k"},               // no subjects
+           {"jwks", "--public-key-file", key_file, "--kid", "k"},                // no subjects
            {"jwks", "--public-key-file", key_file, "--kid", "k", "--subjects", "admins/*"}}) {
     auto bad_line = ParseCommandLine(bad);
     ASSERT_TRUE(bad_line.ok());

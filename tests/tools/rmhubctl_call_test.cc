@@ -1,21 +1,21 @@
 // rmhubctl end to end against an in-process gRPC server on a loopback port chosen by the kernel:
 // the generic call path, the bearer token, rendering, error details, exit codes and health.
+#include <gmock/gmock.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <memory>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
 #include "rmhub/ctltest/v1/ctltest.grpc.pb.h"
 #include "tools/rmhubctl/commands.h"
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/server.h>
-#include <grpcpp/server_builder.h>
 
 namespace rmhub::ctl {
 namespace {

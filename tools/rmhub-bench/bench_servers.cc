@@ -1,8 +1,8 @@
 #include "tools/rmhub-bench/bench_servers.h"
 
+#include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
-#include <cppconn/exception.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"

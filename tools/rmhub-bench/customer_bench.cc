@@ -44,7 +44,8 @@ ABSL_FLAG(std::string, mysqld_pid_file, "",
           "MariaDB's pid file, to report its CPU per call (empty: not reported)");
 ABSL_FLAG(int, pool_size, 8, "database connections (server and raw point-select alike)");
 ABSL_FLAG(int, max_threads, 0, "server workers (call queue); 0 = production's 2 x pool");
-ABSL_FLAG(int, max_pollers, 0, "idle server threads kept; 0 = ServiceRunner's default (max_threads)");
+ABSL_FLAG(int, max_pollers, 0,
+          "idle server threads kept; 0 = ServiceRunner's default (max_threads)");
 ABSL_FLAG(int64_t, customers, 20000, "customers in the book; point reads pick ids uniformly");
 ABSL_FLAG(std::string, workloads, "noop,raw,repo,service,get,get-pii,batch,list",
           "what to drive, in this order: noop (gRPC floor), raw (database floor), repo (the "
@@ -113,11 +114,13 @@ Operation MakeOperation(const Bench& b, const std::string& workload,
   if (workload == "repo") {
     return [&b](std::mt19937_64& rng) {
       int64_t id = std::uniform_int_distribution<int64_t>(b.ids.first, b.ids.last)(rng);
-      absl::Status s = b.server->repository().ReadSingle([id](rmhub::customer::CustomerStore& store) {
-        auto found = store.GetCustomer(id, /*lock=*/false);
-        if (!found.ok()) return found.status();
-        return found->has_value() ? absl::OkStatus() : rmhub::NotFound("CUSTOMER_NOT_FOUND", "none");
-      });
+      absl::Status s =
+          b.server->repository().ReadSingle([id](rmhub::customer::CustomerStore& store) {
+            auto found = store.GetCustomer(id, /*lock=*/false);
+            if (!found.ok()) return found.status();
+            return found->has_value() ? absl::OkStatus()
+                                      : rmhub::NotFound("CUSTOMER_NOT_FOUND", "none");
+          });
       return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
     };
   }
@@ -232,13 +235,12 @@ double RunLevel(const Bench& b, const std::string& workload, int c) {
   });
   int64_t calls = r.ok;
   for (const auto& [code, n] : r.errors) calls += n;
-  std::printf("| %s | %d | %.0f | %.2f | %.2f | %.2f | %s (%s) | %.1f | %s | %s |\n",
-              workload.c_str(), c, r.throughput(), r.p50_ms, r.p99_ms, r.max_ms,
-              PerCall(end.self - start.self, calls).c_str(),
-              PerCall(end.self_sys - start.self_sys, calls).c_str(),
-              calls > 0 ? static_cast<double>(end.switches - start.switches) / calls : 0.0,
-              b.mysqld > 0 ? PerCall(end.mysqld - start.mysqld, calls).c_str() : "-",
-              Errors(r).c_str());
+  std::printf(
+      "| %s | %d | %.0f | %.2f | %.2f | %.2f | %s (%s) | %.1f | %s | %s |\n", workload.c_str(), c,
+      r.throughput(), r.p50_ms, r.p99_ms, r.max_ms, PerCall(end.self - start.self, calls).c_str(),
+      PerCall(end.self_sys - start.self_sys, calls).c_str(),
+      calls > 0 ? static_cast<double>(end.switches - start.switches) / calls : 0.0,
+      b.mysqld > 0 ? PerCall(end.mysqld - start.mysqld, calls).c_str() : "-", Errors(r).c_str());
   std::fflush(stdout);
   for (const auto& [code, message] : r.error_samples) {
     std::fprintf(stderr, "  %s c=%d: %s e.g. \"%s\"\n", workload.c_str(), c, code.c_str(),
@@ -269,20 +271,26 @@ absl::Status Preflight(const Bench& b, const std::shared_ptr<grpc::Channel>& cha
   cv1::GetCustomerRequest get;
   get.set_name(absl::StrCat("customers/", b.ids.first));
   cv1::Customer masked, clear;
-  RMHUB_RETURN_IF_ERROR(Checked(customers->GetCustomer(Context(b.reader_token).get(), get, &masked), "get"));
+  RMHUB_RETURN_IF_ERROR(
+      Checked(customers->GetCustomer(Context(b.reader_token).get(), get, &masked), "get"));
   RMHUB_RETURN_IF_ERROR(Check(Masked(masked), "get without pii.read must return masked PII"));
-  RMHUB_RETURN_IF_ERROR(Checked(customers->GetCustomer(Context(b.pii_token).get(), get, &clear), "get-pii"));
-  RMHUB_RETURN_IF_ERROR(Check(!clear.pii_masked() && !absl::StrContains(clear.national_id() + clear.credit_code(), "*"),
-                              "get with pii.read must return clear PII"));
+  RMHUB_RETURN_IF_ERROR(
+      Checked(customers->GetCustomer(Context(b.pii_token).get(), get, &clear), "get-pii"));
+  RMHUB_RETURN_IF_ERROR(Check(
+      !clear.pii_masked() && !absl::StrContains(clear.national_id() + clear.credit_code(), "*"),
+      "get with pii.read must return clear PII"));
   cv1::ListCustomersRequest list;
   list.set_filter(absl::GetFlag(FLAGS_list_filter));
   list.set_page_size(absl::GetFlag(FLAGS_list_page_size));
   cv1::ListCustomersResponse page;
-  RMHUB_RETURN_IF_ERROR(Checked(customers->ListCustomers(Context(b.reader_token).get(), list, &page), "list"));
-  RMHUB_RETURN_IF_ERROR(Check(page.customers_size() == list.page_size() && !page.next_page_token().empty(),
-                              "list must return a full page with more to come"));
+  RMHUB_RETURN_IF_ERROR(
+      Checked(customers->ListCustomers(Context(b.reader_token).get(), list, &page), "list"));
+  RMHUB_RETURN_IF_ERROR(
+      Check(page.customers_size() == list.page_size() && !page.next_page_token().empty(),
+            "list must return a full page with more to come"));
   std::fprintf(stderr, "preflight: list page of %d, first %s (%s, %s)\n", page.customers_size(),
-               page.customers(0).name().c_str(), cv1::CustomerType_Name(page.customers(0).type()).c_str(),
+               page.customers(0).name().c_str(),
+               cv1::CustomerType_Name(page.customers(0).type()).c_str(),
                cv1::AssetTier_Name(page.customers(0).asset_tier()).c_str());
   auto team = rmhub::team::v1::TeamService::NewStub(channel);
   rmhub::team::v1::GetMemberRequest noop;
@@ -300,19 +308,20 @@ void PrintRatios(const std::map<std::string, std::map<int, double>>& ok_per_s,
   auto ratio = [&](const std::string& a, const std::string& b, int c) -> std::string {
     auto ia = ok_per_s.find(a), ib = ok_per_s.find(b);
     if (ia == ok_per_s.end() || ib == ok_per_s.end() || ib->second.at(c) <= 0) return "-";
-    return absl::StrFormat("%.2f", ia->second.at(c) * per_call(a) / (ib->second.at(c) * per_call(b)));
+    return absl::StrFormat("%.2f",
+                           ia->second.at(c) * per_call(a) / (ib->second.at(c) * per_call(b)));
   };
-  std::printf("\n| concurrency | get / raw | get-pii / raw | batch customers / raw | list / raw | "
-              "repo / raw | get / repo | service / repo | get / service | get / noop | noop / raw |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "\n| concurrency | get / raw | get-pii / raw | batch customers / raw | list / raw | "
+      "repo / raw | get / repo | service / repo | get / service | get / noop | noop / raw |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int c : levels) {
     std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c,
                 ratio("get", "raw", c).c_str(), ratio("get-pii", "raw", c).c_str(),
-                ratio("batch", "raw", c).c_str(),
-                ratio("list", "raw", c).c_str(), ratio("repo", "raw", c).c_str(),
-                ratio("get", "repo", c).c_str(), ratio("service", "repo", c).c_str(),
-                ratio("get", "service", c).c_str(), ratio("get", "noop", c).c_str(),
-                ratio("noop", "raw", c).c_str());
+                ratio("batch", "raw", c).c_str(), ratio("list", "raw", c).c_str(),
+                ratio("repo", "raw", c).c_str(), ratio("get", "repo", c).c_str(),
+                ratio("service", "repo", c).c_str(), ratio("get", "service", c).c_str(),
+                ratio("get", "noop", c).c_str(), ratio("noop", "raw", c).c_str());
   }
 }
 
@@ -340,7 +349,8 @@ std::vector<int> LevelsFromFlag() {
   std::vector<int> levels;
   for (absl::string_view s : absl::StrSplit(absl::GetFlag(FLAGS_concurrency), ',')) {
     int c = 0;
-    if (!absl::SimpleAtoi(s, &c) || c <= 0) OrDie(rmhub::InvalidField("concurrency", "bad level"), "flags");
+    if (!absl::SimpleAtoi(s, &c) || c <= 0)
+      OrDie(rmhub::InvalidField("concurrency", "bad level"), "flags");
     levels.push_back(c);
   }
   return levels;
@@ -401,12 +411,16 @@ int main(int argc, char** argv) {
   std::unique_ptr<rmhub::db::ConnectionPool> pool = PoolFromFlags();
   OrDie(rmhub::customer::MySqlCustomerRepository::Migrate(*pool), "migrate");
   auto server = OrDie(bench::CustomerBenchServer::Start(*pool, absl::GetFlag(FLAGS_max_threads),
-                                                              absl::GetFlag(FLAGS_max_pollers)),
+                                                        absl::GetFlag(FLAGS_max_pollers)),
                       "server");
   bench::BookShape shape;
   shape.customers = absl::GetFlag(FLAGS_customers);
-  Bench b{pool.get(), server.get(), OrDie(bench::SeedBook(*pool, server->repository(), shape), "seed"),
-          ReaderToken(*server, false), ReaderToken(*server, true), MysqldPid()};
+  Bench b{pool.get(),
+          server.get(),
+          OrDie(bench::SeedBook(*pool, server->repository(), shape), "seed"),
+          ReaderToken(*server, false),
+          ReaderToken(*server, true),
+          MysqldPid()};
   b.reader = OrDie(server->PrincipalOf(b.reader_token), "reader principal");
   OrDie(Preflight(b, bench::MakeChannels(absl::StrCat("127.0.0.1:", server->port()), 1)[0]),
         "preflight");
@@ -414,9 +428,10 @@ int main(int argc, char** argv) {
               static_cast<long long>(shape.customers), static_cast<long long>(b.ids.first),
               static_cast<long long>(b.ids.last), pool->size(), server->max_threads(),
               LoadAverage().c_str());
-  std::printf("| workload | concurrency | ok/s | p50 ms | p99 ms | max ms | bench CPU us/call (sys) | "
-              "bench ctx switches/call | mysqld CPU us/call | errors |\n"
-              "|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "| workload | concurrency | ok/s | p50 ms | p99 ms | max ms | bench CPU us/call (sys) | "
+      "bench ctx switches/call | mysqld CPU us/call | errors |\n"
+      "|---|---|---|---|---|---|---|---|---|---|\n");
   std::map<std::string, std::map<int, double>> ok_per_s;
   for (const std::string& w : workloads) {
     for (int c : levels) ok_per_s[w][c] = RunLevel(b, w, c);

@@ -120,7 +120,8 @@ absl::StatusOr<IdRange> SeedBook(db::ConnectionPool& pool, customer::CustomerRep
   int64_t count = 0;
   RMHUB_RETURN_IF_ERROR(CheckedIds(pool, &count).status());
   if (count > shape.customers) {
-    return FailedPrecondition("BENCH_BOOK_TOO_BIG", "the customers table holds more rows than asked");
+    return FailedPrecondition("BENCH_BOOK_TOO_BIG",
+                              "the customers table holds more rows than asked");
   }
   const v1::ImportCustomersRequest no_request;  // Write wants a request; no request_id, no record
   for (int64_t begin = count; begin < shape.customers; begin += shape.batch) {
@@ -130,7 +131,8 @@ absl::StatusOr<IdRange> SeedBook(db::ConnectionPool& pool, customer::CustomerRep
         [&](customer::CustomerStore& store) -> absl::Status {
           for (int64_t i = begin; i < end; ++i) {
             RMHUB_RETURN_IF_ERROR(
-                store.InsertCustomer(SyntheticCustomer(i), SyntheticOwnership(i, shape), absl::Now())
+                store
+                    .InsertCustomer(SyntheticCustomer(i), SyntheticOwnership(i, shape), absl::Now())
                     .status());
           }
           return absl::OkStatus();
@@ -152,10 +154,10 @@ absl::Status RawPointSelect(db::ConnectionPool& pool, int64_t id, bool with_need
       db::MicrosOf("c.last_interaction_time"), " AS lit, c.version, ",
       db::MicrosOf("c.create_time"), " AS ct, ", db::MicrosOf("c.update_time"),
       " AS ut FROM customers c WHERE c.id = ?"));
-  static const std::string* const kSqlWithNeeds = new std::string(absl::StrCat(
-      absl::string_view(*kSql).substr(0, kSql->find(" FROM customers c")),
-      ", (SELECT BIT_OR(1 << n.need) FROM customer_needs n "
-      "WHERE n.customer_id = c.id) AS needs FROM customers c WHERE c.id = ?"));
+  static const std::string* const kSqlWithNeeds = new std::string(
+      absl::StrCat(absl::string_view(*kSql).substr(0, kSql->find(" FROM customers c")),
+                   ", (SELECT BIT_OR(1 << n.need) FROM customer_needs n "
+                   "WHERE n.customer_id = c.id) AS needs FROM customers c WHERE c.id = ?"));
   // Column kinds in order: 's' text or bytes, 'i' integer (NULL reads as 0).
   static constexpr char kKinds[] = "iisssssiisiiiiiiiiiiiii";
   static constexpr char kKindsWithNeeds[] = "iisssssiisiiiiiiiiiiiiii";

@@ -41,17 +41,18 @@ absl::StatusOr<std::unique_ptr<CustomerBenchServer>> CustomerBenchServer::Start(
 absl::Status CustomerBenchServer::Build(db::ConnectionPool& pool, int max_threads,
                                         int max_pollers) {
   grpcx::SetErrorDomain("customer.rmhub");
-  RMHUB_ASSIGN_OR_RETURN(pii::FieldCipher cipher, pii::FieldCipher::Create({{"k1", Key('a')}}, "k1"));
+  RMHUB_ASSIGN_OR_RETURN(pii::FieldCipher cipher,
+                         pii::FieldCipher::Create({{"k1", Key('a')}}, "k1"));
   cipher_ = std::make_unique<pii::FieldCipher>(std::move(cipher));
   RMHUB_ASSIGN_OR_RETURN(pii::BlindIndex index, pii::BlindIndex::Create(Key('b')));
   index_ = std::make_unique<pii::BlindIndex>(std::move(index));
   idempotency::Settings records;
   records.secret = Key('c');  // a bench secret, as the keys above
-  RMHUB_ASSIGN_OR_RETURN(idempotency_, idempotency::Idempotency::Create(
-                                           "customer", records, cipher_.get(),
-                                           RealClock::Instance()));
-  repository_ = std::make_unique<customer::MySqlCustomerRepository>(pool, *cipher_, *index_,
-                                                                    *idempotency_);
+  RMHUB_ASSIGN_OR_RETURN(
+      idempotency_,
+      idempotency::Idempotency::Create("customer", records, cipher_.get(), RealClock::Instance()));
+  repository_ =
+      std::make_unique<customer::MySqlCustomerRepository>(pool, *cipher_, *index_, *idempotency_);
   auth::AuthConfig auth;
   auth.dev_mode = true;  // an in-process bench signs with a shared secret
   auth.jwt_hs256_secret = kJwtSecret;

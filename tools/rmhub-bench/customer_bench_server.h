@@ -28,8 +28,7 @@ namespace rmhub::bench {
 // The read paths measured never ask; the service needs a directory to be built.
 class EveryoneEligibleDirectory final : public customer::TeamDirectory {
  public:
-  absl::StatusOr<customer::ManagerFacts> CheckEligibility(int64_t member_id,
-                                                          team::v1::RmKind kind,
+  absl::StatusOr<customer::ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
                                                           const auth::Caller&) override;
 };
 

@@ -21,8 +21,8 @@ struct WorkerResult {
   std::vector<double> latencies_ms;
 };
 
-void Worker(const Operation& op, int seed, Clock::time_point record_from,
-            Clock::time_point stop_at, WorkerResult* out) {
+void Worker(const Operation& op, int seed, Clock::time_point record_from, Clock::time_point stop_at,
+            WorkerResult* out) {
   std::mt19937_64 rng(seed);
   while (Clock::now() < stop_at) {
     Clock::time_point start = Clock::now();
@@ -65,8 +65,7 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& targ
     // Distinct channel args give each channel its own TCP connection.
     grpc::ChannelArguments args;
     args.SetInt("rmhub.bench.channel", i);
-    channels.push_back(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
   }
   return channels;
 }

@@ -19,10 +19,10 @@
 namespace rmhub::bench {
 
 struct LoadOptions {
-  std::string target;        // "127.0.0.1:<port>"
+  std::string target;  // "127.0.0.1:<port>"
   int concurrency = 1;
-  int connections = 4;       // capped at concurrency
-  int64_t id_range = 1000;   // ids are drawn uniformly from 1..id_range
+  int connections = 4;      // capped at concurrency
+  int64_t id_range = 1000;  // ids are drawn uniformly from 1..id_range
   absl::Duration warmup = absl::Seconds(1);
   absl::Duration duration = absl::Seconds(5);
   absl::Duration call_timeout = absl::Seconds(5);
@@ -34,10 +34,10 @@ struct LoadOptions {
 
 struct LoadResult {
   int64_t ok = 0;
-  std::map<std::string, int64_t> errors;  // by gRPC code name
+  std::map<std::string, int64_t> errors;             // by gRPC code name
   std::map<std::string, std::string> error_samples;  // one message per code, for diagnosis
-  double seconds = 0;                     // the measured window
-  double p50_ms = 0, p99_ms = 0, max_ms = 0;  // over successful calls
+  double seconds = 0;                                // the measured window
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;         // over successful calls
   double throughput() const { return seconds > 0 ? ok / seconds : 0; }
 };
 

@@ -27,10 +27,12 @@ ABSL_FLAG(std::string, mysql_host, "127.0.0.1", "MariaDB host");
 ABSL_FLAG(int, mysql_port, 3307, "MariaDB port");
 ABSL_FLAG(std::string, mysql_user, "root", "MariaDB user");
 ABSL_FLAG(std::string, mysql_password, "", "MariaDB password");
-ABSL_FLAG(std::string, mysql_database, "rmhub_bench", "database holding bench_members (must exist)");
+ABSL_FLAG(std::string, mysql_database, "rmhub_bench",
+          "database holding bench_members (must exist)");
 ABSL_FLAG(int, pool_size, 8, "database connections");
 ABSL_FLAG(int64_t, rows, 1000, "rows in bench_members; reads pick ids uniformly");
-ABSL_FLAG(std::string, modes, "sync,sync-strict,sync-4x,sync-wide,callback", "server shapes to measure");
+ABSL_FLAG(std::string, modes, "sync,sync-strict,sync-4x,sync-wide,callback",
+          "server shapes to measure");
 ABSL_FLAG(std::string, concurrency, "1,8,32,64", "client concurrencies");
 ABSL_FLAG(int, connections, 4, "HTTP/2 connections the client spreads calls over");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "unrecorded warm-up per level");
@@ -98,8 +100,8 @@ int RunMode(const std::string& mode, rmhub::db::ConnectionPool& pool,
     load.duration = absl::GetFlag(FLAGS_duration);
     LoadResult r = rmhub::bench::RunLoad(load);
     std::printf("| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %s |\n", mode.c_str(),
-                mode == "callback" ? pool.size() : options.max_threads, c, r.throughput(),
-                r.p50_ms, r.p99_ms, r.max_ms, Errors(r).c_str());
+                mode == "callback" ? pool.size() : options.max_threads, c, r.throughput(), r.p50_ms,
+                r.p99_ms, r.max_ms, Errors(r).c_str());
     std::fflush(stdout);
     for (const auto& [code, message] : r.error_samples) {
       std::fprintf(stderr, "  %s c=%d: %s e.g. \"%s\"\n", mode.c_str(), c, code.c_str(),
@@ -148,7 +150,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "prepare: %s\n", prepared.ToString().c_str());
     return 1;
   }
-  std::printf("| mode | threads/workers | concurrency | ok/s | p50 ms | p99 ms | max ms | errors |\n");
+  std::printf(
+      "| mode | threads/workers | concurrency | ok/s | p50 ms | p99 ms | max ms | errors |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");
   for (absl::string_view mode : absl::StrSplit(absl::GetFlag(FLAGS_modes), ',')) {
     if (RunMode(std::string(mode), **pool, levels) != 0) return 1;

@@ -2,6 +2,8 @@
 // customer book on a running customer service (tools/rmhub-seed/customer_seeder.h).
 //   rmhub-seed [--addr 127.0.0.1:50051] [--customer_addr 127.0.0.1:50052]
 //              [--secret_file .run/secrets/jwt-dev-secret]
+#include <grpcpp/create_channel.h>
+
 #include <iostream>
 #include <string>
 
@@ -20,7 +22,6 @@
 #include "tools/rmhub-seed/summary.h"
 #include "tools/rmhubctl/error_report.h"
 #include "tools/rmhubctl/token_command.h"
-#include <grpcpp/create_channel.h>
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "team service address");
 ABSL_FLAG(std::string, customer_addr, "127.0.0.1:50052",

@@ -2,6 +2,8 @@
 // What the seeders share about calling a service: a unary call with a bearer token and a
 // deadline, name-based request ids, and errors that say which step failed.
 
+#include <grpcpp/client_context.h>
+
 #include <cstdint>
 #include <string>
 
@@ -12,7 +14,6 @@
 #include "absl/time/time.h"
 #include "common/encoding/uuid.h"
 #include "common/grpc/status_mapping.h"
-#include <grpcpp/client_context.h>
 
 namespace rmhub::seed {
 

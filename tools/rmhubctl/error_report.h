@@ -3,10 +3,11 @@
 // ErrorInfo reason and metadata and every BadRequest field violation, decoded from the
 // grpc-status-details-bin trailer by the shared status mapping.
 
+#include <grpcpp/support/status.h>
+
 #include <string>
 
 #include "absl/status/status.h"
-#include <grpcpp/support/status.h>
 
 namespace rmhub::ctl {
 

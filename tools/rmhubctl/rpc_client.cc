@@ -1,5 +1,10 @@
 #include "tools/rmhubctl/rpc_client.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/security/credentials.h>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -11,10 +16,6 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tools/rmhubctl/service_catalog.h"
-#include <grpcpp/create_channel.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/impl/codegen/proto_utils.h>
-#include <grpcpp/security/credentials.h>
 
 namespace rmhub::ctl {
 namespace {

@@ -2,6 +2,9 @@
 // Talking to a server: one channel per command, a deadline and the bearer token on every call,
 // and unary calls of any method through grpc::GenericStub with messages from the descriptors.
 
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,8 +13,6 @@
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
 
 namespace rmhub::ctl {
 

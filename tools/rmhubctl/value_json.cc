@@ -128,8 +128,8 @@ absl::StatusOr<std::string> MoneyJson(absl::string_view text, const std::string&
   for (size_t i = frac.size(); i < static_cast<size_t>(digits); ++i) minor *= 10;
   int64_t scale = digits == 0 ? 1 : 100;
   int64_t units = whole * scale + (negative ? -minor : minor);
-  return absl::StrCat("{\"currency_code\":", encoding::JsonQuote(currency), ",\"minor_units\":\"", units,
-                      "\"}");
+  return absl::StrCat("{\"currency_code\":", encoding::JsonQuote(currency), ",\"minor_units\":\"",
+                      units, "\"}");
 }
 
 absl::StatusOr<std::string> TimestampJson(absl::string_view text, const std::string& path) {

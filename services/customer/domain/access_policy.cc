@@ -22,8 +22,10 @@ bool AccessPolicy::CanAccess(const auth::Principal& p, const v1::Customer& c, Ac
   if (p.is_service()) return access == Access::kRead;
   if (!IsStaff(p)) return false;
   if (!c.owner().empty() && IdIn(c.owner(), "members") == p.member_id) return true;
-  if (p.HasRole(auth::kRoleTeamLead) && !c.team().empty() && p.InTeam(IdIn(c.team(), "teams"))) return true;
-  return p.HasRole(auth::kRoleBranchManager) && p.branch_id != 0 && IdIn(c.branch(), "branches") == p.branch_id;
+  if (p.HasRole(auth::kRoleTeamLead) && !c.team().empty() && p.InTeam(IdIn(c.team(), "teams")))
+    return true;
+  return p.HasRole(auth::kRoleBranchManager) && p.branch_id != 0 &&
+         IdIn(c.branch(), "branches") == p.branch_id;
 }
 
 absl::Status AccessPolicy::Check(const auth::Principal& p, const v1::Customer& c, Access access) {
@@ -43,7 +45,8 @@ absl::StatusOr<api::ListScope> AccessPolicy::ListScope(const auth::Principal& p)
 
 absl::Status AccessPolicy::CanManageBook(const auth::Principal& p, int64_t branch_id,
                                          int64_t team_id) {
-  if (IsStaff(p) && p.HasRole(auth::kRoleBranchManager) && p.branch_id == branch_id) return absl::OkStatus();
+  if (IsStaff(p) && p.HasRole(auth::kRoleBranchManager) && p.branch_id == branch_id)
+    return absl::OkStatus();
   if (IsStaff(p) && p.HasRole(auth::kRoleTeamLead) && team_id != 0 && p.InTeam(team_id)) {
     return absl::OkStatus();
   }

@@ -11,9 +11,9 @@ team::v1::RmKind RequiredRmKind(v1::CustomerType type) {
 
 absl::Status CheckEligible(const ManagerFacts& m) {
   if (m.eligible) return absl::OkStatus();
-  return FailedPrecondition("MANAGER_NOT_ELIGIBLE",
-                            absl::StrCat("members/", m.member_id,
-                                         " may not hold this customer: ", m.ineligible_reason));
+  return FailedPrecondition(
+      "MANAGER_NOT_ELIGIBLE",
+      absl::StrCat("members/", m.member_id, " may not hold this customer: ", m.ineligible_reason));
 }
 
 bool CountsAgainstCap(const v1::Customer& customer, team::v1::RmKind kind) {
@@ -21,8 +21,8 @@ bool CountsAgainstCap(const v1::Customer& customer, team::v1::RmKind kind) {
   return kind == team::v1::PERSONAL || customer.key_account();
 }
 
-absl::Status CheckCapacity(const v1::Customer& customer, const ManagerFacts& m,
-                           int held_customers, int held_key_accounts) {
+absl::Status CheckCapacity(const v1::Customer& customer, const ManagerFacts& m, int held_customers,
+                           int held_key_accounts) {
   if (!CountsAgainstCap(customer, m.kind)) return absl::OkStatus();
   const int held = m.kind == team::v1::PERSONAL ? held_customers : held_key_accounts;
   if (held + 1 <= m.cap) return absl::OkStatus();

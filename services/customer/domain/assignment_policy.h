@@ -43,7 +43,7 @@ absl::Status CheckCapacity(const v1::Customer& customer, const ManagerFacts& man
 bool CountsAgainstCap(const v1::Customer& customer, team::v1::RmKind kind);
 
 struct HandoverCandidate {
-  ManagerFacts facts;            // eligibility per kind is asked per customer kind
+  ManagerFacts facts;  // eligibility per kind is asked per customer kind
   int held_customers = 0;
   int held_key_accounts = 0;
 };
@@ -58,8 +58,9 @@ struct Placement {
 // Places customers on receivers in turn (round robin), skipping a receiver that is not eligible
 // for the customer's kind or is full. `candidates_for_kind(kind)` gives the receivers' facts for
 // that kind. Holdings are updated as customers are placed, so the plan itself respects the caps.
-std::vector<Placement> PlanHandover(
-    const std::vector<v1::Customer>& customers, const std::vector<int64_t>& customer_ids,
-    std::vector<HandoverCandidate>& personal, std::vector<HandoverCandidate>& corporate);
+std::vector<Placement> PlanHandover(const std::vector<v1::Customer>& customers,
+                                    const std::vector<int64_t>& customer_ids,
+                                    std::vector<HandoverCandidate>& personal,
+                                    std::vector<HandoverCandidate>& corporate);
 
 }  // namespace rmhub::customer

@@ -40,8 +40,8 @@ void AddBirthday(const v1::Customer& c, absl::CivilDay day, int window,
   absl::CivilDay born(c.birthday().year(), c.birthday().month(), c.birthday().day());
   absl::CivilDay next = NextBirthday(born, day);
   if (next - day <= window) {
-    out.push_back(Reminder(v1::BIRTHDAY, c, next, day,
-                           absl::StrCat("turns ", next.year() - born.year())));
+    out.push_back(
+        Reminder(v1::BIRTHDAY, c, next, day, absl::StrCat("turns ", next.year() - born.year())));
   }
 }
 
@@ -49,8 +49,8 @@ void AddUntouchedAndDormant(const v1::Customer& c, absl::CivilDay day, const abs
                             std::vector<v1::CareReminder>& out) {
   if (c.key_account()) {
     bool touched = c.has_last_interaction_time();
-    absl::CivilDay last = touched ? DayOf(c.last_interaction_time(), zone)
-                                  : DayOf(c.create_time(), zone);
+    absl::CivilDay last =
+        touched ? DayOf(c.last_interaction_time(), zone) : DayOf(c.create_time(), zone);
     if (day - last >= kUntouchedDays) {
       out.push_back(Reminder(v1::KEY_ACCOUNT_UNTOUCHED, c, last, day,
                              touched ? absl::StrCat("no interaction for ", day - last, " days")
@@ -89,10 +89,11 @@ std::vector<v1::CareReminder> ComputeCareReminders(const std::vector<v1::Custome
     out.push_back(Reminder(v1::FOLLOW_UP_DUE, c, f.follow_up, day,
                            f.follow_up < day ? "follow-up overdue" : "follow-up due today"));
   }
-  std::stable_sort(out.begin(), out.end(), [](const v1::CareReminder& a, const v1::CareReminder& b) {
-    if (a.kind() != b.kind()) return a.kind() < b.kind();
-    return a.days_from_today() < b.days_from_today();
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const v1::CareReminder& a, const v1::CareReminder& b) {
+                     if (a.kind() != b.kind()) return a.kind() < b.kind();
+                     return a.days_from_today() < b.days_from_today();
+                   });
   return out;
 }
 

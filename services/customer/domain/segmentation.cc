@@ -7,7 +7,8 @@ namespace rmhub::customer {
 absl::Status ValidateThresholds(const SegmentThresholds& t) {
   FieldErrors errors;
   if (t.medium_aum <= 0) errors.Add("medium_aum_threshold", "must be positive");
-  if (t.large_aum <= t.medium_aum) errors.Add("large_aum_threshold", "must exceed the medium threshold");
+  if (t.large_aum <= t.medium_aum)
+    errors.Add("large_aum_threshold", "must exceed the medium threshold");
   if (t.vip_aum <= t.large_aum) errors.Add("vip_aum_threshold", "must exceed the large threshold");
   if (t.medium_contribution <= 0) errors.Add("medium_contribution_threshold", "must be positive");
   if (t.high_contribution <= t.medium_contribution) {

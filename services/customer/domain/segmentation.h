@@ -13,11 +13,11 @@ namespace rmhub::customer {
 
 // Lower bounds in CNY minor units (fen).
 struct SegmentThresholds {
-  int64_t medium_aum = 5'000'000;        // 50,000 CNY
-  int64_t large_aum = 100'000'000;       // 1,000,000 CNY
-  int64_t vip_aum = 600'000'000;         // 6,000,000 CNY (private-banking entry)
-  int64_t medium_contribution = 500'000;   // 5,000 CNY a year
-  int64_t high_contribution = 5'000'000;   // 50,000 CNY a year
+  int64_t medium_aum = 5'000'000;         // 50,000 CNY
+  int64_t large_aum = 100'000'000;        // 1,000,000 CNY
+  int64_t vip_aum = 600'000'000;          // 6,000,000 CNY (private-banking entry)
+  int64_t medium_contribution = 500'000;  // 5,000 CNY a year
+  int64_t high_contribution = 5'000'000;  // 50,000 CNY a year
 };
 
 // Thresholds must be positive and increasing; INVALID_ARGUMENT naming the flag otherwise.

@@ -34,9 +34,9 @@ absl::Status CheckDependencies(int64_t task_id, const std::vector<int64_t>& deps
     const int64_t node = stack.back();
     stack.pop_back();
     if (++visits > max_visits) {
-      return FailedPrecondition("DEPENDENCY_GRAPH_TOO_LARGE",
-                                absl::StrCat("more than ", max_visits,
-                                             " tasks are reachable through the dependencies"));
+      return FailedPrecondition(
+          "DEPENDENCY_GRAPH_TOO_LARGE",
+          absl::StrCat("more than ", max_visits, " tasks are reachable through the dependencies"));
     }
     absl::StatusOr<std::vector<int64_t>> next = dependencies_of(node);
     if (!next.ok()) return next.status();
@@ -49,9 +49,9 @@ absl::Status CheckDependencies(int64_t task_id, const std::vector<int64_t>& deps
         }
         path.insert(path.end(), back.rbegin(), back.rend());
         path.push_back(absl::StrCat("tasks/", task_id));
-        return FailedPrecondition("DEPENDENCY_CYCLE",
-                                  absl::StrCat("the dependencies would make a cycle: ",
-                                               absl::StrJoin(path, " -> ")));
+        return FailedPrecondition(
+            "DEPENDENCY_CYCLE",
+            absl::StrCat("the dependencies would make a cycle: ", absl::StrJoin(path, " -> ")));
       }
       if (parent.emplace(n, node).second) stack.push_back(n);
     }

@@ -16,10 +16,14 @@ constexpr double kLoadHalfPoint = 10.0;
 
 double PriorityWeight(v1::Priority priority) {
   switch (priority) {
-    case v1::LOW: return 0.5;
-    case v1::HIGH: return 2.0;
-    case v1::URGENT: return 3.0;
-    default: return 1.0;
+    case v1::LOW:
+      return 0.5;
+    case v1::HIGH:
+      return 2.0;
+    case v1::URGENT:
+      return 3.0;
+    default:
+      return 1.0;
   }
 }
 
@@ -64,7 +68,8 @@ std::vector<v1::Candidate> RankCandidates(const std::vector<MemberFacts>& member
     ranked.push_back({std::move(c), m.member_id});
   }
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    if (a.candidate.score() != b.candidate.score()) return a.candidate.score() > b.candidate.score();
+    if (a.candidate.score() != b.candidate.score())
+      return a.candidate.score() > b.candidate.score();
     if (a.candidate.open_tasks() != b.candidate.open_tasks()) {
       return a.candidate.open_tasks() < b.candidate.open_tasks();
     }

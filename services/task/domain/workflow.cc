@@ -47,10 +47,14 @@ bool HasSigned(const v1::Task& task, const std::string& member) {
 
 std::vector<v1::TaskStatus> AllowedNext(v1::TaskStatus from) {
   switch (from) {
-    case v1::TODO: return {v1::IN_PROGRESS, v1::CANCELLED};
-    case v1::IN_PROGRESS: return {v1::BLOCKED, v1::DONE, v1::CANCELLED};
-    case v1::BLOCKED: return {v1::IN_PROGRESS, v1::CANCELLED};
-    default: return {};
+    case v1::TODO:
+      return {v1::IN_PROGRESS, v1::CANCELLED};
+    case v1::IN_PROGRESS:
+      return {v1::BLOCKED, v1::DONE, v1::CANCELLED};
+    case v1::BLOCKED:
+      return {v1::IN_PROGRESS, v1::CANCELLED};
+    default:
+      return {};
   }
 }
 
@@ -73,9 +77,9 @@ absl::Status DecideTransition(const v1::Task& task, v1::TaskStatus to, absl::str
         "ILLEGAL_TRANSITION",
         absl::StrCat("a ", v1::TaskStatus_Name(task.status()), " task cannot become ",
                      v1::TaskStatus_Name(to), "; allowed: ",
-                     allowed.empty() ? absl::StrCat("none (", v1::TaskStatus_Name(task.status()),
-                                                    " is final)")
-                                     : StatusList(allowed)));
+                     allowed.empty()
+                         ? absl::StrCat("none (", v1::TaskStatus_Name(task.status()), " is final)")
+                         : StatusList(allowed)));
   }
   if (to == v1::BLOCKED || to == v1::CANCELLED) {
     if (reason.empty() || CodePoints(reason) > kMaxReasonChars) {
@@ -89,9 +93,9 @@ absl::Status DecideTransition(const v1::Task& task, v1::TaskStatus to, absl::str
       if (dep.status() != v1::DONE) open.push_back(dep.name());
     }
     if (!open.empty()) {
-      return FailedPrecondition("DEPENDENCY_NOT_DONE",
-                                absl::StrCat("the task depends on ", absl::StrJoin(open, ", "),
-                                             ", not DONE yet"));
+      return FailedPrecondition(
+          "DEPENDENCY_NOT_DONE",
+          absl::StrCat("the task depends on ", absl::StrJoin(open, ", "), ", not DONE yet"));
     }
     if (task.acceptance() == v1::PENDING_ACCEPTANCE || task.acceptance() == v1::DECLINED) {
       return FailedPrecondition("REQUEST_NOT_ACCEPTED",

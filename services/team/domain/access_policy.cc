@@ -24,7 +24,8 @@ absl::StatusOr<api::ListScope> AccessPolicy::StaffListScope(const auth::Principa
 
 absl::Status AccessPolicy::CanCreateBranch(const auth::Principal& p) {
   if (p.HasPermission(auth::kPermTeamAdmin)) return absl::OkStatus();
-  return PermissionDenied("TEAM_ADMIN_REQUIRED", "creating a branch needs the team.admin permission");
+  return PermissionDenied("TEAM_ADMIN_REQUIRED",
+                          "creating a branch needs the team.admin permission");
 }
 
 absl::Status AccessPolicy::CanManageBranch(const auth::Principal& p, int64_t branch_id) {

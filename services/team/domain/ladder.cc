@@ -7,13 +7,20 @@ namespace rmhub::team {
 
 GradeRange GradesOf(v1::CareerLevel level) {
   switch (level) {
-    case v1::ASSISTANT: return {1, 3};
-    case v1::ASSOCIATE: return {4, 6};
-    case v1::SENIOR: return {7, 9};
-    case v1::PRINCIPAL: return {10, 12};
-    case v1::GENERAL_MANAGER: return {13, 15};
-    case v1::DIRECTOR: return {16, 17};
-    default: return {0, 0};
+    case v1::ASSISTANT:
+      return {1, 3};
+    case v1::ASSOCIATE:
+      return {4, 6};
+    case v1::SENIOR:
+      return {7, 9};
+    case v1::PRINCIPAL:
+      return {10, 12};
+    case v1::GENERAL_MANAGER:
+      return {13, 15};
+    case v1::DIRECTOR:
+      return {16, 17};
+    default:
+      return {0, 0};
   }
 }
 

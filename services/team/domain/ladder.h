@@ -17,7 +17,8 @@ GradeRange GradesOf(v1::CareerLevel level);
 // The level that owns a grade, or CAREER_LEVEL_UNSPECIFIED outside 1..17.
 v1::CareerLevel LevelOfGrade(int grade);
 
-// Checks a level/grade pair given in a request; INVALID_ARGUMENT naming `level_field`/`grade_field`.
+// Checks a level/grade pair given in a request; INVALID_ARGUMENT naming
+// `level_field`/`grade_field`.
 absl::Status ValidatePosition(v1::CareerLevel level, int grade, const std::string& level_field,
                               const std::string& grade_field);
 

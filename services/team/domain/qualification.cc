@@ -4,8 +4,7 @@
 
 namespace rmhub::team {
 
-v1::CertificationState StateOn(const v1::Certification& cert, absl::CivilDay today,
-                               bool revoked) {
+v1::CertificationState StateOn(const v1::Certification& cert, absl::CivilDay today, bool revoked) {
   if (revoked) return v1::REVOKED;
   const auto& e = cert.expiry_date();
   absl::CivilDay expiry(e.year(), e.month(), e.day());
@@ -43,10 +42,10 @@ v1::CheckAssignmentEligibilityResponse DecideEligibility(const EligibilityInput&
     out = Ineligible(v1::NOT_A_RELATIONSHIP_MANAGER,
                      absl::StrCat("the member's role is ", v1::Role_Name(m.role())));
   } else if (m.rm_kind() != kind) {
-    out = Ineligible(v1::WRONG_RM_KIND,
-                     absl::StrCat("the member is a ", v1::RmKind_Name(m.rm_kind()),
-                                  " relationship manager, the customer needs ",
-                                  v1::RmKind_Name(kind)));
+    out =
+        Ineligible(v1::WRONG_RM_KIND, absl::StrCat("the member is a ", v1::RmKind_Name(m.rm_kind()),
+                                                   " relationship manager, the customer needs ",
+                                                   v1::RmKind_Name(kind)));
   } else if (m.status() != v1::ACTIVE) {
     out = Ineligible(v1::NOT_ACTIVE,
                      absl::StrCat("the member's status is ", v1::MemberStatus_Name(m.status())));

@@ -10,8 +10,7 @@
 namespace rmhub::team {
 
 // VALID until the end of its expiry day (inclusive) in the bank's zone, unless revoked.
-v1::CertificationState StateOn(const v1::Certification& cert, absl::CivilDay today,
-                               bool revoked);
+v1::CertificationState StateOn(const v1::Certification& cert, absl::CivilDay today, bool revoked);
 
 struct EligibilityInput {
   const v1::Member* member = nullptr;

@@ -1,8 +1,9 @@
+#include "common/auth/json.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "common/auth/json.h"
 #include "common/status/errors.h"
 
 namespace rmhub::auth {
@@ -34,25 +35,25 @@ TEST(Json, ReadsLargeIdsExactly) {
 
 TEST(Json, RefusesWhatStrictJsonRefuses) {
   const char* bad[] = {
-      "",                        // nothing
-      "{\"a\":1,\"a\":2}",       // duplicate key
-      "{\"a\":1} x",             // trailing data
-      "{\"a\":1,}",              // trailing comma
-      "{'a':1}",                 // single quotes
-      "{\"a\":01}",              // leading zero
-      "{\"a\":1.}",              // bare fraction
-      "{\"a\":.5}",              // no integer part
-      "{\"a\":NaN}",             // not JSON
-      "{\"a\":\"\x01\"}",        // raw control character
-      "{\"a\":\"\\ud800\"}",     // lone high surrogate
-      "{\"a\":\"\\udc00\"}",     // lone low surrogate
-      "{\"a\":\"\\x41\"}",       // unknown escape
-      "{\"a\":\"\xc0\xaf\"}",    // overlong UTF-8
+      "",                          // nothing
+      "{\"a\":1,\"a\":2}",         // duplicate key
+      "{\"a\":1} x",               // trailing data
+      "{\"a\":1,}",                // trailing comma
+      "{'a':1}",                   // single quotes
+      "{\"a\":01}",                // leading zero
+      "{\"a\":1.}",                // bare fraction
+      "{\"a\":.5}",                // no integer part
+      "{\"a\":NaN}",               // not JSON
+      "{\"a\":\"\x01\"}",          // raw control character
+      "{\"a\":\"\\ud800\"}",       // lone high surrogate
+      "{\"a\":\"\\udc00\"}",       // lone low surrogate
+      "{\"a\":\"\\x41\"}",         // unknown escape
+      "{\"a\":\"\xc0\xaf\"}",      // overlong UTF-8
       "{\"a\":\"\xed\xa0\x80\"}",  // UTF-8 encoded surrogate
-      "{\"a\":\"\xff\"}",        // not UTF-8
-      "{\"a\":tru}",             // truncated literal
-      "{\"a\" 1}",               // no colon
-      "[1 2]",                   // no comma
+      "{\"a\":\"\xff\"}",          // not UTF-8
+      "{\"a\":tru}",               // truncated literal
+      "{\"a\" 1}",                 // no colon
+      "[1 2]",                     // no comma
   };
   for (const char* text : bad) {
     auto v = ParseJson(text);

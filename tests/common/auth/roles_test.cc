@@ -14,7 +14,7 @@ namespace {
 
 TEST(Roles, AreTheTeamProtosRoles) {
   const std::set<std::string> constants = {
-      kRoleRelationshipManager, kRoleLobbyManager, kRoleTeller,        kRoleBackOffice,
+      kRoleRelationshipManager, kRoleLobbyManager, kRoleTeller,       kRoleBackOffice,
       kRoleProjectManager,      kRoleTeamLead,     kRoleSupportStaff, kRoleBranchManager};
   std::set<std::string> from_proto;
   const auto* role = team::v1::Role_descriptor();

@@ -2,13 +2,12 @@
 // after the server kills a connection or is not there at all.
 #include "common/db/connection_pool.h"
 
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "common/db/transaction.h"
 #include "common/status/errors.h"

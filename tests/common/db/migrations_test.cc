@@ -2,9 +2,9 @@
 // first, a changed file refused, a failing file reported and not recorded, concurrent replicas.
 #include "common/db/migrations.h"
 
-#include <thread>
-
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "common/status/errors.h"
 #include "tests/support/test_database.h"
@@ -15,10 +15,12 @@ namespace {
 std::vector<MigrationFile> ServiceFiles() {
   return {
       // Out of order on purpose: they are applied by name.
-      {"0002_seed.sql", "-- seed rows\nINSERT INTO things (id, label) VALUES (1, 'a');\n"
-                        "INSERT INTO things (id, label) VALUES (2, 'b;c');\n"},
-      {"0001_initial.sql", "CREATE TABLE things (\n  id INT PRIMARY KEY,\n"
-                           "  label VARCHAR(20) NOT NULL\n) ENGINE=InnoDB;\n"},
+      {"0002_seed.sql",
+       "-- seed rows\nINSERT INTO things (id, label) VALUES (1, 'a');\n"
+       "INSERT INTO things (id, label) VALUES (2, 'b;c');\n"},
+      {"0001_initial.sql",
+       "CREATE TABLE things (\n  id INT PRIMARY KEY,\n"
+       "  label VARCHAR(20) NOT NULL\n) ENGINE=InnoDB;\n"},
   };
 }
 
@@ -54,7 +56,10 @@ TEST_F(MigrationsTest, AppliesRuntimeThenServiceFilesOnce) {
                 .value_or(""),
             "runtime/0001_idempotency_records.sql");
   EXPECT_EQ(db_->QueryString("SELECT checksum FROM schema_migrations WHERE name = "
-                             "'0001_initial.sql'").value_or("").size(), 64u);
+                             "'0001_initial.sql'")
+                .value_or("")
+                .size(),
+            64u);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM idempotency_records"), 0);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events"), 0);
   EXPECT_TRUE(MigrationsApplied(*pool_, ServiceFiles()).value_or(false));
@@ -88,8 +93,9 @@ TEST_F(MigrationsTest, AChangedAppliedFileIsRefused) {
 
 TEST_F(MigrationsTest, AFailingFileIsNamedAndNotRecorded) {
   std::vector<MigrationFile> files = ServiceFiles();
-  files.push_back({"0003_broken.sql", "ALTER TABLE things ADD COLUMN ok INT NULL;\n"
-                                      "ALTER TABLE no_such_table ADD COLUMN x INT;\n"});
+  files.push_back({"0003_broken.sql",
+                   "ALTER TABLE things ADD COLUMN ok INT NULL;\n"
+                   "ALTER TABLE no_such_table ADD COLUMN x INT;\n"});
   absl::Status s = ApplyMigrations(*pool_, files);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(s), "MIGRATION_FAILED");

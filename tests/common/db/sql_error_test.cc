@@ -1,11 +1,11 @@
 // Error-code mapping and migration-file splitting: no database needed.
 #include "common/db/sql_error.h"
 
+#include <cppconn/exception.h>
 #include <gtest/gtest.h>
 
 #include "common/db/migrations.h"
 #include "common/status/errors.h"
-#include <cppconn/exception.h>
 
 namespace rmhub::db {
 namespace {

@@ -2,10 +2,10 @@
 // exception), duplicate keys, and a real deadlock that must be retried.
 #include "common/db/transaction.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "absl/synchronization/notification.h"
 #include "common/status/errors.h"
@@ -19,7 +19,8 @@ class TransactionTest : public ::testing::Test {
   void SetUp() override {
     db_ = testing::TestDatabase::Create("db_tx");
     ASSERT_TRUE(db_->Execute("CREATE TABLE accounts (id INT PRIMARY KEY, balance INT NOT NULL) "
-                             "ENGINE=InnoDB").ok());
+                             "ENGINE=InnoDB")
+                    .ok());
     ASSERT_TRUE(db_->Execute("INSERT INTO accounts VALUES (1, 100), (2, 100)").ok());
     auto pool = ConnectionPool::Create(db_->config());
     ASSERT_TRUE(pool.ok()) << pool.status();
@@ -162,8 +163,8 @@ TEST_F(TransactionTest, OtherAbortedStatusesAreNotRetried) {
 }
 
 TEST_F(TransactionTest, QueryHelpersReturnTheValue) {
-  absl::StatusOr<int64_t> sum = QueryInTransaction<int64_t>(
-      *pool_, [](Connection& c) -> absl::StatusOr<int64_t> {
+  absl::StatusOr<int64_t> sum =
+      QueryInTransaction<int64_t>(*pool_, [](Connection& c) -> absl::StatusOr<int64_t> {
         std::unique_ptr<sql::ResultSet> rs(
             c.Prepare("SELECT SUM(balance) FROM accounts").executeQuery());
         rs->next();

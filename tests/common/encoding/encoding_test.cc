@@ -33,10 +33,10 @@ TEST(Base64Url, DecodesWhatItEncodes) {
 }
 
 TEST(Base64Url, RefusesEverythingButTheCanonicalForm) {
-  EXPECT_FALSE(Base64UrlDecode("Zg==").has_value());   // padding
-  EXPECT_FALSE(Base64UrlDecode("+/8").has_value());    // standard alphabet
+  EXPECT_FALSE(Base64UrlDecode("Zg==").has_value());     // padding
+  EXPECT_FALSE(Base64UrlDecode("+/8").has_value());      // standard alphabet
   EXPECT_FALSE(Base64UrlDecode("Zm9v Yg").has_value());  // whitespace
-  EXPECT_FALSE(Base64UrlDecode("Zm9vY").has_value());  // 4n+1 characters
+  EXPECT_FALSE(Base64UrlDecode("Zm9vY").has_value());    // 4n+1 characters
   // "Zh" decodes to 'f' too, but with non-zero leftover bits: a second spelling of "Zg".
   EXPECT_FALSE(Base64UrlDecode("Zh").has_value());
   EXPECT_EQ(Base64UrlDecode("Zg").value_or("?"), "f");
@@ -81,7 +81,9 @@ TEST(JsonQuote, EscapesEveryControlCharacter) {
 
 TEST(JsonQuote, KeepsUtf8AndReplacesWhatIsNot) {
   EXPECT_EQ(JsonQuote("\xe5\xbc\xa0"), "\"\xe5\xbc\xa0\"");
-  EXPECT_EQ(JsonQuote("a\xff" "b"), "\"a\\ufffdb\"");
+  EXPECT_EQ(JsonQuote("a\xff"
+                      "b"),
+            "\"a\\ufffdb\"");
 }
 
 }  // namespace

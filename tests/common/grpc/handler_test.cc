@@ -84,14 +84,14 @@ class ProbeService final : public AnalyticsService::Service {
   grpc::Status ServeUnaryMode(grpc::ServerContext* ctx, const IngestEventsRequest* req,
                               IngestEventsResponse* resp) {
     resp->set_duplicate_count(99);  // must survive a failed call untouched
-    return ServeUnary(ctx, authn, resp, [&](const auth::Principal& p)
-                                            -> absl::StatusOr<IngestEventsResponse> {
-      ran = true;
-      if (req->events_size() > 1) return NotFound("NO_SUCH_THING", "nothing");
-      IngestEventsResponse out;
-      out.set_accepted_count(static_cast<int32_t>(p.member_id));
-      return out;
-    });
+    return ServeUnary(ctx, authn, resp,
+                      [&](const auth::Principal& p) -> absl::StatusOr<IngestEventsResponse> {
+                        ran = true;
+                        if (req->events_size() > 1) return NotFound("NO_SUCH_THING", "nothing");
+                        IngestEventsResponse out;
+                        out.set_accepted_count(static_cast<int32_t>(p.member_id));
+                        return out;
+                      });
   }
   void WaitUntilPast(grpc::ServerContext* ctx) {
     absl::Time deadline = absl::FromChrono(ctx->deadline());
@@ -123,7 +123,8 @@ class HandlerTest : public ::testing::Test {
 
   grpc::Status Call(const std::string& mode, const std::string& token = "good",
                     IngestEventsResponse* resp_out = nullptr, int events = 1,
-                    absl::Duration timeout = absl::Seconds(30), grpc::ClientContext* ctx = nullptr) {
+                    absl::Duration timeout = absl::Seconds(30),
+                    grpc::ClientContext* ctx = nullptr) {
     grpc::ClientContext local;
     if (ctx == nullptr) ctx = &local;
     ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
@@ -190,7 +191,7 @@ TEST_F(HandlerTest, AnEscapedExceptionIsInternalAndLoggedWithoutItsMessage) {
 TEST_F(HandlerTest, ServeUnaryFillsTheResponseOnlyOnSuccess) {
   IngestEventsResponse resp;
   ASSERT_TRUE(Call("unary", "good", &resp).ok());
-  EXPECT_EQ(resp.accepted_count(), 7);  // the principal reached a Principal-taking lambda
+  EXPECT_EQ(resp.accepted_count(), 7);   // the principal reached a Principal-taking lambda
   EXPECT_EQ(resp.duplicate_count(), 0);  // the value replaced the whole response
   grpc::Status s = Call("unary", "good", &resp, 2);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);

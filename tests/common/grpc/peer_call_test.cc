@@ -118,7 +118,8 @@ absl::Status Ingest(const PeerCaller& peer, const PeerCallScope& scope, bool rea
 }
 
 TEST(PeerCaller, SendsAShedReadAgain) {
-  for (absl::StatusCode code : {absl::StatusCode::kResourceExhausted, absl::StatusCode::kUnavailable}) {
+  for (absl::StatusCode code :
+       {absl::StatusCode::kResourceExhausted, absl::StatusCode::kUnavailable}) {
     auto s = Serve(2, Shed(code));
     EXPECT_TRUE(Ingest(To(s->address, Fast(4)), PeerCallScope()).ok()) << code;
     EXPECT_EQ(s->service->calls(), 3);
@@ -214,9 +215,7 @@ TEST(PeerCaller, TheServiceTokenIsAttachedWhenTokensAreInUse) {
   config.jwt_hs256_secret = std::string(32, 's');
   auto call_auth = auth::ServiceCallAuth::Create(config, "customer", RealClock::Instance());
   ASSERT_TRUE(call_auth.ok()) << call_auth.status();
-  ASSERT_TRUE(Ingest(To(s->address, Fast(1), *std::move(call_auth)),
-                     PeerCallScope())
-                  .ok());
+  ASSERT_TRUE(Ingest(To(s->address, Fast(1), *std::move(call_auth)), PeerCallScope()).ok());
   EXPECT_TRUE(absl::StartsWith(s->service->metadata("authorization"), "Bearer "));
 
   // Without token auth (mTLS identifies the service) nothing is attached.

@@ -24,7 +24,8 @@ inline constexpr int kServiceUnknown = 3;
 // Health.Check for `service` ("" = the whole server). The gRPC error as a status when the call
 // fails (e.g. NOT_FOUND for a service the server never heard of).
 absl::StatusOr<int> HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
-                                const std::string& service, absl::Duration timeout = absl::Seconds(10));
+                                const std::string& service,
+                                absl::Duration timeout = absl::Seconds(10));
 
 // Health.Watch for `service`, returning statuses as they arrive until one equals `until` (then the
 // stream is cancelled) or the deadline passes (the statuses seen so far, the last not `until`).

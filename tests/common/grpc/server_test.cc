@@ -60,9 +60,9 @@ class SlowService final : public AnalyticsService::Service {
     } target{this, n};
     absl::MutexLock lock(&mu);
     return mu.AwaitWithTimeout(
-        absl::Condition(+[](Target* t) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-          return t->self->entered >= t->n;
-        }, &target),
+        absl::Condition(
+            +[](Target* t) ABSL_NO_THREAD_SAFETY_ANALYSIS { return t->self->entered >= t->n; },
+            &target),
         absl::Seconds(30));
   }
 

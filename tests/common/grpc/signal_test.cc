@@ -1,12 +1,11 @@
 // SIGTERM/SIGINT handling, tested on a real child process (signal_test_server).
 
 #include <fcntl.h>
+#include <grpcpp/grpcpp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <grpcpp/grpcpp.h>
 
 #include <cstdio>
 #include <string>
@@ -103,8 +102,8 @@ int ParsePort(const std::string& line) {
 }
 
 grpc::Status Ingest(int port, const std::string& mode) {
-  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
   rmhub::analytics::v1::IngestEventsRequest req;

@@ -126,9 +126,8 @@ TEST_F(IdempotencyTest, AnEmptyRequestIdMeansNoDeduplication) {
 
 TEST_F(IdempotencyTest, MalformedRequestIdsAreInvalidArgumentsOnRequestId) {
   StringValue out;
-  for (const std::string& bad :
-       {std::string(65, 'a'), std::string("has space"), std::string("a/b"),
-        std::string("caf\xc3\xa9"), std::string("semi;colon")}) {
+  for (const std::string& bad : {std::string(65, 'a'), std::string("has space"), std::string("a/b"),
+                                 std::string("caf\xc3\xa9"), std::string("semi;colon")}) {
     absl::Status r = Create(bad, Str("x"), &out);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.code(), absl::StatusCode::kInvalidArgument) << bad;
@@ -376,8 +375,8 @@ TEST_F(IdempotencyTest, ConcurrentDuplicatesRunTheBodyOnceAndShareItsResponse) {
   // on the winner's row lock): the race really happens.
   for (int i = 0; i < 3000; ++i) {
     if (db_->QueryInt("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
-                      "WHERE INFO LIKE 'INSERT INTO idempotency_records%'").value_or(0) ==
-        kDuplicates - 1) {
+                      "WHERE INFO LIKE 'INSERT INTO idempotency_records%'")
+            .value_or(0) == kDuplicates - 1) {
       break;
     }
     absl::SleepFor(absl::Milliseconds(10));

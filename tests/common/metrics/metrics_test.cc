@@ -41,7 +41,8 @@ class FakeAnalytics final : public AnalyticsService::Service {
     {
       absl::MutexLock lock(&mu_);
       seen_ids_.push_back(it == ctx->client_metadata().end()
-                              ? "" : std::string(it->second.data(), it->second.size()));
+                              ? ""
+                              : std::string(it->second.data(), it->second.size()));
     }
     if (req->events_size() == 0) return {grpc::StatusCode::INVALID_ARGUMENT, "no events"};
     resp->set_accepted_count(req->events_size());
@@ -89,7 +90,8 @@ class InterceptorTest : public ::testing::Test {
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     if (!request_id.empty()) ctx.AddMetadata(kRequestIdHeader, request_id);
     IngestEventsRequest req;
-    for (int i = 0; i < events; ++i) req.add_events()->set_event_id("BODY-MARKER-" + std::to_string(i));
+    for (int i = 0; i < events; ++i)
+      req.add_events()->set_event_id("BODY-MARKER-" + std::to_string(i));
     IngestEventsResponse resp;
     grpc::Status s = AnalyticsService::NewStub(channel_)->IngestEvents(&ctx, req, &resp);
     auto it = ctx.GetServerInitialMetadata().find(kRequestIdHeader);
@@ -180,7 +182,8 @@ TEST_F(InterceptorTest, PassesOnTheClientsRequestIdAndLogsOneLinePerCall) {
   EXPECT_EQ(echoed, "req-42.a_b:c");
   auto lines = RpcLogLines();
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_THAT(lines[0], HasSubstr("\"method\":\"/rmhub.analytics.v1.AnalyticsService/IngestEvents\""));
+  EXPECT_THAT(lines[0],
+              HasSubstr("\"method\":\"/rmhub.analytics.v1.AnalyticsService/IngestEvents\""));
   EXPECT_THAT(lines[0], HasSubstr("\"code\":\"OK\""));
   EXPECT_THAT(lines[0], HasSubstr("\"request_id\":\"req-42.a_b:c\""));
   EXPECT_THAT(lines[0], HasSubstr("\"latency_ms\":"));

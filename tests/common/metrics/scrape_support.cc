@@ -71,7 +71,8 @@ std::optional<std::string> FindPromtool() {
 std::map<std::string, std::string> ParseLabels(absl::string_view s) {
   std::map<std::string, std::string> out;
   for (absl::string_view pair : absl::StrSplit(s, "\",", absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(pair, absl::MaxSplits('=', 1));
     absl::string_view v = kv.second;
     absl::ConsumePrefix(&v, "\"");
     absl::ConsumeSuffix(&v, "\"");
@@ -85,8 +86,10 @@ std::map<std::string, std::string> ParseLabels(absl::string_view s) {
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
   absl::StatusOr<int> fd = ConnectLoopback(port);
   if (!fd.ok()) return fd.status();
-  absl::Status sent = SendAll(*fd, absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"));
-  absl::StatusOr<std::string> response = sent.ok() ? ReadAll(*fd) : absl::StatusOr<std::string>(sent);
+  absl::Status sent =
+      SendAll(*fd, absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"));
+  absl::StatusOr<std::string> response =
+      sent.ok() ? ReadAll(*fd) : absl::StatusOr<std::string>(sent);
   ::close(*fd);
   if (!response.ok()) return response.status();
   size_t split = response->find("\r\n\r\n");

@@ -1,10 +1,10 @@
 // Event envelopes and appending them inside a transaction (committed or rolled back).
 #include "common/outbox/outbox.h"
 
+#include <gtest/gtest.h>
+
 #include <regex>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "common/db/migrations.h"
 #include "common/db/transaction.h"
@@ -28,10 +28,11 @@ Money Fen(int64_t units) {
 }
 
 TEST(MakeEventTest, FillsTheEnvelope) {
-  DomainEvent e = MakeEvent("team", "team.member.created", "members/42", "members/7", Fen(100),
-                            kT0, 3);
+  DomainEvent e =
+      MakeEvent("team", "team.member.created", "members/42", "members/7", Fen(100), kT0, 3);
   EXPECT_TRUE(std::regex_match(
-      e.event_id(), std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      e.event_id(),
+      std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << e.event_id();
   EXPECT_EQ(e.source(), "team");
   EXPECT_EQ(e.type(), "team.member.created");
@@ -70,9 +71,8 @@ class AppendEventTest : public ::testing::Test {
 
 TEST_F(AppendEventTest, CommitsWithTheTransactionAndRoundTrips) {
   DomainEvent e = MakeEvent("team", "team.branch.created", "branches/1", "members/1", Fen(5), kT0);
-  ASSERT_TRUE(db::RunInTransaction(*pool_, [&](db::Connection& c) {
-                return AppendEvent(c, e);
-              }).ok());
+  ASSERT_TRUE(
+      db::RunInTransaction(*pool_, [&](db::Connection& c) { return AppendEvent(c, e); }).ok());
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE sent_time IS NULL"), 1);
   EXPECT_EQ(db_->QueryString("SELECT event_type FROM outbox_events").value_or(""),
             "team.branch.created");
@@ -103,9 +103,8 @@ TEST_F(AppendEventTest, RejectsIncompleteAndDuplicateEvents) {
   DomainEvent e = MakeEvent("team", "t.x", "a/1", "m/1", Fen(1), kT0);
   DomainEvent no_type = e;
   no_type.clear_type();
-  absl::Status s = db::RunInTransaction(*pool_, [&](db::Connection& c) {
-    return AppendEvent(c, no_type);
-  });
+  absl::Status s =
+      db::RunInTransaction(*pool_, [&](db::Connection& c) { return AppendEvent(c, no_type); });
   EXPECT_EQ(ErrorReason(s), "EVENT_INVALID");
   s = db::RunInTransaction(*pool_, [&](db::Connection& c) {
     RMHUB_RETURN_IF_ERROR(AppendEvent(c, e));

@@ -3,33 +3,33 @@
 // lock, and the background thread.
 #include "common/outbox/relay.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <gtest/gtest.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/auth/auth_config.h"
 #include "common/auth/call_credentials.h"
 #include "common/clock/clock.h"
 #include "common/db/migrations.h"
-#include "common/encoding/uuid.h"
 #include "common/db/transaction.h"
+#include "common/encoding/uuid.h"
 #include "common/outbox/outbox.h"
 #include "common/status/errors.h"
 #include "rmhub/analytics/v1/analytics.grpc.pb.h"
 #include "rmhub/common/v1/common.pb.h"
 #include "tests/support/metric_value.h"
 #include "tests/support/test_database.h"
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/server.h>
-#include <grpcpp/server_builder.h>
 
 namespace rmhub::outbox {
 namespace {
@@ -127,8 +127,8 @@ class RelayTest : public ::testing::Test {
     options.poll_interval = absl::Milliseconds(5);
     options.initial_backoff = absl::Milliseconds(1);
     options.max_backoff = absl::Milliseconds(20);
-    return std::make_unique<OutboxRelay>(
-        *pool_, MakeAnalyticsSink(Analytics(nullptr)), options, &registry_);
+    return std::make_unique<OutboxRelay>(*pool_, MakeAnalyticsSink(Analytics(nullptr)), options,
+                                         &registry_);
   }
 
   // Appends an event for `aggregate` in its own transaction; rolled back when `commit` is false.
@@ -136,9 +136,9 @@ class RelayTest : public ::testing::Test {
     rmhub::common::v1::Money payload;
     payload.set_minor_units(1);
     absl::Status s = db::RunInTransaction(*pool_, [&](db::Connection& c) -> absl::Status {
-      RMHUB_RETURN_IF_ERROR(AppendEvent(
-          c, MakeEvent("team", "team.test.happened", aggregate, "members/1", payload,
-                       absl::FromUnixSeconds(1767225600))));
+      RMHUB_RETURN_IF_ERROR(
+          AppendEvent(c, MakeEvent("team", "team.test.happened", aggregate, "members/1", payload,
+                                   absl::FromUnixSeconds(1767225600))));
       return commit ? absl::OkStatus() : Aborted("TEST_ROLLBACK", "rolled back on purpose");
     });
     EXPECT_EQ(s.ok(), commit) << s;
@@ -184,8 +184,9 @@ TEST_F(RelayTest, ShipsCommittedRowsInOrderAfterRetryingFailures) {
   // The envelope arrives as it was appended.
   std::vector<DomainEvent> got = analytics_->received();
   EXPECT_EQ(got[0].type(), "team.test.happened");
-  EXPECT_EQ(got[0].event_id(),
-            db_->QueryString("SELECT event_id FROM outbox_events ORDER BY id LIMIT 1").value_or(""));
+  EXPECT_EQ(
+      got[0].event_id(),
+      db_->QueryString("SELECT event_id FROM outbox_events ORDER BY id LIMIT 1").value_or(""));
 
   // Nothing pending: no call at all, and nothing shipped twice.
   const int calls = analytics_->calls();

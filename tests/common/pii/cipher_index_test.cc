@@ -21,8 +21,9 @@ FieldCipher Cipher(std::map<std::string, std::string> keys, const std::string& a
 
 TEST(FieldCipher, RoundTripWithAssociatedData) {
   FieldCipher cipher = Cipher({{"k1", kKey1}}, "k1");
-  for (const std::string& plain : {std::string(), std::string("13800138000"),
-                                  std::string("\xe5\xbc\xa0\xe4\xb8\x89"), std::string(5000, 'x')}) {
+  for (const std::string& plain :
+       {std::string(), std::string("13800138000"), std::string("\xe5\xbc\xa0\xe4\xb8\x89"),
+        std::string(5000, 'x')}) {
     auto sealed = cipher.Encrypt(plain, "customers.phone");
     ASSERT_TRUE(sealed.ok()) << sealed.status();
     EXPECT_EQ(sealed->size(), 1 + 1 + 2 + 12 + plain.size() + 16);
@@ -52,9 +53,10 @@ TEST(FieldCipher, AnyTamperingIsAnErrorNeverGarbage) {
   swapped[3] = '2';
   EXPECT_EQ(cipher.Decrypt(swapped, "customers.national_id").status().code(),
             absl::StatusCode::kDataLoss);
-  EXPECT_EQ(ErrorReason(cipher.Decrypt(sealed.substr(0, sealed.size() - 1),
-                                       "customers.national_id").status()),
-            "PII_CIPHERTEXT_INVALID");
+  EXPECT_EQ(
+      ErrorReason(
+          cipher.Decrypt(sealed.substr(0, sealed.size() - 1), "customers.national_id").status()),
+      "PII_CIPHERTEXT_INVALID");
   EXPECT_FALSE(cipher.Decrypt("", "customers.national_id").ok());
   EXPECT_FALSE(cipher.Decrypt(sealed + "x", "customers.national_id").ok());
 }
@@ -118,15 +120,17 @@ TEST(BlindIndex, KindsAndKeysSeparate) {
   BlindIndex index = BlindIndex::Create(std::string(32, 'k')).value();
   BlindIndex other = BlindIndex::Create(std::string(32, 'j')).value();
   const std::string digits = "91440300708461136T";
-  EXPECT_NE(index.Compute(PiiKind::kCreditCode, digits), index.Compute(PiiKind::kNationalId, digits));
-  EXPECT_NE(index.Compute(PiiKind::kCreditCode, digits), other.Compute(PiiKind::kCreditCode, digits));
+  EXPECT_NE(index.Compute(PiiKind::kCreditCode, digits),
+            index.Compute(PiiKind::kNationalId, digits));
+  EXPECT_NE(index.Compute(PiiKind::kCreditCode, digits),
+            other.Compute(PiiKind::kCreditCode, digits));
   EXPECT_FALSE(BlindIndex::Create(std::string(31, 'k')).ok());
 }
 
 TEST(PiiConfig, BuildsFromBase64Flags) {
   PiiConfig config;
-  config.encryption_keys = "2024a:" + absl::Base64Escape(kKey1) + ", 2025a:" +
-                           absl::Base64Escape(kKey2);
+  config.encryption_keys =
+      "2024a:" + absl::Base64Escape(kKey1) + ", 2025a:" + absl::Base64Escape(kKey2);
   config.active_key_id = "2025a";
   config.blind_index_key = absl::Base64Escape(std::string(32, 'k'));
   ASSERT_TRUE(ValidatePiiConfig(config).ok()) << ValidatePiiConfig(config);

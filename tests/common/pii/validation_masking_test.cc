@@ -42,8 +42,8 @@ TEST(NationalId, RefusesWrongCheckDigitsDatesAndShapes) {
   EXPECT_FALSE(IsValidNationalId("1101051949123100212"));
   EXPECT_FALSE(IsValidNationalId("110105194912A1002X"));
   // Check digits right, birth dates impossible.
-  for (std::string body : {"11010519490230001", "11010519491301001", "11010518991231001",
-                           "11010519010229001"}) {
+  for (std::string body :
+       {"11010519490230001", "11010519491301001", "11010518991231001", "11010519010229001"}) {
     EXPECT_FALSE(IsValidNationalId(body + ReferenceIdCheck(body))) << body;
   }
 }
@@ -126,7 +126,8 @@ TEST(Masking, OddInputsNeverShowMoreThanHalf) {
 
 TEST(Masking, CountsCharactersNotBytes) {
   // A non-ASCII value (a mistyped field) is masked per character and stays valid UTF-8.
-  EXPECT_EQ(MaskPhone("\xe4\xb8\x80\xe4\xba\x8c\xe4\xb8\x89\xe5\x9b\x9b"), "\xe4\xb8\x80**\xe5\x9b\x9b");
+  EXPECT_EQ(MaskPhone("\xe4\xb8\x80\xe4\xba\x8c\xe4\xb8\x89\xe5\x9b\x9b"),
+            "\xe4\xb8\x80**\xe5\x9b\x9b");
   // Broken UTF-8 is still masked, byte by byte.
   EXPECT_EQ(MaskPhone("\xe4\xe4\xe4\xe4"), "\xe4**\xe4");
 }

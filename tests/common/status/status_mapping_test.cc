@@ -49,14 +49,14 @@ TEST(StatusMapping, ReasonAndMetadataRoundTrip) {
   EXPECT_EQ(back.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(back.message(), "manager holds 400 of 400");
   EXPECT_EQ(ErrorReason(back), "ASSIGNMENT_CAP_REACHED");
-  EXPECT_THAT(ErrorMetadata(back), ElementsAre(std::make_pair(std::string("cap"), std::string("400"))));
+  EXPECT_THAT(ErrorMetadata(back),
+              ElementsAre(std::make_pair(std::string("cap"), std::string("400"))));
 }
 
 TEST(StatusMapping, FieldViolationsRoundTrip) {
-  absl::Status back = grpcx::FromGrpcStatus(
-      grpcx::ToGrpcStatus(InvalidField("page_size", "must not be negative")));
-  EXPECT_THAT(FieldViolations(back),
-              ElementsAre(Field(&FieldViolation::field, "page_size")));
+  absl::Status back =
+      grpcx::FromGrpcStatus(grpcx::ToGrpcStatus(InvalidField("page_size", "must not be negative")));
+  EXPECT_THAT(FieldViolations(back), ElementsAre(Field(&FieldViolation::field, "page_size")));
 }
 
 TEST(StatusMapping, StatusWithoutReasonGetsCodeName) {

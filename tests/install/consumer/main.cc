@@ -2,11 +2,11 @@
 // stub, builds a request, and reads RM Hub's error details the way docs/api.md describes.
 // No server is needed: creating a channel does not connect.
 
+#include <grpcpp/grpcpp.h>
+
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"

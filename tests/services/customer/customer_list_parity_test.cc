@@ -17,9 +17,9 @@
 #include "services/customer/domain/list_filters.h"
 #include "services/customer/mysql_repository.h"
 #include "tests/services/customer/fake_customer_repository.h"
-#include "tests/support/test_idempotency.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_idempotency.h"
 
 namespace rmhub::customer {
 namespace {
@@ -80,9 +80,9 @@ class CustomerListParityTest : public ::testing::Test {
     for (CustomerRepository* repo : {static_cast<CustomerRepository*>(mysql_.get()),
                                      static_cast<CustomerRepository*>(&fake_)}) {
       int64_t id = 0;
-      ASSERT_OK(
-          repo->Write({"Populate", "", ""}, v1::GetCustomerRequest(), nullptr,
-[&](CustomerStore& s) { return Into(s.InsertCustomer(c, o, kT0), &id); }, nullptr));
+      ASSERT_OK(repo->Write(
+          {"Populate", "", ""}, v1::GetCustomerRequest(), nullptr,
+          [&](CustomerStore& s) { return Into(s.InsertCustomer(c, o, kT0), &id); }, nullptr));
       ids.push_back(id);
     }
     ASSERT_EQ(ids[0], ids[1]) << "a fresh database and the fake number rows alike";
@@ -249,20 +249,22 @@ TEST_F(CustomerListParityTest, FakeAndMySqlAgreeOnFiltersTiersArchivedAndScopes)
 TEST_F(CustomerListParityTest, AuditTrailFiltersAgree) {
   for (CustomerRepository* repo :
        {static_cast<CustomerRepository*>(mysql_.get()), static_cast<CustomerRepository*>(&fake_)}) {
-    ASSERT_OK(repo->Write({"Populate", "", ""}, v1::GetCustomerRequest(), nullptr,
-[&](CustomerStore& s) -> absl::Status {
-                            for (int i = 0; i < 5; ++i) {
-                              v1::PiiAuditEntry e;
-                              e.set_actor(i % 2 == 0 ? "members/7" : "members/100");
-                              e.set_customer(absl::StrCat("customers/", 1 + i % 3));
-                              e.add_fields(v1::NATIONAL_ID);
-                              e.set_access(v1::READ_CLEAR);
-                              e.set_method("GetCustomer");
-                              *e.mutable_time() = Micros(kT0 + absl::Seconds(i));
-                              RMHUB_RETURN_IF_ERROR(s.AppendPiiAudit(e));
-                            }
-                            return absl::OkStatus();
-                          }, nullptr));
+    ASSERT_OK(repo->Write(
+        {"Populate", "", ""}, v1::GetCustomerRequest(), nullptr,
+        [&](CustomerStore& s) -> absl::Status {
+          for (int i = 0; i < 5; ++i) {
+            v1::PiiAuditEntry e;
+            e.set_actor(i % 2 == 0 ? "members/7" : "members/100");
+            e.set_customer(absl::StrCat("customers/", 1 + i % 3));
+            e.add_fields(v1::NATIONAL_ID);
+            e.set_access(v1::READ_CLEAR);
+            e.set_method("GetCustomer");
+            *e.mutable_time() = Micros(kT0 + absl::Seconds(i));
+            RMHUB_RETURN_IF_ERROR(s.AppendPiiAudit(e));
+          }
+          return absl::OkStatus();
+        },
+        nullptr));
   }
   for (const char* text : {"", "actor = \"members/7\"", "customer = \"customers/2\"",
                            "customer = \"customers/1\" AND actor = \"members/100\""}) {

@@ -10,8 +10,8 @@
 namespace rmhub::customer {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::FieldsOf;
+using ::testing::HasSubstr;
 using testing::ReasonOf;
 
 class CustomerServiceTest : public CustomerTestEnv {};
@@ -44,7 +44,8 @@ TEST_F(CustomerServiceTest, FiftyConcurrentAssignmentsFillExactlyTheFiveFreePlac
   }
   EXPECT_EQ(ok, 5);
   EXPECT_EQ(capped, 45);
-  EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM customers WHERE owner_id = 7 AND archived = 0"), 8);
+  EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM customers WHERE owner_id = 7 AND archived = 0"),
+            8);
   EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM assignments WHERE to_owner_id = 7"), 8);
 }
 
@@ -73,7 +74,8 @@ TEST_F(CustomerServiceTest, CorporateCapCountsOnlyKeyAccounts) {
 }
 
 TEST_F(CustomerServiceTest, IneligibleManagerAndUnreachableTeamServiceAssignNothing) {
-  team_.AddIneligible(9, team::v1::PERSONAL, "the member holds no valid PERSONAL qualification", 1, 3);
+  team_.AddIneligible(9, team::v1::PERSONAL, "the member holds no valid PERSONAL qualification", 1,
+                      3);
   v1::Customer c = Create(RetailCustomer());
   harness_.ExpectNothingWritten([&] {
     grpc::Status s = Assign(c.name(), "members/9", manager_token_);
@@ -177,8 +179,8 @@ TEST_F(CustomerServiceTest, OthersCannotReadOrChangeAndCannotTellItExists) {
   team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
   v1::Customer c = Create(RetailCustomer(), "members/7");
   std::string owner = RmToken(7, 1, {3});
-  std::string colleague = RmToken(21, 1, {3});        // same team, not the holder
-  std::string other_lead = LeadToken(22, 1, {4});     // another team's lead
+  std::string colleague = RmToken(21, 1, {3});     // same team, not the holder
+  std::string other_lead = LeadToken(22, 1, {4});  // another team's lead
   std::string other_branch = BranchManagerToken(23, 2);
 
   v1::GetCustomerRequest get;
@@ -208,7 +210,8 @@ TEST_F(CustomerServiceTest, OthersCannotReadOrChangeAndCannotTellItExists) {
       li.mutable_interaction()->set_channel(v1::PHONE);
       v1::Interaction iout;
       auto l = Context(token);
-      EXPECT_EQ(stub_->LogInteraction(l.get(), li, &iout).error_code(), grpc::StatusCode::NOT_FOUND);
+      EXPECT_EQ(stub_->LogInteraction(l.get(), li, &iout).error_code(),
+                grpc::StatusCode::NOT_FOUND);
       v1::ListCustomersRequest list;
       v1::ListCustomersResponse listed;
       auto lc = Context(token);
@@ -278,8 +281,10 @@ TEST_F(CustomerServiceTest, PiiIsMaskedWithoutPermissionClearWithItAndAudited) {
   v1::Customer input = RetailCustomer();
   v1::Customer c = Create(input, "members/7");
   EXPECT_TRUE(c.pii_masked());
-  EXPECT_EQ(c.national_id(), input.national_id().substr(0, 3) + "***********" + input.national_id().substr(14));
-  EXPECT_EQ(c.contact_phone(), input.contact_phone().substr(0, 3) + "****" + input.contact_phone().substr(7));
+  EXPECT_EQ(c.national_id(),
+            input.national_id().substr(0, 3) + "***********" + input.national_id().substr(14));
+  EXPECT_EQ(c.contact_phone(),
+            input.contact_phone().substr(0, 3) + "****" + input.contact_phone().substr(7));
 
   v1::GetCustomerRequest get;
   get.set_name(c.name());
@@ -349,9 +354,9 @@ TEST_F(CustomerServiceTest, ARequestIdReplayedByAnotherCallerIsAFreshRequestAndN
   EXPECT_EQ(replay.national_id(), input.national_id());
   EXPECT_EQ(replay.etag(), first.etag());
   EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM pii_audit"), audits + 1);
-  EXPECT_EQ(harness_.QueryInt(absl::StrCat("SELECT COUNT(*) FROM pii_audit WHERE access = ",
-                                           static_cast<int>(v1::READ_CLEAR),
-                                           " AND method = 'ArchiveCustomer' AND actor = 'members/100'")),
+  EXPECT_EQ(harness_.QueryInt(absl::StrCat(
+                "SELECT COUNT(*) FROM pii_audit WHERE access = ", static_cast<int>(v1::READ_CLEAR),
+                " AND method = 'ArchiveCustomer' AND actor = 'members/100'")),
             1);
 }
 
@@ -453,7 +458,8 @@ TEST_F(CustomerServiceTest, NothingTheServiceLoggedCarriesAnIdOrPhone) {
   bad.mutable_customer()->set_national_id(secrets[0]);  // duplicate
   v1::Customer out;
   auto ctx = Context(manager_token_);
-  EXPECT_EQ(stub_->CreateCustomer(ctx.get(), bad, &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(stub_->CreateCustomer(ctx.get(), bad, &out).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
   bad.mutable_customer()->set_national_id(secrets[0].substr(0, 17) + "0");  // bad check digit
   ctx = Context(manager_token_);
   grpc::Status invalid = stub_->CreateCustomer(ctx.get(), bad, &out);
@@ -559,7 +565,8 @@ TEST_F(CustomerServiceTest, CareRemindersAcrossMonthEndAndLeapDay) {
   ASSERT_TRUE(stub_->LogInteraction(lctx.get(), li, &logged).ok());
 
   auto reminders_on = [&](absl::CivilDay day) {
-    harness_.clock().Set(absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 8, 0, 0), harness_.zone()));
+    harness_.clock().Set(absl::FromCivil(
+        absl::CivilSecond(day.year(), day.month(), day.day(), 8, 0, 0), harness_.zone()));
     v1::ListCareRemindersRequest r;
     r.set_manager("members/7");
     v1::ListCareRemindersResponse out;

@@ -22,15 +22,14 @@ void ScriptedTeamDirectory::AddManager(int64_t member, team::v1::RmKind kind, in
                                        int64_t branch, int64_t team) {
   absl::MutexLock lock(&mu_);
   for (auto k : {team::v1::PERSONAL, team::v1::CORPORATE}) {
-    ManagerFacts f{member, k, k == kind, k == kind ? "" : "the member is of the other RM kind",
-                   cap, branch, team};
+    ManagerFacts f{member, k,      k == kind, k == kind ? "" : "the member is of the other RM kind",
+                   cap,    branch, team};
     facts_[{member, k}] = f;
   }
 }
 
 void ScriptedTeamDirectory::AddIneligible(int64_t member, team::v1::RmKind kind,
-                                          const std::string& reason, int64_t branch,
-                                          int64_t team) {
+                                          const std::string& reason, int64_t branch, int64_t team) {
   absl::MutexLock lock(&mu_);
   facts_[{member, kind}] = ManagerFacts{member, kind, false, reason, 400, branch, team};
 }
@@ -52,8 +51,7 @@ absl::StatusOr<ManagerFacts> ScriptedTeamDirectory::CheckEligibility(int64_t mem
 
 CustomerTestEnv::CustomerTestEnv() : harness_("customer", CustomerMigrations(), Start()) {
   grpcx::SetErrorDomain("customer.rmhub");
-  cipher_ = std::make_unique<pii::FieldCipher>(
-      *pii::FieldCipher::Create({{"k1", Key('a')}}, "k1"));
+  cipher_ = std::make_unique<pii::FieldCipher>(*pii::FieldCipher::Create({{"k1", Key('a')}}, "k1"));
   index_ = std::make_unique<pii::BlindIndex>(*pii::BlindIndex::Create(Key('b')));
   idempotency_ = testing::TestIdempotency("customer", cipher_.get(), harness_.clock());
   repository_ =

@@ -45,7 +45,8 @@ TEST(AssignmentPolicy, PersonalCapCountsEveryCustomerCorporateOnlyKeyAccounts) {
   absl::Status full = CheckCapacity(Retail(), personal, 400, 0);
   EXPECT_EQ(full.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(full), "ASSIGNMENT_CAP_REACHED");
-  EXPECT_THAT(ErrorMetadata(full), ::testing::Contains(std::make_pair(std::string("cap"), std::string("400"))));
+  EXPECT_THAT(ErrorMetadata(full),
+              ::testing::Contains(std::make_pair(std::string("cap"), std::string("400"))));
 
   ManagerFacts corporate{8, team::v1::CORPORATE, true, "", 15, 1, 2};
   v1::Customer plain;
@@ -133,10 +134,11 @@ TEST(CareReminders, WindowKindsAndOrder) {
   auto reminders = ComputeCareReminders(book, due, today, 7, zone);
   std::vector<std::pair<int, std::string>> got;
   for (const auto& r : reminders) got.emplace_back(r.kind(), r.customer());
-  EXPECT_THAT(got, ElementsAre(std::make_pair(v1::BIRTHDAY, std::string("customers/1")),
-                               std::make_pair(v1::FOLLOW_UP_DUE, std::string("customers/6")),
-                               std::make_pair(v1::KEY_ACCOUNT_UNTOUCHED, std::string("customers/4")),
-                               std::make_pair(v1::NEWLY_DORMANT, std::string("customers/5"))));
+  EXPECT_THAT(got,
+              ElementsAre(std::make_pair(v1::BIRTHDAY, std::string("customers/1")),
+                          std::make_pair(v1::FOLLOW_UP_DUE, std::string("customers/6")),
+                          std::make_pair(v1::KEY_ACCOUNT_UNTOUCHED, std::string("customers/4")),
+                          std::make_pair(v1::NEWLY_DORMANT, std::string("customers/5"))));
   EXPECT_EQ(reminders[0].days_from_today(), 5);  // 29 Jan → 3 Feb across the month end
   EXPECT_EQ(reminders[1].days_from_today(), -2);
   EXPECT_EQ(reminders[2].days_from_today(), -31);
@@ -164,8 +166,9 @@ TEST(CustomerRules, NormalisesAndNamesBadFields) {
   NormalizeAndValidate(bad, "customer.", absl::CivilDay(2026, 1, 1), e2);
   std::vector<std::string> fields;
   for (const auto& v : e2.violations()) fields.push_back(v.field);
-  EXPECT_THAT(fields, ::testing::IsSupersetOf({"customer.display_name", "customer.credit_code",
-                                               "customer.national_id", "customer.aum.currency_code"}));
+  EXPECT_THAT(fields,
+              ::testing::IsSupersetOf({"customer.display_name", "customer.credit_code",
+                                       "customer.national_id", "customer.aum.currency_code"}));
   // A violation never echoes the value.
   EXPECT_EQ(std::string(e2.Status().message()).find("11010519491231002X"), std::string::npos);
 }

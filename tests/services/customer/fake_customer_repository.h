@@ -39,7 +39,8 @@ struct FakeCustomerData {
   std::vector<rmhub::common::v1::DomainEvent> events;
 };
 
-class FakeCustomerRepository final : public rmhub::testing::FakeRepository<CustomerStore, FakeCustomerData> {
+class FakeCustomerRepository final
+    : public rmhub::testing::FakeRepository<CustomerStore, FakeCustomerData> {
  protected:
   std::unique_ptr<CustomerStore> MakeStore(FakeCustomerData& data) override;
 };

@@ -90,7 +90,8 @@ class MySqlCustomerRepositoryTest : public ::testing::Test {
 
   // One transaction without a request_id.
   absl::Status Tx(const std::function<absl::Status(CustomerStore&)>& body) {
-    return repo_->Write({"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr, body, nullptr);
+    return repo_->Write({"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr, body,
+                        nullptr);
   }
   absl::Status Read(const std::function<absl::Status(CustomerStore&)>& body) {
     return repo_->Read(body);
@@ -353,9 +354,9 @@ TEST_F(MySqlCustomerRepositoryTest, RotatedKeyRingReadsOldRowsAndWritesWithTheNe
   EXPECT_EQ(got->contact_phone(), in.contact_phone());
 
   // Rewriting the row re-seals it under the active key; the blind index is unchanged.
-  ASSERT_OK(after.Write({"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr,
-                        [&](CustomerStore& s) { return s.UpdateCustomer(id, *got, 1, kT0); },
-                        nullptr));
+  ASSERT_OK(after.Write(
+      {"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr,
+      [&](CustomerStore& s) { return s.UpdateCustomer(id, *got, 1, kT0); }, nullptr));
   const std::string sealed =
       Bytes(absl::StrCat("SELECT national_id_enc FROM customers WHERE id = ", id));
   EXPECT_EQ(*pii::FieldCipher::KeyIdOf(sealed), "k2025");
@@ -706,12 +707,12 @@ TEST_F(MySqlCustomerRepositoryTest, LockingReadsSeeAssignmentsCommittedAfterTheS
   std::vector<v1::Customer> book;
   ASSERT_OK(Tx([&](CustomerStore& s) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(s.GetCustomer(customer, false).status());  // takes the snapshot
-    RMHUB_RETURN_IF_ERROR(
-        other.Write({"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr,
-                    [&](CustomerStore& o) {
-                      return o.SetOwnership(customer, Ownership{manager, 0, 2}, kT0);
-                    },
-                    nullptr));
+    RMHUB_RETURN_IF_ERROR(other.Write(
+        {"Test", "", "members/1"}, v1::GetCustomerRequest(), nullptr,
+        [&](CustomerStore& o) {
+          return o.SetOwnership(customer, Ownership{manager, 0, 2}, kT0);
+        },
+        nullptr));
     RMHUB_RETURN_IF_ERROR(s.LockManager(manager, kT0));
     RMHUB_RETURN_IF_ERROR(Into(s.CountHoldings(manager), &h));
     return Into(s.ListHeld(manager), &book);
@@ -1037,12 +1038,12 @@ TEST_F(MySqlCustomerRepositoryTest, FailedWriteRollsBackEverythingIncludingTheOu
     RMHUB_RETURN_IF_ERROR(s.AppendEvent(Event("customers/0")));
     return FailedPrecondition("SOMETHING_ELSE_FAILED", "a later rule said no");
   };
-  absl::Status failed = repo_->Write({"LogInteraction", request.request_id(), "members/7"}, request, &out, body,
-                   nullptr);
+  absl::Status failed = repo_->Write({"LogInteraction", request.request_id(), "members/7"}, request,
+                                     &out, body, nullptr);
   EXPECT_EQ(ErrorReason(failed), "SOMETHING_ELSE_FAILED");
   EXPECT_EQ(Fingerprint(), before);
-  absl::Status retried = repo_->Write({"LogInteraction", request.request_id(), "members/7"}, request, &out, body,
-                   nullptr);
+  absl::Status retried = repo_->Write({"LogInteraction", request.request_id(), "members/7"},
+                                      request, &out, body, nullptr);
   EXPECT_EQ(ErrorReason(retried), "SOMETHING_ELSE_FAILED");
   EXPECT_EQ(runs, 2);
 }

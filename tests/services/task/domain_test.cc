@@ -134,9 +134,9 @@ TEST(FourEyes, NeedsTwoDistinctAssigneesToStartAndCannotBeClosedByTransition) {
   t.set_status(v1::IN_PROGRESS);
   EXPECT_EQ(ErrorReason(DecideTransition(t, v1::DONE, "", {})), "FOUR_EYES_SIGN_OFF_REQUIRED");
   // An ordinary task is closed by a transition.
-  EXPECT_TRUE(DecideTransition(MakeTask(v1::MARKETING, v1::IN_PROGRESS, {"members/1"}), v1::DONE,
-                               "", {})
-                  .ok());
+  EXPECT_TRUE(
+      DecideTransition(MakeTask(v1::MARKETING, v1::IN_PROGRESS, {"members/1"}), v1::DONE, "", {})
+          .ok());
 }
 
 TEST(FourEyes, DoneOnlyAfterBothSignaturesWhoAndWhenKept) {
@@ -178,8 +178,9 @@ TEST(FourEyes, NoSignatureOnCancelledOrUnstartedTasksOrOrdinaryTypes) {
 
 TEST(FourEyes, AssigneeListRules) {
   v1::Task t = MakeTask(v1::POST_LOAN_CHECK, v1::TODO, {});
-  EXPECT_EQ(ErrorReason(CheckAssignees(t, {"members/1", "members/2", "members/3"}, "task.assignees")),
-            "FOUR_EYES_NEEDS_TWO");
+  EXPECT_EQ(
+      ErrorReason(CheckAssignees(t, {"members/1", "members/2", "members/3"}, "task.assignees")),
+      "FOUR_EYES_NEEDS_TWO");
   absl::Status twice = CheckAssignees(t, {"members/1", "members/1"}, "task.assignees");
   EXPECT_EQ(FieldViolations(twice).at(0).field, "task.assignees[1]");
   EXPECT_EQ(FieldViolations(CheckAssignees(t, {"teams/1"}, "task.assignees")).at(0).field,
@@ -196,15 +197,16 @@ TEST(FourEyes, AssigneeListRules) {
 }
 
 TEST(FourEyes, BothSignersMustBeEligible) {
-  EXPECT_TRUE(CheckFourEyesSigners({{"members/1", true, true}, {"members/2", true, true}}, "members/1")
-                  .ok());
+  EXPECT_TRUE(
+      CheckFourEyesSigners({{"members/1", true, true}, {"members/2", true, true}}, "members/1")
+          .ok());
   absl::Status teller =
       CheckFourEyesSigners({{"members/1", true, true}, {"members/2", true, false}}, "members/1");
   EXPECT_EQ(ErrorReason(teller), "SIGNER_NOT_ELIGIBLE");
   EXPECT_THAT(teller.message(), HasSubstr("members/2 may not perform this check"));
   EXPECT_THAT(teller.message(), HasSubstr("own manager may not check alone"));
-  EXPECT_EQ(ErrorReason(CheckFourEyesSigners({{"members/1", false, true}, {"members/2", true, true}},
-                                             "")),
+  EXPECT_EQ(ErrorReason(
+                CheckFourEyesSigners({{"members/1", false, true}, {"members/2", true, true}}, "")),
             "SIGNER_NOT_ELIGIBLE");
 }
 
@@ -312,10 +314,10 @@ TEST(Ranking, UrgentAndHighPriorityWorkWeighsMore) {
   EXPECT_DOUBLE_EQ(WeightedLoad({{v1::HIGH, soon}}, kNow), 4.0);
   EXPECT_DOUBLE_EQ(WeightedLoad({{v1::NORMAL, kNow - absl::Hours(1)}}, kNow), 2.0);  // overdue
   // Same skills: three LOW tasks far away weigh less than one URGENT task due tomorrow.
-  auto ranked = RankCandidates(
-      {Member(7, true, {}, {{v1::URGENT, soon}}),
-       Member(8, true, {}, {{v1::LOW, far}, {v1::LOW, far}, {v1::LOW, far}})},
-      {}, kNow, 5);
+  auto ranked =
+      RankCandidates({Member(7, true, {}, {{v1::URGENT, soon}}),
+                      Member(8, true, {}, {{v1::LOW, far}, {v1::LOW, far}, {v1::LOW, far}})},
+                     {}, kNow, 5);
   EXPECT_EQ(ranked[0].member(), "members/8");
 }
 
@@ -327,7 +329,8 @@ TEST(Ranking, TiesGoToFewerOpenTasksThenTheLowerId) {
 
 TEST(Ranking, WorkloadCountsOverdue) {
   v1::Workload w = WorkloadOf(
-      Member(3, true, {}, {{v1::NORMAL, kNow - absl::Hours(2)}, {v1::NORMAL, kNow + absl::Hours(100)}}),
+      Member(3, true, {},
+             {{v1::NORMAL, kNow - absl::Hours(2)}, {v1::NORMAL, kNow + absl::Hours(100)}}),
       kNow);
   EXPECT_EQ(w.member(), "members/3");
   EXPECT_EQ(w.open_tasks(), 2);

@@ -108,7 +108,8 @@ class MySqlTeamRepositoryTest : public ::testing::Test {
     t.set_kind(kind);
     t.set_description("serves the east side");
     int64_t id = 0;
-    EXPECT_OK(Tx([&](TeamStore& s) { return Into(s.InsertTeam(t, branch_id, leader_id, kT0), &id); }));
+    EXPECT_OK(
+        Tx([&](TeamStore& s) { return Into(s.InsertTeam(t, branch_id, leader_id, kT0), &id); }));
     return id;
   }
 
@@ -134,9 +135,9 @@ class MySqlTeamRepositoryTest : public ::testing::Test {
   // Row counts of every table a write may touch, outbox and idempotency records included.
   std::string Fingerprint() {
     std::string out;
-    for (const char* table : {"branches", "members", "member_skills", "ladder_changes",
-                              "certifications", "mentorships", "teams", "team_members",
-                              "team_goals", kOutboxTable, kIdempotencyTable}) {
+    for (const char* table :
+         {"branches", "members", "member_skills", "ladder_changes", "certifications", "mentorships",
+          "teams", "team_members", "team_goals", kOutboxTable, kIdempotencyTable}) {
       absl::StrAppend(&out, table, "=", Scalar(absl::StrCat("SELECT COUNT(*) FROM ", table)), " ");
     }
     return out;
@@ -203,7 +204,8 @@ TEST_F(MySqlTeamRepositoryTest, BranchRoundTripAndOptimisticUpdate) {
   ASSERT_OK(Read([&](TeamStore& s) { return Into(s.GetBranch(id, false), &after); }));
   EXPECT_TRUE(MessageDifferencer::Equals(*after, *got));
 
-  absl::Status missing = Tx([&](TeamStore& s) { return s.UpdateBranch(id + 1000, changed, 1, later); });
+  absl::Status missing =
+      Tx([&](TeamStore& s) { return s.UpdateBranch(id + 1000, changed, 1, later); });
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
   ASSERT_OK(Read([&](TeamStore& s) { return Into(s.GetBranch(id + 1000, false), &got); }));
   EXPECT_FALSE(got.has_value());
@@ -287,7 +289,8 @@ TEST_F(MySqlTeamRepositoryTest, MemberRoundTripWithSkillsAndDerivedFields) {
   ASSERT_OK(Tx([&](TeamStore& s) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(s.InsertMentorship(ms, mentor, id, kT0).status());
     for (int64_t t : {project_b, home, project_a}) {
-      RMHUB_RETURN_IF_ERROR(s.AddTeamMember(t, t == home ? v1::HOME : v1::PROJECT, id, kT0).status());
+      RMHUB_RETURN_IF_ERROR(
+          s.AddTeamMember(t, t == home ? v1::HOME : v1::PROJECT, id, kT0).status());
     }
     return absl::OkStatus();
   }));
@@ -334,7 +337,8 @@ TEST_F(MySqlTeamRepositoryTest, UpdateMemberRewritesFieldsAndSkillsAndIsOptimist
   const std::string before = Fingerprint();
   changed.clear_skills();
   changed.set_display_name("lost update");
-  absl::Status stale = Tx([&](TeamStore& s) { return s.UpdateMember(id, changed, branch, 1, kT0); });
+  absl::Status stale =
+      Tx([&](TeamStore& s) { return s.UpdateMember(id, changed, branch, 1, kT0); });
   EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(ErrorReason(stale), "ETAG_MISMATCH");
   EXPECT_EQ(Fingerprint(), before);
@@ -382,10 +386,11 @@ TEST_F(MySqlTeamRepositoryTest, ListMembersPagesThroughAFilteredSetWithDerivedFi
   std::vector<int64_t> expected;
   for (int i = 0; i < 5; ++i) expected.push_back(MakeMember(branch, {v1::FX, v1::WEALTH}));
   MakeMember(branch, {v1::WEALTH}, v1::ON_LEAVE);  // filtered out by status
-  MakeMember(branch, {v1::FX});                     // filtered out by skill
-  MakeMember(other, {v1::WEALTH});                  // filtered out by the branch restriction
+  MakeMember(branch, {v1::FX});                    // filtered out by skill
+  MakeMember(other, {v1::WEALTH});                 // filtered out by the branch restriction
   const int64_t home = MakeTeam(branch, v1::HOME);
-  ASSERT_OK(Tx([&](TeamStore& s) { return s.AddTeamMember(home, v1::HOME, expected[3], kT0).status(); }));
+  ASSERT_OK(
+      Tx([&](TeamStore& s) { return s.AddTeamMember(home, v1::HOME, expected[3], kT0).status(); }));
 
   ListQuery q;
   q.filter = *api::ParseFilterExpr("skills: WEALTH AND status = ACTIVE AND role != TELLER",
@@ -577,13 +582,15 @@ TEST_F(MySqlTeamRepositoryTest, LockingReadsSeeRowsCommittedAfterTheSnapshot) {
   ASSERT_OK(Tx([&](TeamStore& s) -> absl::Status {
     RMHUB_RETURN_IF_ERROR(s.GetMember(mentee, false).status());  // takes the snapshot
     // Another transaction commits in between.
-    RMHUB_RETURN_IF_ERROR(other.Write({"Test", "", "members/1"}, v1::GetBranchRequest(), nullptr,
-                                      [&](TeamStore& o) -> absl::Status {
-      RMHUB_RETURN_IF_ERROR(o.InsertMentorship(m, mentor, mentee, kT0).status());
-      std::optional<v1::Member> current;
-      RMHUB_RETURN_IF_ERROR(Into(o.GetMember(mentee, true), &current));
-      return o.UpdateMember(mentee, *current, branch, 1, kT0);
-    }, nullptr));
+    RMHUB_RETURN_IF_ERROR(other.Write(
+        {"Test", "", "members/1"}, v1::GetBranchRequest(), nullptr,
+        [&](TeamStore& o) -> absl::Status {
+          RMHUB_RETURN_IF_ERROR(o.InsertMentorship(m, mentor, mentee, kT0).status());
+          std::optional<v1::Member> current;
+          RMHUB_RETURN_IF_ERROR(Into(o.GetMember(mentee, true), &current));
+          return o.UpdateMember(mentee, *current, branch, 1, kT0);
+        },
+        nullptr));
     RMHUB_RETURN_IF_ERROR(Into(s.CountActiveMentees(mentor), &count));
     RMHUB_RETURN_IF_ERROR(Into(s.HasActiveMentor(mentee), &has));
     return Into(s.GetMember(mentee, true), &locked);
@@ -645,7 +652,8 @@ TEST_F(MySqlTeamRepositoryTest, RosterEnforcesOneHomeTeamAndNoDuplicates) {
   const int64_t project = MakeTeam(branch, v1::PROJECT);
   const absl::Time joined = kT0 + absl::Minutes(5);
   v1::TeamMembership added;
-  ASSERT_OK(Tx([&](TeamStore& s) { return Into(s.AddTeamMember(home, v1::HOME, member, joined), &added); }));
+  ASSERT_OK(Tx(
+      [&](TeamStore& s) { return Into(s.AddTeamMember(home, v1::HOME, member, joined), &added); }));
   EXPECT_EQ(added.name(), absl::StrCat("teams/", home, "/memberships/", member));
   EXPECT_EQ(added.team(), absl::StrCat("teams/", home));
   EXPECT_EQ(added.member(), absl::StrCat("members/", member));
@@ -663,7 +671,8 @@ TEST_F(MySqlTeamRepositoryTest, RosterEnforcesOneHomeTeamAndNoDuplicates) {
   EXPECT_EQ(Fingerprint(), before);
 
   // Any number of project teams, but each once.
-  ASSERT_OK(Tx([&](TeamStore& s) { return s.AddTeamMember(project, v1::PROJECT, member, kT0).status(); }));
+  ASSERT_OK(Tx(
+      [&](TeamStore& s) { return s.AddTeamMember(project, v1::PROJECT, member, kT0).status(); }));
   absl::Status twice =
       Tx([&](TeamStore& s) { return s.AddTeamMember(project, v1::PROJECT, member, kT0).status(); });
   EXPECT_EQ(ErrorReason(twice), "ALREADY_A_MEMBER");
@@ -673,7 +682,8 @@ TEST_F(MySqlTeamRepositoryTest, RosterEnforcesOneHomeTeamAndNoDuplicates) {
   absl::Status gone = Tx([&](TeamStore& s) { return s.RemoveTeamMember(home, member); });
   EXPECT_EQ(gone.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(ErrorReason(gone), "NOT_A_MEMBER");
-  ASSERT_OK(Tx([&](TeamStore& s) { return s.AddTeamMember(other_home, v1::HOME, member, kT0).status(); }));
+  ASSERT_OK(Tx(
+      [&](TeamStore& s) { return s.AddTeamMember(other_home, v1::HOME, member, kT0).status(); }));
   EXPECT_EQ(GetMember(member).home_team(), absl::StrCat("teams/", other_home));
 }
 
@@ -685,7 +695,8 @@ TEST_F(MySqlTeamRepositoryTest, ListTeamsAndRostersPage) {
   std::vector<int64_t> members;
   for (int i = 0; i < 3; ++i) members.push_back(MakeMember(branch));
   ASSERT_OK(Tx([&](TeamStore& s) -> absl::Status {
-    for (int64_t m : members) RMHUB_RETURN_IF_ERROR(s.AddTeamMember(team, v1::PROJECT, m, kT0).status());
+    for (int64_t m : members)
+      RMHUB_RETURN_IF_ERROR(s.AddTeamMember(team, v1::PROJECT, m, kT0).status());
     return absl::OkStatus();
   }));
   api::PageRequest page;
@@ -811,13 +822,13 @@ TEST_F(MySqlTeamRepositoryTest, FailedWriteRollsBackEverythingIncludingTheOutbox
     RMHUB_RETURN_IF_ERROR(s.AppendEvent(Event("members/0")));
     return FailedPrecondition("SOMETHING_ELSE_FAILED", "a later rule said no");
   };
-  absl::Status failed = repo_->Write({"CreateMember", request.request_id(), "members/1"}, request, &out, body,
-                   nullptr);
+  absl::Status failed = repo_->Write({"CreateMember", request.request_id(), "members/1"}, request,
+                                     &out, body, nullptr);
   EXPECT_EQ(ErrorReason(failed), "SOMETHING_ELSE_FAILED");
   EXPECT_EQ(Fingerprint(), before);
   // Nothing was recorded for the request_id either: a retry runs the body again.
-  absl::Status retried = repo_->Write({"CreateMember", request.request_id(), "members/1"}, request, &out, body,
-                   nullptr);
+  absl::Status retried = repo_->Write({"CreateMember", request.request_id(), "members/1"}, request,
+                                      &out, body, nullptr);
   EXPECT_EQ(ErrorReason(retried), "SOMETHING_ELSE_FAILED");
   EXPECT_EQ(runs, 2);
 }

@@ -14,9 +14,9 @@
 #include "services/team/domain/list_filters.h"
 #include "services/team/mysql_repository.h"
 #include "tests/services/team/fake_team_repository.h"
-#include "tests/support/test_idempotency.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_idempotency.h"
 
 namespace rmhub::team {
 namespace {
@@ -55,8 +55,9 @@ class TeamListParityTest : public ::testing::Test {
     std::vector<int64_t> ids;
     for (TeamRepository* repo : repos_) {
       int64_t id = 0;
-      ASSERT_OK(repo->Write({"Populate", "", ""}, v1::GetBranchRequest(), nullptr,
-[&](TeamStore& s) { return Into(body(s), &id); }, nullptr));
+      ASSERT_OK(repo->Write(
+          {"Populate", "", ""}, v1::GetBranchRequest(), nullptr,
+          [&](TeamStore& s) { return Into(body(s), &id); }, nullptr));
       ids.push_back(id);
     }
     ASSERT_EQ(ids[0], ids[1]) << "a fresh database and the fake number rows alike";

@@ -53,7 +53,8 @@ TEST_F(TeamServiceTest, ReplayedRequestIdReturnsFirstResponseAndWritesOnce) {
   auto c2 = Context(admin_token_);
   ASSERT_TRUE(stub_->CreateMember(c2.get(), req, &second).ok());
   EXPECT_EQ(first.name(), second.name());
-  EXPECT_EQ(CountRows("members WHERE employee_number = '" + req.member().employee_number() + "'"), 1);
+  EXPECT_EQ(CountRows("members WHERE employee_number = '" + req.member().employee_number() + "'"),
+            1);
 
   req.mutable_member()->set_display_name("Someone Else");
   auto c3 = Context(admin_token_);
@@ -84,7 +85,8 @@ TEST_F(TeamServiceTest, AReplayIsTheCallersOwnAndIsReauthorizedAgainstTheMemberA
   grpc::Status other = stub_->CreateMember(c3.get(), req, &theirs);
   EXPECT_FALSE(other.ok());
   EXPECT_TRUE(theirs.name().empty());
-  EXPECT_EQ(CountRows("members WHERE employee_number = '" + req.member().employee_number() + "'"), 1);
+  EXPECT_EQ(CountRows("members WHERE employee_number = '" + req.member().employee_number() + "'"),
+            1);
 
   // Head office moves the member to another branch: the manager's replay is refused as a first
   // call on that member would be.
@@ -160,7 +162,8 @@ TEST_F(TeamServiceTest, MentorCapacityAndTeamsRoster) {
   v1::Branch branch = MakeBranch();
   v1::Member mentor = MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::PERSONAL, v1::SENIOR, 8);
   for (int i = 0; i < 3; ++i) {
-    v1::Member mentee = MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::PERSONAL, v1::ASSISTANT, 1);
+    v1::Member mentee =
+        MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::PERSONAL, v1::ASSISTANT, 1);
     ASSERT_TRUE(StartMentorship(mentor.name(), mentee.name()).ok());
   }
   v1::Member fourth = MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::PERSONAL, v1::ASSISTANT, 2);
@@ -192,7 +195,8 @@ TEST_F(TeamServiceTest, MentorCapacityAndTeamsRoster) {
 
 TEST_F(TeamServiceTest, ListMembersFiltersAndPages) {
   v1::Branch branch = MakeBranch();
-  for (int i = 0; i < 5; ++i) MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::CORPORATE, v1::SENIOR, 7);
+  for (int i = 0; i < 5; ++i)
+    MakeMember(branch, v1::RELATIONSHIP_MANAGER, v1::CORPORATE, v1::SENIOR, 7);
   MakeMember(branch, v1::TELLER);
   v1::ListMembersRequest req;
   req.set_filter("branch = \"" + branch.name() + "\" AND rm_kind = CORPORATE AND skills: WEALTH");
@@ -280,10 +284,12 @@ TEST_F(TeamServiceTest, AnotherBranchsMemberIsPermissionDeniedAndIdsCannotBeProb
   EXPECT_TRUE(stub_->GetMember(c1.get(), get, &out).ok());
   get.set_name(stranger.name());
   auto c2 = Context(token);
-  EXPECT_EQ(stub_->GetMember(c2.get(), get, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->GetMember(c2.get(), get, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   get.set_name("members/987654321");
   auto c3 = Context(token);
-  EXPECT_EQ(stub_->GetMember(c3.get(), get, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->GetMember(c3.get(), get, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 
   ExpectNothingWritten([&] {
     v1::UpdateMemberRequest upd;

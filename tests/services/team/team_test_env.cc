@@ -8,8 +8,7 @@ namespace {
 
 absl::Time TestStart() {
   // A fixed instant: 2026-03-15 10:00 in Shanghai.
-  return absl::FromCivil(absl::CivilSecond(2026, 3, 15, 10, 0, 0),
-                         *LoadZone(kDefaultZone));
+  return absl::FromCivil(absl::CivilSecond(2026, 3, 15, 10, 0, 0), *LoadZone(kDefaultZone));
 }
 
 }  // namespace
@@ -22,8 +21,8 @@ TeamTestEnv::TeamTestEnv()
   idempotency_ = testing::TestIdempotency("team", nullptr, clock_);
   repository_ = std::make_unique<MySqlTeamRepository>(harness_.pool(), *idempotency_);
   service_ = std::make_unique<TeamService>(*repository_, clock_, zone_, TeamConfig{});
-  grpc_service_ = std::make_unique<TeamGrpcService>(*service_, harness_.authenticator(),
-                                                    harness_.call_queue());
+  grpc_service_ =
+      std::make_unique<TeamGrpcService>(*service_, harness_.authenticator(), harness_.call_queue());
   harness_.Serve(grpc_service_.get(), "rmhub.team.v1.TeamService");
   stub_ = v1::TeamService::NewStub(harness_.channel());
   RenewAdminToken();
@@ -101,7 +100,8 @@ v1::Member TeamTestEnv::MakeMember(const v1::Branch& branch, v1::Role role, v1::
                                    v1::CareerLevel level, int grade) {
   v1::Member out;
   auto ctx = Context(admin_token_);
-  grpc::Status s = stub_->CreateMember(ctx.get(), MemberRequest(branch, role, kind, level, grade), &out);
+  grpc::Status s =
+      stub_->CreateMember(ctx.get(), MemberRequest(branch, role, kind, level, grade), &out);
   EXPECT_TRUE(s.ok()) << s.error_message();
   return out;
 }
@@ -193,7 +193,8 @@ int64_t TeamTestEnv::CountRows(const std::string& table_and_where) {
 }
 
 int64_t TeamTestEnv::OutboxCount(const std::string& event_type) {
-  return harness_.QueryInt("SELECT COUNT(*) FROM outbox_events WHERE event_type = '" + event_type + "'");
+  return harness_.QueryInt("SELECT COUNT(*) FROM outbox_events WHERE event_type = '" + event_type +
+                           "'");
 }
 
 void TeamTestEnv::ExpectNothingWritten(const std::function<void()>& fn) {

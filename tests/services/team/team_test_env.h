@@ -2,8 +2,8 @@
 // A team service on 127.0.0.1:0 over a fresh MariaDB database, with tokens for the roles the tests
 // need and helpers that build valid requests (so each test changes one thing from valid).
 
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <functional>
@@ -56,9 +56,9 @@ class TeamTestEnv : public ::testing::Test {
   v1::Certification AddQualification(const v1::Member& member, v1::RmKind kind,
                                      absl::CivilDay expiry);
   v1::Team MakeTeam(const v1::Branch& branch, v1::TeamKind kind, const std::string& leader);
-  Result<v1::ChangeCareerLevelResponse> Ladder(const std::string& member,
-                                               v1::LadderChangeKind kind, v1::CareerLevel level,
-                                               int grade, const std::string& etag = "");
+  Result<v1::ChangeCareerLevelResponse> Ladder(const std::string& member, v1::LadderChangeKind kind,
+                                               v1::CareerLevel level, int grade,
+                                               const std::string& etag = "");
   Result<v1::CheckAssignmentEligibilityResponse> Eligibility(const std::string& member,
                                                              v1::RmKind kind);
   grpc::Status StartMentorship(const std::string& mentor, const std::string& mentee);
