@@ -98,10 +98,12 @@ check "rules loaded: 20 rules, no errors" sh -c "prom_out=\$(node -e 'fetch(proc
 
 # Some traffic (answered UNAUTHENTICATED: a caller error, not a failure), so rates and
 # histograms have samples.
+# A counter's first sample is its baseline, so the calls are spread over several scrapes.
 for _ in 1 2 3 4 5; do
   "$ctl" health --addr "127.0.0.1:${E2E_PORT[team]}" >/dev/null 2>&1
   "$ctl" team list-branches --addr "127.0.0.1:${E2E_PORT[team]}" >/dev/null 2>&1
   "$ctl" customer list-customers --addr "127.0.0.1:${E2E_PORT[customer]}" >/dev/null 2>&1
+  sleep 1
 done
 # The recording rules run every 30 s and a rate needs two samples: wait (bounded) until the
 # burn-rate series the dashboards and alerts use exist — 0 for these healthy services.
