@@ -13,20 +13,7 @@ mariadb_sh=${3:?scripts/mariadb.sh path}
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 e2e_init_tmp backup
-chmod 755 "$tmp"
-# shellcheck disable=SC2317  # called by the EXIT trap
-e2e_extra_cleanup() { "$mariadb_sh" stop "$tmp/db" >/dev/null 2>&1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-db_port=$(free_port)
-require "private MariaDB starts" "$mariadb_sh" start "$tmp/db" "$db_port"
-password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-"$mariadb_sh" sql "$tmp/db" -e "CREATE DATABASE rmhub_team;
-  CREATE USER 'rmhub_team'@'127.0.0.1' IDENTIFIED BY '$password';
-  GRANT ALL PRIVILEGES ON rmhub_team.* TO 'rmhub_team'@'127.0.0.1';" || finish
-printf '%s' "$password" >"$tmp/db-password"
-make_secret "$tmp/jwt-secret"
-make_secret "$tmp/idempotency-key"
+private_team_db "$mariadb_sh"
 
 start_team() {
   local name=$1

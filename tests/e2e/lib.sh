@@ -43,6 +43,7 @@ e2e_cleanup() {
     fi
   done
   if declare -F e2e_extra_cleanup >/dev/null; then e2e_extra_cleanup; fi
+  if [ -n "${E2E_MARIADB_SH:-}" ]; then "$E2E_MARIADB_SH" stop "$tmp/db" >/dev/null 2>&1; fi
   for db in "${E2E_DBS[@]}"; do sql "DROP DATABASE IF EXISTS \`$db\`" >/dev/null 2>&1; done
   [ -n "$tmp" ] && [ -z "${RMHUB_E2E_KEEP:-}" ] && rm -rf "$tmp"
 }
@@ -57,6 +58,29 @@ sql() {
 create_db() {
   E2E_DBS+=("$1")
   sql "CREATE DATABASE \`$1\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+}
+
+# A free loopback TCP port.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# private_team_db <mariadb.sh>: a MariaDB of the test's own in $tmp/db on a free port ($db_port),
+# database and user rmhub_team (password in $tmp/db-password), the JWT and idempotency secrets;
+# stopped at exit. For tests that stop or restore the database on purpose.
+private_team_db() {
+  E2E_MARIADB_SH=$1
+  chmod 755 "$tmp"  # the MariaDB runs as mysql when we are root
+  db_port=$(free_port)
+  require "private MariaDB starts" "$E2E_MARIADB_SH" start "$tmp/db" "$db_port"
+  local password
+  password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  "$E2E_MARIADB_SH" sql "$tmp/db" -e "CREATE DATABASE rmhub_team;
+    CREATE USER 'rmhub_team'@'127.0.0.1' IDENTIFIED BY '$password';
+    GRANT ALL PRIVILEGES ON rmhub_team.* TO 'rmhub_team'@'127.0.0.1';" || finish
+  printf '%s' "$password" >"$tmp/db-password"
+  make_secret "$tmp/jwt-secret"
+  make_secret "$tmp/idempotency-key"
 }
 
 # A random HS256 secret in <file>, as scripts/up.sh makes them.

@@ -29,7 +29,7 @@ e2e_extra_cleanup() {
 # ---- the services ----
 # The outbox relay points at a loopback port where nothing listens: it runs (and fails), so its
 # metrics are exported as in production.
-no_analytics="127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+no_analytics="127.0.0.1:$(free_port)"
 team_db="rmhub_e2e_prom_team_$$"
 customer_db="rmhub_e2e_prom_customer_$$"
 create_db "$team_db" && create_db "$customer_db" || exit 1
@@ -49,8 +49,7 @@ require "team SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[team]}" --wait
 require "customer SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[customer]}" --wait 60s
 
 # ---- Prometheus ----
-prom_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-  || shuf -i 20000-40000 -n 1)
+prom_port=$(free_port)
 cat >"$tmp/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
