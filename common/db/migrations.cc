@@ -242,6 +242,13 @@ const std::vector<MigrationFile>& RuntimeMigrations() {
        "  create_time DATETIME(6) NOT NULL,\n"
        "  KEY ix_idempotency_records_create_time (create_time)\n"
        ") ENGINE=InnoDB;\n"},
+      {"runtime/0004_outbox_aggregate_versions.sql",
+       "-- Each aggregate's last event version (common/outbox AppendEvent): strictly increasing\n"
+       "-- per aggregate, allocated under the row lock in the mutation's transaction.\n"
+       "CREATE TABLE outbox_aggregate_versions (\n"
+       "  aggregate VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,\n"
+       "  version BIGINT NOT NULL\n"
+       ") ENGINE=InnoDB;\n"},
   };
   return *migrations;
 }

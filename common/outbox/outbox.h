@@ -7,6 +7,7 @@
 // Table outbox_events (created by the runtime migrations, see common/db/migrations.cc):
 //   id (order), event_id, event_type, aggregate, payload (the serialized DomainEvent),
 //   create_time, sent_time (NULL until analytics accepted it).
+// Table outbox_aggregate_versions: aggregate (primary key), version (the last one given out).
 
 #include <google/protobuf/message.h>
 
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/db/connection_pool.h"
@@ -22,15 +24,21 @@
 namespace rmhub::outbox {
 
 // The envelope for `payload` (packed as an Any) with a fresh event_id. `actor` is who made the
-// change ("members/7", "services/customer"); the payload must carry no unmasked PII.
+// change ("members/7", "services/customer"); the payload must carry no unmasked PII. The
+// aggregate_version is left 0: AppendEvent allocates it.
 rmhub::common::v1::DomainEvent MakeEvent(absl::string_view source, absl::string_view type,
                                          absl::string_view aggregate, absl::string_view actor,
                                          const google::protobuf::Message& payload,
-                                         absl::Time occur_time, int64_t aggregate_version = 0);
+                                         absl::Time occur_time);
 
-// Inserts the event on `conn`; call it inside the mutation's transaction. Never throws: SQL
-// errors come back as statuses (common/db/sql_error.h), INTERNAL "EVENT_INVALID" for an event
-// without event_id, source or type.
-absl::Status AppendEvent(db::Connection& conn, const rmhub::common::v1::DomainEvent& event);
+// Inserts the event on `conn`; call it inside the mutation's transaction. The event's
+// aggregate_version is allocated here from the aggregate's counter (table
+// outbox_aggregate_versions, one row per aggregate, incremented under its row lock in the same
+// transaction): every event of an aggregate gets the next version, 1, 2, 3, ... in commit order
+// (a concurrent mutation of the same aggregate waits on the counter row until this transaction
+// ends; a rolled-back transaction gives its number back). Returns the version assigned. Never
+// throws: SQL errors come back as statuses (common/db/sql_error.h), INTERNAL "EVENT_INVALID" for
+// an event without event_id, source, type or aggregate.
+absl::StatusOr<int64_t> AppendEvent(db::Connection& conn, rmhub::common::v1::DomainEvent event);
 
 }  // namespace rmhub::outbox

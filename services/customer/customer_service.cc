@@ -71,10 +71,9 @@ absl::CivilDay CustomerService::Today() const { return rmhub::Today(clock_, zone
 
 absl::Status CustomerService::Emit(CustomerStore& store, const auth::Principal& p,
                                    absl::string_view type, const std::string& aggregate,
-                                   const google::protobuf::Message& payload,
-                                   int64_t version) const {
-  return store.AppendEvent(outbox::MakeEvent(internal::kSource, type, aggregate, p.subject, payload,
-                                             clock_.Now(), version));
+                                   const google::protobuf::Message& payload) const {
+  return store.AppendEvent(
+      outbox::MakeEvent(internal::kSource, type, aggregate, p.subject, payload, clock_.Now()));
 }
 
 absl::StatusOr<v1::Customer> CustomerService::LoadAccessible(CustomerStore& store,
@@ -191,7 +190,7 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
         out = *stored;
         RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "CreateCustomer", out, v1::WRITE, nullptr));
         DeriveSegments(out, config_.thresholds);
-        return Emit(store, p, "customer.created", name, internal::ForEvent(out), 1);
+        return Emit(store, p, "customer.created", name, internal::ForEvent(out));
       },
       [&](CustomerStore& store, db::Delivery delivery) {
         return FinishCustomer(store, c, "CreateCustomer", out, static_cast<int>(Access::kRead),
@@ -394,10 +393,10 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
         RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "UpdateCustomer", out, v1::WRITE, &current));
         DeriveSegments(out, config_.thresholds);
         RMHUB_RETURN_IF_ERROR(
-            Emit(store, p, "customer.updated", out.name(), internal::ForEvent(out), version + 1));
+            Emit(store, p, "customer.updated", out.name(), internal::ForEvent(out)));
         if (out.status() != current.status()) {
-          RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.status_changed", out.name(),
-                                     internal::ForEvent(out), version + 1));
+          RMHUB_RETURN_IF_ERROR(
+              Emit(store, p, "customer.status_changed", out.name(), internal::ForEvent(out)));
         }
         return absl::OkStatus();
       },
@@ -431,8 +430,7 @@ absl::StatusOr<v1::Customer> CustomerService::ArchiveCustomer(const Caller& c,
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(*id, false));
         out = *stored;
         DeriveSegments(out, config_.thresholds);
-        return Emit(store, c.principal, "customer.archived", out.name(), internal::ForEvent(out),
-                    version + 1);
+        return Emit(store, c.principal, "customer.archived", out.name(), internal::ForEvent(out));
       },
       [&](CustomerStore& store, db::Delivery delivery) {
         return FinishCustomer(store, c, "ArchiveCustomer", out, static_cast<int>(Access::kWrite),

@@ -79,8 +79,7 @@ class CustomerService {
                         const v1::Customer& customer, v1::PiiAccess access,
                         const v1::Customer* before) const;
   absl::Status Emit(CustomerStore& store, const auth::Principal& p, absl::string_view type,
-                    const std::string& aggregate, const google::protobuf::Message& payload,
-                    int64_t version = 0) const;
+                    const std::string& aggregate, const google::protobuf::Message& payload) const;
   // Takes the manager's lock and checks eligibility and cap for one more customer.
   absl::Status ReserveCapacity(CustomerStore& store, const v1::Customer& customer,
                                const ManagerFacts& manager) const;

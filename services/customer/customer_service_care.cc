@@ -254,7 +254,7 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
     result.set_customer(stored->name());
     RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "ImportCustomers", *stored, v1::WRITE, nullptr));
     DeriveSegments(*stored, config_.thresholds);
-    return Emit(store, p, "customer.created", stored->name(), internal::ForEvent(*stored), 1);
+    return Emit(store, p, "customer.created", stored->name(), internal::ForEvent(*stored));
   }
   if (IdOf(existing->branch(), "branches") != branch || existing->archived()) {
     result.set_outcome(v1::FAILED);
@@ -282,7 +282,7 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
   result.set_outcome(v1::UPDATED);
   RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "ImportCustomers", merged, v1::WRITE, &*existing));
   DeriveSegments(merged, config_.thresholds);
-  return Emit(store, p, "customer.updated", merged.name(), internal::ForEvent(merged), version + 1);
+  return Emit(store, p, "customer.updated", merged.name(), internal::ForEvent(merged));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -360,7 +360,7 @@ absl::Status MySqlCustomerStore::StaleOrMissing(int64_t id) {
 }
 
 absl::Status MySqlCustomerStore::AppendEvent(const rmhub::common::v1::DomainEvent& event) {
-  return db::GuardSql([&] { return outbox::AppendEvent(conn_, event); });
+  return db::GuardSql([&] { return outbox::AppendEvent(conn_, event).status(); });
 }
 
 // ---- PII ----

@@ -386,7 +386,7 @@ absl::Status MySqlTeamStore::StaleOrMissing(absl::string_view table, int64_t id,
 }
 
 absl::Status MySqlTeamStore::AppendEvent(const rmhub::common::v1::DomainEvent& event) {
-  return db::GuardSql([&] { return outbox::AppendEvent(conn_, event); });
+  return db::GuardSql([&] { return outbox::AppendEvent(conn_, event).status(); });
 }
 
 // ---- branches ----

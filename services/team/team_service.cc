@@ -36,9 +36,9 @@ absl::CivilDay TeamService::Today() const { return rmhub::Today(clock_, zone_); 
 
 absl::Status TeamService::Emit(TeamStore& store, const Principal& p, absl::string_view type,
                                const std::string& aggregate,
-                               const google::protobuf::Message& payload, int64_t version) {
-  return store.AppendEvent(outbox::MakeEvent(internal::kSource, type, aggregate, p.subject, payload,
-                                             clock_.Now(), version));
+                               const google::protobuf::Message& payload) {
+  return store.AppendEvent(
+      outbox::MakeEvent(internal::kSource, type, aggregate, p.subject, payload, clock_.Now()));
 }
 
 absl::StatusOr<v1::Member> TeamService::LoadReadableMember(TeamStore& store, const Principal& p,
@@ -91,7 +91,7 @@ absl::StatusOr<v1::Branch> TeamService::CreateBranch(const Caller& c,
         RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertBranch(branch, clock_.Now()));
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Branch> stored, store.GetBranch(id, false));
         out = *stored;
-        return Emit(store, c.principal, "team.branch.created", out.name(), out, 1);
+        return Emit(store, c.principal, "team.branch.created", out.name(), out);
       },
       [&](TeamStore&, db::Delivery) { return AccessPolicy::CanCreateBranch(c.principal); }));
   return out;
@@ -156,7 +156,7 @@ absl::StatusOr<v1::Branch> TeamService::UpdateBranch(const Caller& c,
         RMHUB_RETURN_IF_ERROR(store.UpdateBranch(id, merged, version, clock_.Now()));
         RMHUB_ASSIGN_OR_RETURN(current, store.GetBranch(id, false));
         out = *current;
-        return Emit(store, c.principal, "team.branch.updated", out.name(), out, version + 1);
+        return Emit(store, c.principal, "team.branch.updated", out.name(), out);
       },
       [&](TeamStore&, db::Delivery) { return AccessPolicy::CanManageBranch(c.principal, id); }));
   return out;
@@ -212,7 +212,7 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
         }
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
         out = *stored;
-        return Emit(store, c.principal, "team.member.created", out.name(), out, 1);
+        return Emit(store, c.principal, "team.member.created", out.name(), out);
       },
       [&](TeamStore& store, db::Delivery d) {
         return ReplayMember(store, c.principal, out.name(), d);
@@ -333,7 +333,7 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
         RMHUB_RETURN_IF_ERROR(store.UpdateMember(id, merged, branch_id, version, clock_.Now()));
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
         out = *stored;
-        return Emit(store, c.principal, "team.member.updated", out.name(), out, version + 1);
+        return Emit(store, c.principal, "team.member.updated", out.name(), out);
       },
       [&](TeamStore& store, db::Delivery d) {
         return ReplayMember(store, c.principal, out.name(), d);

@@ -93,8 +93,7 @@ class TeamService {
                           bool roster, db::Delivery delivery);
   absl::StatusOr<v1::Branch> LoadBranch(TeamStore& store, int64_t id, const std::string& field);
   absl::Status Emit(TeamStore& store, const Principal& p, absl::string_view type,
-                    const std::string& aggregate, const google::protobuf::Message& payload,
-                    int64_t version = 0);
+                    const std::string& aggregate, const google::protobuf::Message& payload);
   absl::CivilDay Today() const;
 
   TeamRepository& repository_;

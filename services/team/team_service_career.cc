@@ -62,8 +62,7 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(*id, false));
         *out.mutable_member() = *stored;
         *out.mutable_change() = change;
-        return Emit(store, c.principal, "team.member.ladder_changed", stored->name(), change,
-                    version + 1);
+        return Emit(store, c.principal, "team.member.ladder_changed", stored->name(), change);
       },
       [&](TeamStore& store, db::Delivery d) {
         return ReplayMember(store, c.principal, out.member().name(), d);
@@ -169,7 +168,7 @@ absl::StatusOr<v1::ListCertificationsResponse> TeamService::ListCertifications(
       if (id <= page.after_id) continue;
       c.set_state(StateOn(c, today, c.state() == v1::REVOKED));
       const bool wanted = api::MatchesFilter(filter, [&](absl::string_view field) {
-        return api::FieldValues{int64_t{field == "state" ? c.state() : c.type()}};
+        return api::FieldValues{field == "state" ? int64_t{c.state()} : int64_t{c.type()}};
       });
       if (!wanted) continue;
       if (out.certifications_size() == page.limit) {

@@ -80,7 +80,7 @@ absl::StatusOr<v1::Team> TeamService::CreateTeam(const Caller& c, const v1::Crea
         }
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
         out = *stored;
-        return Emit(store, c.principal, "team.team.created", out.name(), out, 1);
+        return Emit(store, c.principal, "team.team.created", out.name(), out);
       },
       [&](TeamStore& store, db::Delivery d) {
         return ReplayTeam(store, c.principal, out.name(), /*roster=*/false, d);
@@ -152,7 +152,7 @@ absl::StatusOr<v1::Team> TeamService::UpdateTeam(const Caller& c, const v1::Upda
         RMHUB_RETURN_IF_ERROR(store.UpdateTeam(id, merged, leader_id, version, clock_.Now()));
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> stored, store.GetTeam(id, false));
         out = *stored;
-        return Emit(store, c.principal, "team.team.updated", out.name(), out, version + 1);
+        return Emit(store, c.principal, "team.team.updated", out.name(), out);
       },
       [&](TeamStore& store, db::Delivery d) {
         return ReplayTeam(store, c.principal, out.name(), /*roster=*/paths.count("leader") == 0, d);

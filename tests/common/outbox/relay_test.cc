@@ -138,7 +138,8 @@ class RelayTest : public ::testing::Test {
     absl::Status s = db::RunInTransaction(*pool_, [&](db::Connection& c) -> absl::Status {
       RMHUB_RETURN_IF_ERROR(
           AppendEvent(c, MakeEvent("team", "team.test.happened", aggregate, "members/1", payload,
-                                   absl::FromUnixSeconds(1767225600))));
+                                   absl::FromUnixSeconds(1767225600)))
+              .status());
       return commit ? absl::OkStatus() : Aborted("TEST_ROLLBACK", "rolled back on purpose");
     });
     EXPECT_EQ(s.ok(), commit) << s;

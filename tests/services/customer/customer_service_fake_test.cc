@@ -211,8 +211,8 @@ TEST_F(CustomerServiceFakeTest, TierFiltersFollowTheConfiguredThresholdsAndPages
   const SegmentThresholds t;
   std::vector<std::string> large;
   for (int i = 0; i < 5; ++i) large.push_back(Create(Rm(7), Retail(t.large_aum + i))->name());
-  Create(Rm(7), Retail(t.medium_aum));  // MEDIUM
-  Create(Rm(7), Retail(t.vip_aum));     // VIP
+  ASSERT_TRUE(Create(Rm(7), Retail(t.medium_aum)).ok());  // MEDIUM
+  ASSERT_TRUE(Create(Rm(7), Retail(t.vip_aum)).ok());     // VIP
 
   v1::ListCustomersRequest r;
   r.set_filter("asset_tier = LARGE AND needs: INVESTMENT");

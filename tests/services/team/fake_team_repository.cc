@@ -381,7 +381,11 @@ class FakeTeamStore final : public TeamStore {
   }
 
   absl::Status AppendEvent(const rmhub::common::v1::DomainEvent& event) override {
+    // As common/outbox does: the aggregate's next version, counting its committed events.
+    int64_t version = 1;
+    for (const auto& e : d_.events) version += e.aggregate() == event.aggregate() ? 1 : 0;
     d_.events.push_back(event);
+    d_.events.back().set_aggregate_version(version);
     return absl::OkStatus();
   }
 
