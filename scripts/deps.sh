@@ -9,6 +9,9 @@ PACKAGES=(
   libabsl-dev libmysqlcppconn-dev prometheus-cpp-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
+  # scripts/galera.sh (issue 13): the Galera provider, rsync state transfers (its script needs
+  # lsof and ss).
+  galera-4 rsync lsof iproute2
   prometheus golang-github-gogo-googleapis-dev nghttp2-client
   # contract_proto_check runs buf from the npm registry (npm: below).
   nodejs

@@ -15,7 +15,11 @@
 #include <algorithm>
 #include <mutex>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/db/sql_error.h"
 #include "common/status/errors.h"
 
@@ -37,9 +41,9 @@ int WholeSeconds(absl::Duration d) {
   return std::max(1, static_cast<int>(absl::ToInt64Seconds(d)));
 }
 
-sql::ConnectOptionsMap ConnectOptions(const DbConfig& c) {
+sql::ConnectOptionsMap ConnectOptions(const DbConfig& c, const DbEndpoint& at) {
   sql::ConnectOptionsMap options;
-  options["hostName"] = sql::SQLString(absl::StrCat("tcp://", c.host, ":", c.port));
+  options["hostName"] = sql::SQLString(absl::StrCat("tcp://", at.host, ":", at.port));
   options["userName"] = sql::SQLString(c.user);
   options["password"] = sql::SQLString(c.password);
   if (!c.database.empty()) options["schema"] = sql::SQLString(c.database);
@@ -82,9 +86,35 @@ void CheckTlsFiles(const DbConfig& c, FieldErrors& errors) {
 
 }  // namespace
 
+absl::StatusOr<std::vector<DbEndpoint>> ParseDbEndpoints(const DbConfig& c) {
+  std::vector<DbEndpoint> out;
+  for (absl::string_view entry : absl::StrSplit(c.host, ',')) {
+    entry = absl::StripAsciiWhitespace(entry);
+    DbEndpoint e{std::string(entry), c.port};
+    const size_t colon = entry.rfind(':');
+    if (colon != absl::string_view::npos) {
+      e.host = std::string(entry.substr(0, colon));
+      if (!absl::SimpleAtoi(entry.substr(colon + 1), &e.port) || e.port <= 0 || e.port > 65535) {
+        return InvalidField("db_host",
+                            absl::StrCat("entry \"", entry, "\" needs a port 1..65535 after ':'"));
+      }
+    }
+    if (e.host.empty()) {
+      return InvalidField("db_host", "is required (a host, or host[:port],... of a cluster)");
+    }
+    if (std::find(out.begin(), out.end(), e) != out.end()) {
+      return InvalidField("db_host", absl::StrCat("lists \"", entry, "\" twice"));
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 absl::Status ValidateDbConfig(const DbConfig& c) {
   FieldErrors errors;
-  if (c.host.empty()) errors.Add("db_host", "is required");
+  if (absl::StatusOr<std::vector<DbEndpoint>> e = ParseDbEndpoints(c); !e.ok()) {
+    for (FieldViolation& v : FieldViolations(e.status())) errors.Add(v.field, v.description);
+  }
   if (c.port <= 0 || c.port > 65535) errors.Add("db_port", "must be 1..65535");
   if (c.user.empty()) errors.Add("db_user", "is required");
   if (c.pool_size <= 0) errors.Add("db_pool_size", "must be positive");
@@ -167,6 +197,7 @@ struct ConnectionPool::Metrics {
   prometheus::Histogram* wait = nullptr;
   prometheus::Counter* timeouts = nullptr;
   prometheus::Counter* reconnects = nullptr;
+  prometheus::Counter* failovers = nullptr;
 
   Metrics(prometheus::Registry& r, int pool_size) {
     auto& conns = prometheus::BuildGauge()
@@ -197,11 +228,17 @@ struct ConnectionPool::Metrics {
                       .Help("Connections opened to replace a broken or stale one")
                       .Register(r)
                       .Add({});
+    failovers = &prometheus::BuildCounter()
+                     .Name("rmhub_db_failovers_total")
+                     .Help("Switches of the pool's current database node to the next in the list")
+                     .Register(r)
+                     .Add({});
   }
 };
 
-ConnectionPool::ConnectionPool(const DbConfig& config, prometheus::Registry* registry)
-    : config_(config) {
+ConnectionPool::ConnectionPool(const DbConfig& config, std::vector<DbEndpoint> endpoints,
+                               prometheus::Registry* registry)
+    : config_(config), endpoints_(std::move(endpoints)) {
   if (registry != nullptr) metrics_ = std::make_unique<Metrics>(*registry, config_.pool_size);
   absl::MutexLock lock(&mu_);
   UpdateGauges();
@@ -216,11 +253,17 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
     std::lock_guard<std::mutex> lock(DriverMutex());
     sql::mysql::get_mysql_driver_instance();  // the first call initialises the client library
   }
-  return std::unique_ptr<ConnectionPool>(new ConnectionPool(config, registry));
+  RMHUB_ASSIGN_OR_RETURN(std::vector<DbEndpoint> endpoints, ParseDbEndpoints(config));
+  return std::unique_ptr<ConnectionPool>(
+      new ConnectionPool(config, std::move(endpoints), registry));
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
-  sql::ConnectOptionsMap options = ConnectOptions(config_);
+DbEndpoint ConnectionPool::current_endpoint() const {
+  return endpoints_[static_cast<size_t>(current_.load()) % endpoints_.size()];
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::OpenAt(const DbEndpoint& at) {
+  sql::ConnectOptionsMap options = ConnectOptions(config_, at);
   try {
     std::unique_ptr<sql::Connection> raw;
     {
@@ -233,6 +276,23 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
     conn->Execute("SET SESSION time_zone = '+00:00'");
     conn->Execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
                                std::max(1, WholeSeconds(config_.io_timeout) / 2)));
+    if (endpoints_.size() > 1) {
+      // A cluster node takes writes only while it is a Synced member of the primary component:
+      // a joiner or a donor (rsync SST blocks it) or a partitioned node would hang or refuse.
+      std::unique_ptr<sql::ResultSet> rs(
+          conn->Prepare("SHOW STATUS WHERE Variable_name IN ('wsrep_ready', "
+                        "'wsrep_local_state_comment')")
+              .executeQuery());
+      bool ready = true;
+      while (rs->next()) {
+        const std::string name = rs->getString(1), value = rs->getString(2);
+        if (name == "wsrep_ready" && value != "ON") ready = false;
+        if (name == "wsrep_local_state_comment" && value != "Synced") ready = false;
+      }
+      if (!ready) {
+        return Unavailable(kUnavailableReason, "the database node is not a synced cluster member");
+      }
+    }
     return conn;
   } catch (const sql::SQLException& e) {
     absl::Status s = StatusFromSqlException(e);
@@ -243,6 +303,37 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
   }
 }
 
+absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
+  // The current node first, then the others in list order; the first that is usable becomes
+  // current. Connections opened before a switch carry the old epoch and are closed on reuse,
+  // so the pool never writes to two nodes at once for longer than the calls in flight.
+  const int n = static_cast<int>(endpoints_.size());
+  const int start = current_.load();
+  const uint64_t epoch = epoch_.load();
+  absl::Status first_error;
+  for (int k = 0; k < n; ++k) {
+    const int index = (start + k) % n;
+    absl::StatusOr<std::unique_ptr<Connection>> conn = OpenAt(endpoints_[index]);
+    if (!conn.ok()) {
+      if (first_error.ok()) first_error = conn.status();
+      continue;
+    }
+    if (index != start) {
+      int expected = start;
+      if (current_.compare_exchange_strong(expected, index)) {
+        epoch_.fetch_add(1);
+        if (metrics_) metrics_->failovers->Increment();
+        absl::MutexLock lock(&mu_);
+        for (auto& idle : idle_) idle->suspect_ = true;
+      }
+    }
+    (*conn)->epoch_ = index == start ? epoch : epoch_.load();
+    if (current_.load() != index) continue;  // another thread switched elsewhere meanwhile
+    return conn;
+  }
+  return first_error;
+}
+
 std::unique_ptr<Connection> ConnectionPool::TakeIdle() {
   if (idle_.empty()) return nullptr;
   std::unique_ptr<Connection> conn = std::move(idle_.back());  // most recently used: warm
@@ -251,6 +342,7 @@ std::unique_ptr<Connection> ConnectionPool::TakeIdle() {
 }
 
 bool ConnectionPool::Reusable(Connection& conn) {
+  if (conn.epoch_ != epoch_.load()) return false;  // opened on a node the pool has left
   if (!conn.suspect_ && absl::Now() - conn.idle_since_ < kRevalidateAfter) return true;
   try {
     return conn.raw().isValid();

@@ -8,6 +8,7 @@
 // later Acquire(), so a lost connection never poisons the pool. Every connection carries connect,
 // read and write timeouts, so a stopped server makes calls fail fast with UNAVAILABLE.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,13 @@ class Registry;
 namespace rmhub::db {
 
 struct DbConfig {
+  // One host, or an ordered list of cluster nodes "host[:port],host[:port],..." (a MariaDB
+  // Galera cluster; entries without a port use `port`). With a list, the pool writes to ONE node
+  // at a time: every connection of the pool goes to the current node; when a connection to it
+  // cannot be opened, or the node is not a Synced member of the primary component (a donor, a
+  // joiner, a partitioned node), the next node in the list becomes current, connections still
+  // open on the old node are closed before reuse, and rmhub_db_failovers_total counts the switch.
+  // It stays on the new node (no fail-back) until that one fails in turn. See docs/scaling.md.
   std::string host = "127.0.0.1";
   int port = 3306;
   std::string user, password, database;
@@ -55,6 +63,16 @@ struct DbConfig {
 
 // INVALID_ARGUMENT naming the bad setting, or OK.
 absl::Status ValidateDbConfig(const DbConfig& config);
+
+// One entry of DbConfig::host.
+struct DbEndpoint {
+  std::string host;
+  int port = 0;
+  bool operator==(const DbEndpoint& o) const { return host == o.host && port == o.port; }
+};
+// The endpoints `config.host` lists, in order; INVALID_ARGUMENT "db_host" for an empty entry or a
+// bad port.
+absl::StatusOr<std::vector<DbEndpoint>> ParseDbEndpoints(const DbConfig& config);
 
 // One open session. Sessions run with utf8mb4, time_zone '+00:00' and autocommit on.
 class Connection {
@@ -90,10 +108,12 @@ class Connection {
   std::unique_ptr<sql::Statement> plain_;
   std::unordered_map<std::string, Cached> statements_;
   uint64_t use_counter_ = 0;
-  // Pool bookkeeping: when the connection went idle, and whether a failure seen elsewhere since
-  // then makes it worth a ping before reuse.
+  // Pool bookkeeping: when the connection went idle, whether a failure seen elsewhere since
+  // then makes it worth a ping before reuse, and the pool's failover epoch when it was opened
+  // (a connection from an older epoch points at a node the pool has left: closed, not reused).
   absl::Time idle_since_;
   bool suspect_ = false;
+  uint64_t epoch_ = 0;
 };
 
 class ConnectionPool;
@@ -138,13 +158,17 @@ class ConnectionPool {
   absl::Status Ping();
   int size() const { return config_.pool_size; }
   const DbConfig& config() const { return config_; }
+  // The node new connections go to (the first of the list until a failover).
+  DbEndpoint current_endpoint() const;
 
  private:
   struct Metrics;
-  ConnectionPool(const DbConfig& config, prometheus::Registry* registry);
+  ConnectionPool(const DbConfig& config, std::vector<DbEndpoint> endpoints,
+                 prometheus::Registry* registry);
   friend class Lease;
 
   absl::StatusOr<std::unique_ptr<Connection>> Open();
+  absl::StatusOr<std::unique_ptr<Connection>> OpenAt(const DbEndpoint& at);
   std::unique_ptr<Connection> TakeIdle() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool Reusable(Connection& conn);
   void Return(std::unique_ptr<Connection> conn, bool broken);
@@ -152,7 +176,11 @@ class ConnectionPool {
   void UpdateGauges() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const DbConfig config_;
+  const std::vector<DbEndpoint> endpoints_;
   std::unique_ptr<Metrics> metrics_;
+  // Index into endpoints_ of the current node, and how many times the pool has switched.
+  std::atomic<int> current_{0};
+  std::atomic<uint64_t> epoch_{0};
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int in_use_ ABSL_GUARDED_BY(mu_) = 0;

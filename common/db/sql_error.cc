@@ -12,6 +12,7 @@ namespace rmhub::db {
 bool IsConnectionLostCode(int code) {
   switch (code) {
     case 1040:  // too many connections
+    case 1047:  // Galera: "WSREP has not yet prepared node for application use" (non-primary)
     case 1053:  // server shutdown in progress
     case 1152:  // aborted connection
     case 1927:  // connection was killed (MariaDB)
