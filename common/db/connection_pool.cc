@@ -84,6 +84,25 @@ void CheckTlsFiles(const DbConfig& c, FieldErrors& errors) {
   }
 }
 
+// A Galera node takes writes only while it is a Synced member of the primary component: a
+// joiner, a donor (an rsync SST blocks it) or a partitioned node would hang or refuse. A server
+// without wsrep (a plain MariaDB or MySQL in a list) is always ready. May throw.
+bool ClusterNodeReady(Connection& conn) {
+  std::unique_ptr<sql::ResultSet> on(
+      conn.Prepare("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'").executeQuery());
+  if (!on->next() || on->getString(2) != "ON") return true;
+  std::unique_ptr<sql::ResultSet> rs(conn.Prepare("SHOW GLOBAL STATUS WHERE Variable_name IN "
+                                                  "('wsrep_ready', 'wsrep_local_state_comment')")
+                                         .executeQuery());
+  bool ready = false, synced = false;
+  while (rs->next()) {
+    const std::string name = rs->getString(1), value = rs->getString(2);
+    if (name == "wsrep_ready") ready = value == "ON";
+    if (name == "wsrep_local_state_comment") synced = value == "Synced";
+  }
+  return ready && synced;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<DbEndpoint>> ParseDbEndpoints(const DbConfig& c) {
@@ -276,22 +295,8 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::OpenAt(const DbEndpo
     conn->Execute("SET SESSION time_zone = '+00:00'");
     conn->Execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
                                std::max(1, WholeSeconds(config_.io_timeout) / 2)));
-    if (endpoints_.size() > 1) {
-      // A cluster node takes writes only while it is a Synced member of the primary component:
-      // a joiner or a donor (rsync SST blocks it) or a partitioned node would hang or refuse.
-      std::unique_ptr<sql::ResultSet> rs(
-          conn->Prepare("SHOW STATUS WHERE Variable_name IN ('wsrep_ready', "
-                        "'wsrep_local_state_comment')")
-              .executeQuery());
-      bool ready = true;
-      while (rs->next()) {
-        const std::string name = rs->getString(1), value = rs->getString(2);
-        if (name == "wsrep_ready" && value != "ON") ready = false;
-        if (name == "wsrep_local_state_comment" && value != "Synced") ready = false;
-      }
-      if (!ready) {
-        return Unavailable(kUnavailableReason, "the database node is not a synced cluster member");
-      }
+    if (endpoints_.size() > 1 && !ClusterNodeReady(*conn)) {
+      return Unavailable(kUnavailableReason, "the database node is not a synced cluster member");
     }
     return conn;
   } catch (const sql::SQLException& e) {

@@ -9,6 +9,7 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/db/transaction.h"
 #include "common/status/errors.h"
 #include "tests/support/metric_value.h"
@@ -193,6 +194,60 @@ TEST_F(ConnectionPoolTest, BadConfigIsRejectedNamingTheSetting) {
   EXPECT_EQ(pool.status().code(), absl::StatusCode::kInvalidArgument);
   ASSERT_EQ(FieldViolations(pool.status()).size(), 1u);
   EXPECT_EQ(FieldViolations(pool.status())[0].field, "db_pool_size");
+}
+
+TEST(DbEndpointsTest, AHostOrAnOrderedListOfNodes) {
+  DbConfig c;
+  c.port = 3306;
+  c.host = "db.internal";
+  ASSERT_TRUE(ParseDbEndpoints(c).ok());
+  EXPECT_EQ(*ParseDbEndpoints(c), (std::vector<DbEndpoint>{{"db.internal", 3306}}));
+  c.host = "10.0.0.1:3307, 10.0.0.2 ,10.0.0.3:3309";
+  ASSERT_TRUE(ParseDbEndpoints(c).ok()) << ParseDbEndpoints(c).status();
+  EXPECT_EQ(*ParseDbEndpoints(c),
+            (std::vector<DbEndpoint>{{"10.0.0.1", 3307}, {"10.0.0.2", 3306}, {"10.0.0.3", 3309}}));
+  for (const char* bad : {"", "a,,b", "a:0", "a:70000", "a:x", ":3306", "a:1,a:1"}) {
+    c.host = bad;
+    absl::StatusOr<std::vector<DbEndpoint>> e = ParseDbEndpoints(c);
+    ASSERT_FALSE(e.ok()) << bad;
+    ASSERT_EQ(FieldViolations(e.status()).size(), 1u) << bad;
+    EXPECT_EQ(FieldViolations(e.status())[0].field, "db_host") << bad;
+    absl::Status v = ValidateDbConfig(c);
+    EXPECT_EQ(v.code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+// A node list whose first node is down: the pool moves to the next one, counts the switch and
+// stays there; a later outage of every node is UNAVAILABLE, not a crash or a hang.
+TEST_F(ConnectionPoolTest, ANodeListFailsOverToTheNextReachableNode) {
+  DbConfig config = db_->config();
+  const int down = ClosedPort();
+  config.host = absl::StrCat("127.0.0.1:", down, ",", config.host, ":", config.port);
+  config.pool_size = 2;
+  config.acquire_timeout = absl::Milliseconds(500);
+  absl::StatusOr<std::unique_ptr<ConnectionPool>> pool = ConnectionPool::Create(config, &registry_);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  EXPECT_EQ((*pool)->current_endpoint().port, down);
+  ASSERT_TRUE((*pool)->Ping().ok());
+  EXPECT_EQ((*pool)->current_endpoint().port, db_->config().port);
+  EXPECT_EQ(Metric("rmhub_db_failovers_total"), 1);
+  // Later connections go straight to the node that works: no second switch.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE((*pool)->Ping().ok());
+  EXPECT_EQ(Metric("rmhub_db_failovers_total"), 1);
+  absl::StatusOr<int64_t> id = ConnectionIdOf(**pool);
+  ASSERT_TRUE(id.ok()) << id.status();
+}
+
+TEST_F(ConnectionPoolTest, ANodeListWithNoReachableNodeIsUnavailable) {
+  DbConfig config = db_->config();
+  config.host = absl::StrCat("127.0.0.1:", ClosedPort(), ",127.0.0.1:", ClosedPort());
+  config.pool_size = 1;
+  config.acquire_timeout = absl::Milliseconds(100);
+  absl::StatusOr<std::unique_ptr<ConnectionPool>> pool = ConnectionPool::Create(config);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  absl::Status ping = (*pool)->Ping();
+  EXPECT_EQ(ping.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ErrorReason(ping), "DB_UNAVAILABLE");
 }
 
 }  // namespace
