@@ -246,11 +246,21 @@ std::string ValueTierSql(absl::string_view column, const SegmentThresholds& t) {
                       " ELSE ", v1::LOW_VALUE, " END)");
 }
 
-db::ListMapping CustomerList(const SegmentThresholds& tiers) {
+// The thresholds as one line, what segment_tier_config records for the built columns.
+std::string TierFingerprint(const SegmentThresholds& t) {
+  return absl::StrCat("aum:", t.medium_aum, "/", t.large_aum, "/", t.vip_aum,
+                      ";contribution:", t.medium_contribution, "/", t.high_contribution);
+}
+
+// `indexed`: the customers table's generated tier columns were built with these thresholds, so
+// filters use them (and their indexes); otherwise the same rule is computed per row.
+db::ListMapping CustomerList(const SegmentThresholds& tiers, bool indexed) {
   return db::ListMapping{
       {{"type", db::FilterColumn::Of("c.type")},
-       {"asset_tier", db::FilterColumn::Of(AssetTierSql("c.aum_minor", tiers))},
-       {"value_tier", db::FilterColumn::Of(ValueTierSql("c.contribution_minor", tiers))},
+       {"asset_tier",
+        db::FilterColumn::Of(indexed ? "c.asset_tier" : AssetTierSql("c.aum_minor", tiers))},
+       {"value_tier", db::FilterColumn::Of(indexed ? "c.value_tier"
+                                                   : ValueTierSql("c.contribution_minor", tiers))},
        {"needs", db::FilterColumn::Contains("EXISTS (SELECT 1 FROM customer_needs n WHERE "
                                             "n.customer_id = c.id AND n.need = ?)")},
        {"risk_tolerance", db::FilterColumn::Of("c.risk_tolerance")},
@@ -536,9 +546,14 @@ absl::StatusOr<Page<v1::Customer>> MySqlCustomerStore::ListCustomers(
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Customer>> {
     db::SqlWhere defaults;
     if (!query.filter.Mentions("archived")) defaults.Add("c.archived = 0");
-    RMHUB_ASSIGN_OR_RETURN(
-        sql::PreparedStatement * ps,
-        db::PrepareKeysetList(conn_, CustomerSelect(), "c", query, CustomerList(tiers), defaults));
+    // One primary-key read: were the indexed tier columns built with these thresholds?
+    sql::PreparedStatement& built =
+        Stmt("SELECT COUNT(*) FROM segment_tier_config WHERE id = 1 AND fingerprint = ?");
+    Binder(built).Str(TierFingerprint(tiers));
+    const bool indexed = db::FetchInt(built) == 1;
+    RMHUB_ASSIGN_OR_RETURN(sql::PreparedStatement * ps,
+                           db::PrepareKeysetList(conn_, CustomerSelect(), "c", query,
+                                                 CustomerList(tiers, indexed), defaults));
     Rows<v1::Customer> rows = db::Fetch(*ps, &CustomerFromRow);
     Page<v1::Customer> page;
     page.next_after_id = db::TrimToPage(rows, db::PageLimit(query.page));
@@ -784,6 +799,67 @@ MySqlCustomerRepository::MySqlCustomerRepository(db::ConnectionPool& pool,
 
 absl::Status MySqlCustomerRepository::Migrate(db::ConnectionPool& pool) {
   return db::ApplyMigrations(pool, CustomerMigrations());
+}
+
+absl::Status MySqlCustomerRepository::ApplySegmentTiers(db::ConnectionPool& pool,
+                                                        const SegmentThresholds& tiers) {
+  const std::string fingerprint = TierFingerprint(tiers);
+  return db::QueryWithConnection<bool>(
+             pool,
+             [&](db::Connection& conn) -> absl::StatusOr<bool> {
+               return db::GuardSql([&]() -> absl::StatusOr<bool> {
+                 // Replicas starting together: one builds, the others wait and find it done.
+                 std::unique_ptr<sql::ResultSet> locked(
+                     conn.Prepare("SELECT GET_LOCK(CONCAT('rmhub_segment_tiers.', "
+                                  "LEFT(SHA2(DATABASE(), 256), 40)), 600)")
+                         .executeQuery());
+                 if (!locked->next() || locked->getInt(1) != 1) {
+                   return Unavailable("SEGMENT_TIERS_BUSY", "another replica is building tiers");
+                 }
+                 struct Unlock {
+                   db::Connection& c;
+                   ~Unlock() {
+                     try {
+                       c.Execute("DO RELEASE_ALL_LOCKS()");
+                     } catch (const sql::SQLException&) {
+                     }
+                   }
+                 } unlock{conn};
+                 sql::PreparedStatement& current = conn.Prepare(
+                     "SELECT COUNT(*) FROM segment_tier_config WHERE id = 1 AND "
+                     "fingerprint = ?");
+                 current.setString(1, fingerprint);
+                 if (db::FetchInt(current) == 1) return false;  // already built so
+                 // DDL commits statement by statement: each step is idempotent, and the
+                 // fingerprint is written last, so an interrupted build is redone next start.
+                 conn.Execute(
+                     "ALTER TABLE customers DROP INDEX IF EXISTS ix_customers_branch_asset_tier, "
+                     "DROP INDEX IF EXISTS ix_customers_branch_value_tier, "
+                     "DROP INDEX IF EXISTS ix_customers_owner_asset_tier, "
+                     "DROP INDEX IF EXISTS ix_customers_team_asset_tier, "
+                     "DROP COLUMN IF EXISTS asset_tier, DROP COLUMN IF EXISTS value_tier");
+                 conn.Execute(absl::StrCat(
+                     "ALTER TABLE customers ADD COLUMN asset_tier TINYINT AS ",
+                     AssetTierSql("aum_minor", tiers),
+                     " VIRTUAL, ADD COLUMN value_tier TINYINT AS ",
+                     ValueTierSql("contribution_minor", tiers), " VIRTUAL, ",
+                     "ADD INDEX ix_customers_branch_asset_tier (branch_id, archived, asset_tier, "
+                     "id), "
+                     "ADD INDEX ix_customers_branch_value_tier (branch_id, archived, value_tier, "
+                     "id), "
+                     "ADD INDEX ix_customers_owner_asset_tier (owner_id, archived, asset_tier, "
+                     "id), "
+                     "ADD INDEX ix_customers_team_asset_tier (team_id, archived, asset_tier, id)"));
+                 sql::PreparedStatement& record = conn.Prepare(
+                     "INSERT INTO segment_tier_config (id, fingerprint, update_time) "
+                     "VALUES (1, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE "
+                     "fingerprint = VALUES(fingerprint), update_time = VALUES(update_time)");
+                 record.setString(1, fingerprint);
+                 record.executeUpdate();
+                 return true;
+               });
+             })
+      .status();
 }
 
 absl::Status MySqlCustomerRepository::WithStore(db::Connection& conn, const Body& fn) {
