@@ -566,12 +566,15 @@ absl::StatusOr<Page<v1::Customer>> MySqlCustomerStore::ListCustomers(
 
 // ON DUPLICATE KEY UPDATE takes an exclusive lock on an existing row (INSERT IGNORE would take a
 // shared one, and two transactions upgrading their shared locks deadlock); a new row is locked
-// by its insert. The SELECT ... FOR UPDATE then states the lock plainly and checks the row.
+// by its insert. The update really changes the row (lock_count + 1): on Galera, where row locks
+// are local to a node, the written row makes two assignments to one manager on two nodes
+// conflict at certification (one fails with 1213 and RunInTransaction retries it). The
+// SELECT ... FOR UPDATE then states the lock plainly and checks the row.
 absl::Status MySqlCustomerStore::LockManager(int64_t member_id, absl::Time now) {
   return db::GuardSql([&]() -> absl::Status {
     static const std::string kUpsert =
         "INSERT INTO managers (member_id, create_time) VALUES (?, ?) "
-        "ON DUPLICATE KEY UPDATE member_id = member_id";
+        "ON DUPLICATE KEY UPDATE lock_count = lock_count + 1";
     sql::PreparedStatement& upsert = Stmt(kUpsert);
     Binder(upsert).Int(member_id).Time(now);
     upsert.executeUpdate();
