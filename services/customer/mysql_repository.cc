@@ -324,6 +324,7 @@ class MySqlCustomerStore final : public CustomerStore {
                                                             absl::CivilDay day) override;
 
   absl::Status AppendPiiAudit(const v1::PiiAuditEntry& entry) override;
+  absl::Status AppendPiiAudits(const std::vector<v1::PiiAuditEntry>& entries) override;
   absl::StatusOr<Page<v1::PiiAuditEntry>> ListPiiAudit(const ListQuery& query) override;
 
   absl::Status AppendEvent(const rmhub::common::v1::DomainEvent& event) override;
@@ -756,23 +757,45 @@ absl::StatusOr<std::vector<DueFollowUp>> MySqlCustomerStore::ListDueFollowUps(in
 // ---- PII audit ----
 
 absl::Status MySqlCustomerStore::AppendPiiAudit(const v1::PiiAuditEntry& entry) {
-  RMHUB_ASSIGN_OR_RETURN(int64_t customer_id,
-                         api::ParseName(entry.customer(), "customers", "customer"));
-  if (!entry.has_time()) return InvalidField("time", "is required");
+  return AppendPiiAudits({entry});
+}
+
+absl::Status MySqlCustomerStore::AppendPiiAudits(const std::vector<v1::PiiAuditEntry>& entries) {
+  if (entries.empty()) return absl::OkStatus();
+  std::vector<int64_t> customer_ids;
+  for (const auto& entry : entries) {
+    RMHUB_ASSIGN_OR_RETURN(int64_t customer_id,
+                           api::ParseName(entry.customer(), "customers", "customer"));
+    if (!entry.has_time()) return InvalidField("time", "is required");
+    customer_ids.push_back(customer_id);
+  }
   return db::GuardSql([&]() -> absl::Status {
-    static const std::string kSql =
-        "INSERT INTO pii_audit (actor, customer_id, fields, access, method, request_id, "
-        "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    sql::PreparedStatement& ps = Stmt(kSql);
-    Binder(ps)
-        .Str(entry.actor())
-        .Int(customer_id)
-        .Str(FieldList(entry))
-        .Int(entry.access())
-        .Str(entry.method())
-        .Str(entry.request_id())
-        .Time(db::TimeFromTimestamp(entry.time()));
-    ps.executeUpdate();
+    // Chunks of at most 100 rows, one statement each (a page of a list is one statement).
+    constexpr size_t kChunk = 100;
+    for (size_t start = 0; start < entries.size(); start += kChunk) {
+      const size_t n = std::min(kChunk, entries.size() - start);
+      std::vector<std::string> rows(n, "(?, ?, ?, ?, ?, ?, ?)");
+      const std::string sql =
+          "INSERT INTO pii_audit (actor, customer_id, fields, access, method, request_id, "
+          "create_time) VALUES " +
+          absl::StrJoin(rows, ", ");
+      // A single row reuses the cached statement; a multi-row one is prepared for this call.
+      std::unique_ptr<sql::PreparedStatement> owned;
+      if (n > 1) owned.reset(conn_.raw().prepareStatement(sql));
+      sql::PreparedStatement& ps = n > 1 ? *owned : Stmt(sql);
+      Binder b(ps);
+      for (size_t i = start; i < start + n; ++i) {
+        const auto& entry = entries[i];
+        b.Str(entry.actor())
+            .Int(customer_ids[i])
+            .Str(FieldList(entry))
+            .Int(entry.access())
+            .Str(entry.method())
+            .Str(entry.request_id())
+            .Time(db::TimeFromTimestamp(entry.time()));
+      }
+      ps.executeUpdate();
+    }
     return absl::OkStatus();
   });
 }
