@@ -258,6 +258,8 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
                   peer_credentials,
                   runner.call_queue(),
                   idempotency_settings};
+  std::vector<std::function<void()>> stop_hooks;
+  runtime.on_stop = &stop_hooks;
   auto services = OrExit(spec.build(runtime), "service construction");
   for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
   runner.SetReadinessCheck([&]() { return CheckReady(*pool, spec.migrations); });
@@ -292,6 +294,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   int code = runner.RunUntilSignal();
   if (relay) relay->Stop();
   purger.Stop();
+  for (auto& stop : stop_hooks) stop();
   log::Info("stopped", {{"service", spec.name}, {"exit_code", absl::StrCat(code)}});
   return code;
 }
