@@ -20,5 +20,7 @@ inline constexpr char kRoleBranchManager[] = "BRANCH_MANAGER";
 inline constexpr char kPermPiiRead[] = "pii.read";      // see unmasked national ID / phone
 inline constexpr char kPermTeamAdmin[] = "team.admin";  // head-office HR: branches, any member
 inline constexpr char kPermAuditRead[] = "audit.read";  // read PII audit trails (compliance)
+// Region-scoped: "team.region:" + a branch's region approves PRINCIPAL ladder changes there.
+inline constexpr char kPermRegionPrefix[] = "team.region:";
 
 }  // namespace rmhub::auth

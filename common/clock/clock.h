@@ -47,6 +47,19 @@ class FakeClock final : public Clock {
   absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
+// Development and end-to-end stacks only (--dev_clock_offset_file, which needs --dev_mode): the
+// real time plus an offset read from a file at every call, in absl duration syntax ("36h",
+// "-2h30m"); a missing or empty file is no offset, an unparsable one is too (and says so once on
+// stderr). Lets an e2e test move a running service's days (expiry dates, reminders) forward.
+class OffsetFileClock final : public Clock {
+ public:
+  explicit OffsetFileClock(std::string path) : path_(std::move(path)) {}
+  absl::Time Now() const override;
+
+ private:
+  const std::string path_;
+};
+
 inline constexpr char kDefaultZone[] = "Asia/Shanghai";
 
 // Loads a zone from the system database; INVALID_ARGUMENT naming `flag` when unknown.

@@ -62,6 +62,9 @@ ABSL_FLAG(bool, mutex_deadlock_detection, false,
           "Abseil's Mutex deadlock detection (Debian's build turns it on): a lock-order graph "
           "updated on every lock, 4.5% of a GetCustomer's instructions; unit tests keep it on");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "the bank's zone for civil days");
+ABSL_FLAG(std::string, dev_clock_offset_file, "",
+          "development mode only: the service logic's clock is real time plus the duration in "
+          "this file (\"36h\"), re-read at every use; e2e tests move days with it");
 ABSL_FLAG(std::string, analytics_address, "",
           "analytics service for the outbox relay (host:port); empty = events stay in the outbox");
 ABSL_FLAG(std::string, idempotency_key_file, "",
@@ -245,6 +248,15 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   ExitUnlessAllowedHere(server_options, auth_config);
 
   const Clock& clock = RealClock::Instance();
+  // What the service's own logic (and its idempotency records) reads; tokens and TLS stay real.
+  const std::string clock_file = absl::GetFlag(FLAGS_dev_clock_offset_file);
+  if (!clock_file.empty() && !auth_config.dev_mode) {
+    std::cerr << "dev_clock_offset_file: needs --dev_mode" << std::endl;
+    return 2;
+  }
+  static const OffsetFileClock* offset_clock =
+      clock_file.empty() ? nullptr : new OffsetFileClock(clock_file);
+  const Clock& service_clock = offset_clock != nullptr ? *offset_clock : clock;
   auto authenticator = OrExit(auth::BuildAuthenticator(auth_config, clock), "authentication");
   grpcx::ServiceRunner runner(server_options);
   auto pool =
@@ -268,12 +280,14 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   Runtime runtime{*pool,
                   *authenticator,
                   auth_config,
-                  clock,
+                  service_clock,
                   zone,
                   *runner.registry(),
                   peer_credentials,
                   runner.call_queue(),
                   idempotency_settings};
+  std::vector<std::function<void()>> stop_hooks;
+  runtime.on_stop = &stop_hooks;
   auto services = OrExit(spec.build(runtime), "service construction");
   for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
   runner.SetReadinessCheck([&]() { return CheckReady(*pool, spec, after_done); });
@@ -308,6 +322,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   int code = runner.RunUntilSignal();
   if (relay) relay->Stop();
   purger.Stop();
+  for (auto& stop : stop_hooks) stop();
   log::Info("stopped", {{"service", spec.name}, {"exit_code", absl::StrCat(code)}});
   return code;
 }

@@ -67,6 +67,9 @@ struct Runtime {
   // --idempotency_key_file and --idempotency_retention: what the repository's
   // idempotency::Idempotency is created with (a background purge is already running).
   const idempotency::Settings& idempotency;
+  // Background work a service starts in build() registers how to stop it here; the hooks run
+  // after the server drained, before the pool closes.
+  std::vector<std::function<void()>>* on_stop = nullptr;
 };
 
 struct RegisteredService {

@@ -122,7 +122,7 @@ const std::string& LadderSelect() {
       "SELECT lc.id, lc.member_id, lc.kind, lc.from_level, lc.from_grade, lc.to_level, "
       "lc.to_grade, lc.reason, lc.decider, ",
       DateTextOf("lc.effective_date"), ", ", MicrosOf("lc.create_time"),
-      " FROM ladder_changes lc"));
+      ", lc.approver, lc.approval_authority", " FROM ladder_changes lc"));
   return *sql;
 }
 
@@ -140,6 +140,8 @@ std::pair<int64_t, v1::LadderChange> LadderFromRow(const sql::ResultSet& rs) {
   c.set_decider(row.Str());
   *c.mutable_effective_date() = row.Day();
   *c.mutable_create_time() = row.Time();
+  c.set_approver(row.Str());
+  c.set_approval_authority(static_cast<v1::ApprovalAuthority>(row.Int()));
   return {id, std::move(c)};
 }
 
@@ -278,7 +280,8 @@ const db::ListMapping& MemberList() {
                                              "s.member_id = m.id AND s.skill = ?)")},
        {"team", db::FilterColumn::Contains("EXISTS (SELECT 1 FROM team_members tm WHERE "
                                            "tm.member_id = m.id AND tm.team_id = ?)")},
-       {"employee_number", db::FilterColumn::Of("m.employee_number")}},
+       {"employee_number", db::FilterColumn::Of("m.employee_number")},
+       {"back_office_function", db::FilterColumn::Of("m.back_office_function")}},
       {"", "", "m.branch_id = ?"}};
   return *m;
 }
@@ -325,6 +328,9 @@ class MySqlTeamStore final : public TeamStore {
   absl::Status UpdateMember(int64_t id, const v1::Member& member, int64_t branch_id,
                             int64_t expected_version, absl::Time now) override;
   absl::StatusOr<Page<v1::Member>> ListMembers(const ListQuery& query) override;
+  absl::StatusOr<v1::RmKind> GetFormerRmKind(int64_t member_id) override;
+  absl::StatusOr<std::vector<Holder>> ListHolders(int64_t branch_id, int64_t after_id,
+                                                  int limit) override;
 
   absl::StatusOr<int64_t> InsertLadderChange(int64_t member_id, const v1::LadderChange& change,
                                              absl::Time now) override;
@@ -338,9 +344,16 @@ class MySqlTeamStore final : public TeamStore {
   absl::Status RevokeCertification(int64_t member_id, int64_t id,
                                    const std::string& reason) override;
   absl::StatusOr<std::vector<v1::Certification>> ListCertifications(int64_t member_id) override;
+  absl::StatusOr<std::vector<v1::Certification>> ListQualificationsOf(
+      const std::vector<int64_t>& member_ids) override;
+  absl::StatusOr<std::vector<v1::Certification>> ListUnpublishedExpiries(absl::CivilDay today,
+                                                                         int limit) override;
+  absl::StatusOr<bool> ClaimExpiryNotice(int64_t member_id, int64_t certification_id,
+                                         const Date& expiry, absl::Time now) override;
 
   absl::StatusOr<int> CountActiveMentees(int64_t mentor_id) override;
   absl::StatusOr<bool> HasActiveMentor(int64_t mentee_id) override;
+  absl::StatusOr<std::vector<v1::Mentorship>> ListActiveMentorshipsOf(int64_t mentor_id) override;
   absl::StatusOr<int64_t> InsertMentorship(const v1::Mentorship& mentorship, int64_t mentor_id,
                                            int64_t mentee_id, absl::Time now) override;
   absl::StatusOr<std::optional<v1::Mentorship>> GetMentorship(int64_t id, bool lock) override;
@@ -496,7 +509,7 @@ absl::StatusOr<int64_t> MySqlTeamStore::InsertMember(const v1::Member& member, i
     static const std::string kSql =
         "INSERT INTO members (employee_number, display_name, branch_id, role, rm_kind, "
         "back_office_function, status, career_level, career_grade, version, create_time, "
-        "update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
+        "update_time, was_rm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps)
         .Str(member.employee_number())
@@ -509,7 +522,8 @@ absl::StatusOr<int64_t> MySqlTeamStore::InsertMember(const v1::Member& member, i
         .Int(member.career_level())
         .Int(member.career_grade())
         .Time(now)
-        .Time(now);
+        .Time(now)
+        .Int(member.role() == v1::RELATIONSHIP_MANAGER ? 1 : 0);
     RMHUB_RETURN_IF_ERROR(db::ExecuteUpdate(ps, [](absl::string_view) {
                             return AlreadyExists("EMPLOYEE_NUMBER_TAKEN",
                                                  "a member with this employee number exists");
@@ -524,11 +538,16 @@ absl::Status MySqlTeamStore::UpdateMember(int64_t id, const v1::Member& member, 
                                           int64_t expected_version, absl::Time now) {
   return db::GuardSql([&]() -> absl::Status {
     static const std::string kSql =
-        "UPDATE members SET display_name = ?, branch_id = ?, role = ?, rm_kind = ?, "
-        "back_office_function = ?, status = ?, career_level = ?, career_grade = ?, "
-        "version = version + 1, update_time = ? WHERE id = ? AND version = ?";
+        // former_rm_kind and was_rm come first: MariaDB assigns left to right, so they still see
+        // the row's old rm_kind.
+        "UPDATE members SET former_rm_kind = IF(rm_kind <> 0 AND rm_kind <> ?, rm_kind, "
+        "former_rm_kind), was_rm = GREATEST(was_rm, ?), display_name = ?, branch_id = ?, "
+        "role = ?, rm_kind = ?, back_office_function = ?, status = ?, career_level = ?, "
+        "career_grade = ?, version = version + 1, update_time = ? WHERE id = ? AND version = ?";
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps)
+        .Int(member.rm_kind())
+        .Int(member.role() == v1::RELATIONSHIP_MANAGER ? 1 : 0)
         .Str(member.display_name())
         .Int(branch_id)
         .Int(member.role())
@@ -557,6 +576,46 @@ absl::StatusOr<Page<v1::Member>> MySqlTeamStore::ListMembers(const ListQuery& qu
   });
 }
 
+absl::StatusOr<v1::RmKind> MySqlTeamStore::GetFormerRmKind(int64_t member_id) {
+  return db::GuardSql([&]() -> absl::StatusOr<v1::RmKind> {
+    static const std::string kSql = "SELECT former_rm_kind FROM members WHERE id = ?";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Int(member_id);
+    return static_cast<v1::RmKind>(db::FetchInt(ps));
+  });
+}
+
+absl::StatusOr<std::vector<TeamStore::Holder>> MySqlTeamStore::ListHolders(int64_t branch_id,
+                                                                           int64_t after_id,
+                                                                           int limit) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::vector<Holder>> {
+    static const std::string kSql =
+        MemberSelect() +
+        " WHERE m.branch_id = ? AND m.was_rm = 1 AND m.id > ? ORDER BY m.id LIMIT ?";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Int(branch_id).Int(after_id).Int(limit);
+    Rows<v1::Member> rows = db::Fetch(ps, &MemberFromRow);
+    std::vector<Holder> out;
+    std::vector<int64_t> ids;
+    for (auto& [id, member] : rows) {
+      ids.push_back(id);
+      out.push_back({std::move(member), v1::RM_KIND_UNSPECIFIED});
+    }
+    if (ids.empty()) return out;
+    // The former kinds of the page, in one statement.
+    std::unordered_map<int64_t, v1::RmKind> former;
+    db::ForEachIdChunk(conn_, ids, "SELECT id, former_rm_kind FROM members WHERE id", "",
+                       [&](sql::PreparedStatement& ps) {
+                         std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+                         while (rs->next()) {
+                           former[rs->getInt64(1)] = static_cast<v1::RmKind>(rs->getInt(2));
+                         }
+                       });
+    for (size_t i = 0; i < ids.size(); ++i) out[i].former_rm_kind = former[ids[i]];
+    return out;
+  });
+}
+
 // ---- ladder ----
 
 absl::StatusOr<int64_t> MySqlTeamStore::InsertLadderChange(int64_t member_id,
@@ -566,7 +625,8 @@ absl::StatusOr<int64_t> MySqlTeamStore::InsertLadderChange(int64_t member_id,
   return db::GuardSql([&]() -> absl::StatusOr<int64_t> {
     static const std::string kSql =
         "INSERT INTO ladder_changes (member_id, kind, from_level, from_grade, to_level, to_grade, "
-        "reason, decider, effective_date, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "reason, decider, effective_date, create_time, approver, approval_authority) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps)
         .Int(member_id)
@@ -578,7 +638,9 @@ absl::StatusOr<int64_t> MySqlTeamStore::InsertLadderChange(int64_t member_id,
         .Str(change.reason())
         .Str(change.decider())
         .Day(change.effective_date())
-        .Time(now);
+        .Time(now)
+        .Str(change.approver())
+        .Int(change.approval_authority());
     RMHUB_RETURN_IF_ERROR(db::ExecuteUpdate(ps).status());
     return LastInsertId();
   });
@@ -664,6 +726,47 @@ absl::StatusOr<std::vector<v1::Certification>> MySqlTeamStore::ListCertification
   });
 }
 
+absl::StatusOr<std::vector<v1::Certification>> MySqlTeamStore::ListQualificationsOf(
+    const std::vector<int64_t>& member_ids) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::vector<v1::Certification>> {
+    static const std::string kSelect = absl::StrCat(
+        CertificationSelect(), " WHERE c.type = ", static_cast<int>(v1::RM_QUALIFICATION),
+        " AND c.member_id");
+    Rows<v1::Certification> rows =
+        db::FetchByIds(conn_, kSelect, member_ids, &CertificationFromRow);
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    return db::ToPage(std::move(rows), 0).items;
+  });
+}
+
+absl::StatusOr<std::vector<v1::Certification>> MySqlTeamStore::ListUnpublishedExpiries(
+    absl::CivilDay today, int limit) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::vector<v1::Certification>> {
+    static const std::string kSql = absl::StrCat(
+        CertificationSelect(), " WHERE c.type = ", static_cast<int>(v1::RM_QUALIFICATION),
+        " AND c.revoked = 0 AND c.expiry_date < ? AND NOT EXISTS (SELECT 1 FROM "
+        "certification_expiry_notices n WHERE n.certification_id = c.id) "
+        "ORDER BY c.expiry_date, c.id LIMIT ?");
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Day(api::ToDate(today)).Int(limit);
+    return db::ToPage(db::Fetch(ps, &CertificationFromRow), 0).items;
+  });
+}
+
+absl::StatusOr<bool> MySqlTeamStore::ClaimExpiryNotice(int64_t member_id, int64_t certification_id,
+                                                       const Date& expiry, absl::Time now) {
+  return db::GuardSql([&]() -> absl::StatusOr<bool> {
+    static const std::string kSql =
+        "INSERT IGNORE INTO certification_expiry_notices (certification_id, member_id, "
+        "expiry_date, create_time) VALUES (?, ?, ?, ?)";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Int(certification_id).Int(member_id).Day(expiry).Time(now);
+    RMHUB_ASSIGN_OR_RETURN(int inserted, db::ExecuteUpdate(ps));
+    return inserted == 1;
+  });
+}
+
 // ---- mentoring ----
 // The counts are locking reads: they decide the mentee limit, so they must see the latest
 // committed rows (not the transaction's snapshot) and hold them until commit.
@@ -687,6 +790,18 @@ absl::StatusOr<bool> MySqlTeamStore::HasActiveMentor(int64_t mentee_id) {
     sql::PreparedStatement& ps = Stmt(kSql);
     Binder(ps).Int(mentee_id);
     return db::FetchInt(ps) > 0;
+  });
+}
+
+absl::StatusOr<std::vector<v1::Mentorship>> MySqlTeamStore::ListActiveMentorshipsOf(
+    int64_t mentor_id) {
+  return db::GuardSql([&]() -> absl::StatusOr<std::vector<v1::Mentorship>> {
+    static const std::string kSql =
+        absl::StrCat(MentorshipSelect(), " WHERE ms.mentor_id = ? AND ms.state = ",
+                     static_cast<int>(v1::MENTORSHIP_ACTIVE), " ORDER BY ms.id FOR UPDATE");
+    sql::PreparedStatement& ps = Stmt(kSql);
+    Binder(ps).Int(mentor_id);
+    return db::ToPage(db::Fetch(ps, &MentorshipFromRow), 0).items;
   });
 }
 

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/api/etag.h"
 #include "common/api/list_query.h"
@@ -64,6 +65,17 @@ class TeamStore {
                                     int64_t expected_version, absl::Time now) = 0;
   // Filter conditions may use m.* columns; `skills:` uses member_skills.
   virtual absl::StatusOr<Page<v1::Member>> ListMembers(const ListQuery& query) = 0;
+  // The RM kind the member held before their last change of kind or role (UNSPECIFIED if none;
+  // InsertMember/UpdateMember keep it, and whether the member ever was an RM).
+  virtual absl::StatusOr<v1::RmKind> GetFormerRmKind(int64_t member_id) = 0;
+  // Members of the branch who are or ever were relationship managers, id > after_id ascending,
+  // at most `limit`, each with its former RM kind.
+  struct Holder {
+    v1::Member member;
+    v1::RmKind former_rm_kind = v1::RM_KIND_UNSPECIFIED;
+  };
+  virtual absl::StatusOr<std::vector<Holder>> ListHolders(int64_t branch_id, int64_t after_id,
+                                                          int limit) = 0;
 
   // ---- ladder ----
   virtual absl::StatusOr<int64_t> InsertLadderChange(int64_t member_id,
@@ -83,10 +95,25 @@ class TeamStore {
                                            const std::string& reason) = 0;
   // Every certification of the member (for eligibility and the list).
   virtual absl::StatusOr<std::vector<v1::Certification>> ListCertifications(int64_t member_id) = 0;
+  // The RM qualifications of several members (one statement), ordered by id.
+  virtual absl::StatusOr<std::vector<v1::Certification>> ListQualificationsOf(
+      const std::vector<int64_t>& member_ids) = 0;
+  // Unrevoked RM qualifications whose expiry date is before `today` and whose expiry has not been
+  // published yet (no certification_expiry_notices row), oldest expiry first, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::Certification>> ListUnpublishedExpiries(
+      absl::CivilDay today, int limit) = 0;
+  // Claims the publication of a qualification's expiry: true when this transaction inserted the
+  // notice row, false when it exists already (another replica published it).
+  virtual absl::StatusOr<bool> ClaimExpiryNotice(int64_t member_id, int64_t certification_id,
+                                                 const rmhub::common::v1::Date& expiry,
+                                                 absl::Time now) = 0;
 
   // ---- mentoring (table alias ms) ----
   virtual absl::StatusOr<int> CountActiveMentees(int64_t mentor_id) = 0;
   virtual absl::StatusOr<bool> HasActiveMentor(int64_t mentee_id) = 0;
+  // The mentor's active mentorships, locked (FOR UPDATE), by id.
+  virtual absl::StatusOr<std::vector<v1::Mentorship>> ListActiveMentorshipsOf(
+      int64_t mentor_id) = 0;
   virtual absl::StatusOr<int64_t> InsertMentorship(const v1::Mentorship& mentorship,
                                                    int64_t mentor_id, int64_t mentee_id,
                                                    absl::Time now) = 0;

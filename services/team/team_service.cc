@@ -201,7 +201,13 @@ absl::StatusOr<v1::Member> TeamService::CreateMember(const Caller& c,
         RMHUB_RETURN_IF_ERROR(LoadBranch(store, *branch_id, "member.branch").status());
         RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertMember(member, *branch_id, clock_.Now()));
         if (member.career_level() != v1::CAREER_LEVEL_UNSPECIFIED) {
+          // Placing a new member on the ladder needs the level's approval authority too.
+          RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> placed, store.GetMember(id, false));
+          RMHUB_ASSIGN_OR_RETURN(ApproverFacts facts, ApproverFactsOf(store, c.principal, *placed));
+          RMHUB_RETURN_IF_ERROR(CheckApproval(facts, AuthorityFor(member.career_level())));
           v1::LadderChange entry;
+          entry.set_approver(c.principal.subject);
+          entry.set_approval_authority(HeldAuthority(facts));
           entry.set_kind(v1::ENTRY);
           entry.set_to_level(member.career_level());
           entry.set_to_grade(member.career_grade());
@@ -312,6 +318,7 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
     RMHUB_ASSIGN_OR_RETURN(new_branch,
                            api::ParseName(r.member().branch(), "branches", "member.branch"));
   }
+  const absl::CivilDay today = Today();
   v1::Member out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"UpdateMember", r.request_id(), c.principal.subject}, r, &out,
@@ -330,10 +337,15 @@ absl::StatusOr<v1::Member> TeamService::UpdateMember(const Caller& c,
           branch_id = new_branch;
         }
         RMHUB_RETURN_IF_ERROR(CheckMemberChange(current, merged));
+        RMHUB_ASSIGN_OR_RETURN(HolderAssessment before, Assess(store, current, today));
         RMHUB_RETURN_IF_ERROR(store.UpdateMember(id, merged, branch_id, version, clock_.Now()));
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(id, false));
         out = *stored;
-        return Emit(store, c.principal, "team.member.updated", out.name(), out);
+        RMHUB_RETURN_IF_ERROR(Emit(store, c.principal, "team.member.updated", out.name(), out));
+        RMHUB_ASSIGN_OR_RETURN(HolderAssessment after, Assess(store, out, today));
+        RMHUB_RETURN_IF_ERROR(EmitIfEligibilityChanged(store, c.principal, out, before, after,
+                                                       "team.member.updated"));
+        return EndMentorshipsIfMentorIneligible(store, c.principal, out);
       },
       [&](TeamStore& store, db::Delivery d) {
         return ReplayMember(store, c.principal, out.name(), d);

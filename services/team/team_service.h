@@ -9,6 +9,8 @@
 #include "common/auth/principal.h"
 #include "common/clock/clock.h"
 #include "rmhub/team/v1/team.pb.h"
+#include "services/team/domain/holder_eligibility.h"
+#include "services/team/domain/ladder.h"
 #include "services/team/repository.h"
 
 namespace rmhub::team {
@@ -19,6 +21,8 @@ struct TeamConfig {
   int default_corporate_key_account_cap = 15;
   // Active mentees a mentor may have at once (DOMAIN.md §2).
   int max_mentees = 3;
+  // ListIneligibleHolders' default window: qualifications expiring within this many days.
+  int certificate_warning_days = 30;
 };
 
 class TeamService {
@@ -77,6 +81,15 @@ class TeamService {
 
   absl::StatusOr<v1::CheckAssignmentEligibilityResponse> CheckAssignmentEligibility(
       const Caller& c, const v1::CheckAssignmentEligibilityRequest& r);
+  absl::StatusOr<v1::ListIneligibleHoldersResponse> ListIneligibleHolders(
+      const Caller& c, const v1::ListIneligibleHoldersRequest& r);
+
+  // The expiry sweep (run by a background loop in every replica): publishes each RM
+  // qualification whose expiry date has passed — team.certification.expired, and
+  // team.member.eligibility_changed when the member's eligibility changed — exactly once (the
+  // claim row commits with the events). Handles at most `limit` expiries, one transaction each;
+  // returns how many this call published.
+  absl::StatusOr<int> SweepExpiredCertifications(int limit);
 
  private:
   absl::StatusOr<v1::Member> LoadReadableMember(TeamStore& store, const Principal& p, int64_t id,
@@ -95,6 +108,28 @@ class TeamService {
   absl::Status Emit(TeamStore& store, const Principal& p, absl::string_view type,
                     const std::string& aggregate, const google::protobuf::Message& payload);
   absl::CivilDay Today() const;
+
+  // Eligibility over time (team_service_eligibility.cc).
+  absl::StatusOr<HolderAssessment> Assess(TeamStore& store, const v1::Member& member,
+                                          absl::CivilDay today);
+  // Emits team.member.eligibility_changed when `before` and `after` differ.
+  absl::Status EmitIfEligibilityChanged(TeamStore& store, const Principal& p,
+                                        const v1::Member& member, const HolderAssessment& before,
+                                        const HolderAssessment& after, const std::string& cause);
+  // Ends the member's active mentorships as mentor (outcome MENTOR_NO_LONGER_ELIGIBLE, event
+  // team.mentorship.ended each) when `member` may no longer mentor: below SENIOR, off the
+  // ladder, not an RM or LEFT. Call in the transaction of the change.
+  absl::Status EndMentorshipsIfMentorIneligible(TeamStore& store, const Principal& p,
+                                                const v1::Member& member);
+  // The member a ladder change names, locked; the caller's authority is checked afterwards (a
+  // region approver may change members of branches they cannot otherwise read).
+  absl::StatusOr<v1::Member> LoadLadderMember(TeamStore& store, const Principal& p, int64_t id);
+  // PERMISSION_DENIED, as for any member mutation, when the caller has no authority at all.
+  static absl::Status HasSomeAuthority(const Principal& p, const v1::Member& member,
+                                       const ApproverFacts& facts);
+  // The approval facts of the caller over `member` (stored team leadership, branch, region).
+  absl::StatusOr<ApproverFacts> ApproverFactsOf(TeamStore& store, const Principal& p,
+                                                const v1::Member& member);
 
   TeamRepository& repository_;
   const Clock& clock_;

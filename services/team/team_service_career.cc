@@ -18,6 +18,41 @@ using internal::Missing;
 // ---------------------------------------------------------------------------------------------
 // Ladder
 
+absl::StatusOr<v1::Member> TeamService::LoadLadderMember(TeamStore& store, const Principal& p,
+                                                         int64_t id) {
+  RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> member, store.GetMember(id, true));
+  if (!member.has_value()) return Missing(AccessPolicy::SeesAllBranches(p), "MEMBER");
+  return *std::move(member);
+}
+
+absl::Status TeamService::HasSomeAuthority(const Principal& p, const v1::Member& member,
+                                           const ApproverFacts& facts) {
+  if (HeldAuthority(facts) != v1::APPROVAL_AUTHORITY_UNSPECIFIED) return absl::OkStatus();
+  const int64_t branch = IdOf(member.branch(), "branches");
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanReadBranchStaff(p, branch));
+  return AccessPolicy::CanManageBranch(p, branch);
+}
+
+absl::StatusOr<ApproverFacts> TeamService::ApproverFactsOf(TeamStore& store, const Principal& p,
+                                                           const v1::Member& member) {
+  ApproverFacts f;
+  const int64_t branch_id = IdOf(member.branch(), "branches");
+  f.head_office = p.HasPermission(auth::kPermTeamAdmin);
+  if (p.is_service()) return f;
+  f.is_member = p.member_id == IdOf(member.name(), "members");
+  f.manages_branch = p.HasRole(auth::kRoleBranchManager) && p.branch_id == branch_id;
+  RMHUB_ASSIGN_OR_RETURN(v1::Branch branch, LoadBranch(store, branch_id, "member.branch"));
+  f.holds_region = !branch.region().empty() &&
+                   p.HasPermission(absl::StrCat(auth::kPermRegionPrefix, branch.region()));
+  if (!member.home_team().empty() && p.member_id != 0) {
+    RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Team> home,
+                           store.GetTeam(IdOf(member.home_team(), "teams"), false));
+    f.leads_home_team =
+        home.has_value() && home->leader() == api::FormatName("members", p.member_id);
+  }
+  return f;
+}
+
 absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
     const Caller& c, const v1::ChangeCareerLevelRequest& r) {
   FieldErrors errors;
@@ -30,19 +65,22 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
   auto effective = api::ParseOptionalDate(r.effective_date(), "effective_date", Today());
   if (!effective.ok()) errors.Add("effective_date", "is not a valid calendar date");
   RMHUB_RETURN_IF_ERROR(errors.Status());
+  const absl::CivilDay today = Today();
 
   v1::ChangeCareerLevelResponse out;
   RMHUB_RETURN_IF_ERROR(repository_.Write(
       {"ChangeCareerLevel", r.request_id(), c.principal.subject}, r, &out,
       [&](TeamStore& store) -> absl::Status {
-        RMHUB_ASSIGN_OR_RETURN(v1::Member member,
-                               LoadReadableMember(store, c.principal, *id, true));
-        RMHUB_RETURN_IF_ERROR(
-            AccessPolicy::CanManageBranch(c.principal, IdOf(member.branch(), "branches")));
+        RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadLadderMember(store, c.principal, *id));
+        RMHUB_ASSIGN_OR_RETURN(ApproverFacts facts, ApproverFactsOf(store, c.principal, member));
+        RMHUB_RETURN_IF_ERROR(HasSomeAuthority(c.principal, member, facts));
         RMHUB_ASSIGN_OR_RETURN(int64_t version,
                                internal::CheckEtag(r.etag(), member.etag(), "etag"));
         RMHUB_ASSIGN_OR_RETURN(LadderMove move,
                                DecideLadderMove(member, r.kind(), r.to_level(), r.to_grade()));
+        RMHUB_RETURN_IF_ERROR(
+            CheckApproval(facts, RequiredAuthority(member.career_level(), move.to_level)));
+        RMHUB_ASSIGN_OR_RETURN(HolderAssessment before, Assess(store, member, today));
         v1::LadderChange change;
         change.set_kind(r.kind());
         change.set_from_level(member.career_level());
@@ -51,6 +89,8 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
         change.set_to_grade(move.to_grade);
         change.set_reason(r.reason());
         change.set_decider(c.principal.subject);
+        change.set_approver(c.principal.subject);
+        change.set_approval_authority(HeldAuthority(facts));
         *change.mutable_effective_date() = internal::ToDate(*effective);
         member.set_career_level(move.to_level);
         member.set_career_grade(move.to_grade);
@@ -62,10 +102,21 @@ absl::StatusOr<v1::ChangeCareerLevelResponse> TeamService::ChangeCareerLevel(
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Member> stored, store.GetMember(*id, false));
         *out.mutable_member() = *stored;
         *out.mutable_change() = change;
-        return Emit(store, c.principal, "team.member.ladder_changed", stored->name(), change);
+        RMHUB_RETURN_IF_ERROR(
+            Emit(store, c.principal, "team.member.ladder_changed", stored->name(), change));
+        RMHUB_ASSIGN_OR_RETURN(HolderAssessment after, Assess(store, *stored, today));
+        RMHUB_RETURN_IF_ERROR(EmitIfEligibilityChanged(store, c.principal, *stored, before, after,
+                                                       "team.member.ladder_changed"));
+        return EndMentorshipsIfMentorIneligible(store, c.principal, *stored);
       },
-      [&](TeamStore& store, db::Delivery d) {
-        return ReplayMember(store, c.principal, out.member().name(), d);
+      [&](TeamStore& store, db::Delivery d) -> absl::Status {
+        if (d == db::Delivery::kFirst) return absl::OkStatus();
+        // A replay needs the authority the change needed, over the member as it is now.
+        RMHUB_ASSIGN_OR_RETURN(v1::Member member, LoadLadderMember(store, c.principal, *id));
+        RMHUB_ASSIGN_OR_RETURN(ApproverFacts facts, ApproverFactsOf(store, c.principal, member));
+        RMHUB_RETURN_IF_ERROR(HasSomeAuthority(c.principal, member, facts));
+        return CheckApproval(facts,
+                             RequiredAuthority(out.change().from_level(), out.change().to_level()));
       }));
   return out;
 }
@@ -136,13 +187,18 @@ absl::StatusOr<v1::Certification> TeamService::AddCertification(
         if (member.status() == v1::LEFT) {
           return FailedPrecondition("MEMBER_LEFT", "the member has left the bank");
         }
+        RMHUB_ASSIGN_OR_RETURN(HolderAssessment before, Assess(store, member, today));
         RMHUB_ASSIGN_OR_RETURN(
             int64_t id, store.InsertCertification(member_id, r.certification(), clock_.Now()));
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Certification> stored,
                                store.GetCertification(member_id, id));
         out = *stored;
         out.set_state(StateOn(out, today, false));
-        return Emit(store, c.principal, "team.certification.added", out.name(), out);
+        RMHUB_RETURN_IF_ERROR(
+            Emit(store, c.principal, "team.certification.added", out.name(), out));
+        RMHUB_ASSIGN_OR_RETURN(HolderAssessment after, Assess(store, member, today));
+        return EmitIfEligibilityChanged(store, c.principal, member, before, after,
+                                        "team.certification.added");
       },
       [&](TeamStore& store, db::Delivery d) {
         return ReplayMember(store, c.principal, r.parent(), d);
@@ -206,11 +262,17 @@ absl::StatusOr<v1::Certification> TeamService::RevokeCertification(
         if (cert->state() == v1::REVOKED) {
           return FailedPrecondition("ALREADY_REVOKED", "the certification is already revoked");
         }
+        const absl::CivilDay today = Today();
+        RMHUB_ASSIGN_OR_RETURN(HolderAssessment before, Assess(store, member, today));
         RMHUB_RETURN_IF_ERROR(store.RevokeCertification(id->parent, id->child, r.reason()));
         RMHUB_ASSIGN_OR_RETURN(cert, store.GetCertification(id->parent, id->child));
         out = *cert;
         out.set_state(v1::REVOKED);
-        return Emit(store, c.principal, "team.certification.revoked", out.name(), out);
+        RMHUB_RETURN_IF_ERROR(
+            Emit(store, c.principal, "team.certification.revoked", out.name(), out));
+        RMHUB_ASSIGN_OR_RETURN(HolderAssessment after, Assess(store, member, today));
+        return EmitIfEligibilityChanged(store, c.principal, member, before, after,
+                                        "team.certification.revoked");
       },
       [&](TeamStore& store, db::Delivery d) {
         return ReplayMember(store, c.principal, api::FormatName("members", id->parent), d);

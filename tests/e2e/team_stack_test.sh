@@ -20,7 +20,10 @@ start_server() {
   create_db "$db" || exit 1
   make_secret "$tmp/jwt-secret"
   server_args "$db" "$tmp/jwt-secret"
-  start_service team "$server_bin" "${E2E_ARGS[@]}"
+  # The service's clock is real time plus $tmp/clock-offset (issue 8: expiry on a moved clock);
+  # the expiry sweep runs every second.
+  start_service team "$server_bin" "${E2E_ARGS[@]}" --dev_clock_offset_file="$tmp/clock-offset" \
+    --certificate_sweep_interval=1s
   wait_ports team
   port=${E2E_PORT[team]}
   metrics_port=${E2E_METRICS_PORT[team]}
@@ -94,6 +97,42 @@ check "seed: 20 demo staff, each once" test "$(grep -c ' DEMO-E0' "$tmp/demo")" 
 "$ctl" team check-assignment-eligibility --addr "$addr" "member=${rm_name:-members/0}" \
   rm_kind=PERSONAL >"$tmp/elig" 2>&1
 check "seed: a seeded personal RM is eligible to hold customers" grep -q '^eligible  *true$' "$tmp/elig"
+unset RMHUB_TOKEN
+
+# ---------------------------------------------------------------------------------------------
+# Issue 8: a qualification's expiry date passes on the service's clock (moved forward by the
+# offset file, the process keeps running); the sweep publishes it once and the branch's
+# ineligible holders name it.
+export RMHUB_TOKEN=$("$ctl" token --service e2e --perms team.admin --secret-file "$tmp/jwt-secret" --ttl 10m)
+"$ctl" team create-member --addr "$addr" member.employee_number=E2E-0003 "member.display_name=Han Mei" \
+  "member.branch=$branch" member.role=RELATIONSHIP_MANAGER member.rm_kind=PERSONAL \
+  member.career_level=SENIOR member.career_grade=7 --json >"$tmp/rm.json" 2>&1
+rm3=$(sed -n 's/.*"name": "\(members\/[0-9]*\)".*/\1/p' "$tmp/rm.json" | head -1)
+require "create-member on the ladder ($rm3)" test -n "$rm3"
+expiry=$(TZ=Asia/Shanghai date -d "+2 days" +%F)
+"$ctl" team add-certification --addr "$addr" "parent=$rm3" certification.type=RM_QUALIFICATION \
+  certification.rm_kind=PERSONAL certification.issuer=HR certification.number=Q-E2E-3 \
+  certification.issue_date=2025-01-10 "certification.expiry_date=$expiry" >"$tmp/cert" 2>&1
+check "add-certification: an RM qualification expiring $expiry" test $? -eq 0
+"$ctl" team list-ineligible-holders --addr "$addr" "branch=$branch" expiring_within_days=5 --json \
+  >"$tmp/holders" 2>&1
+check "list-ineligible-holders: the qualification expires within 5 days, still eligible" \
+  sh -c "grep -q '\"$rm3\"' '$tmp/holders' && grep -q '\"eligible\": true' '$tmp/holders'"
+expired_events() {
+  sql "SELECT COUNT(*) FROM \`$db\`.outbox_events WHERE event_type = 'team.certification.expired'"
+}
+check "before the expiry date: nothing published" test "$(expired_events)" = 0
+echo 96h >"$tmp/clock-offset"
+for _ in $(seq 1 300); do
+  [ "$(expired_events)" != 0 ] && break
+  sleep 0.1
+done
+check "four days on: the sweep published the expiry" test "$(expired_events)" = 1
+check "and the member's eligibility change, caused by it" test "$(sql "SELECT COUNT(*) FROM \`$db\`.outbox_events \
+  WHERE event_type = 'team.member.eligibility_changed' AND aggregate = '$rm3'")" = 2
+"$ctl" team list-ineligible-holders --addr "$addr" "branch=$branch" --json >"$tmp/holders" 2>&1
+check "list-ineligible-holders: CERTIFICATE_EXPIRED" grep -q 'CERTIFICATE_EXPIRED' "$tmp/holders"
+check "published once, whatever the sweeps since" test "$(expired_events)" = 1
 unset RMHUB_TOKEN
 
 stop_service team

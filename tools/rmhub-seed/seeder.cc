@@ -64,7 +64,8 @@ Seeder::Seeder(v1::TeamService::StubInterface& stub, absl::Duration timeout,
                std::string admin_token, MemberTokenFn branch_manager_token)
     : stub_(stub),
       timeout_(timeout),
-      token_(std::move(admin_token)),
+      token_(admin_token),
+      admin_token_(std::move(admin_token)),
       branch_manager_token_(std::move(branch_manager_token)) {}
 
 template <class Req, class Resp>
@@ -143,8 +144,11 @@ absl::StatusOr<v1::Member> Seeder::EnsureMember(const DemoMember& wanted,
   bool exists = found->members_size() > 0;
   v1::Member member = exists ? found->members(0) : v1::Member();
   if (!exists) {
-    auto created =
-        Call(&v1::TeamService::StubInterface::CreateMember, CreateMemberRequestFor(wanted, branch));
+    const v1::CreateMemberRequest request = CreateMemberRequestFor(wanted, branch);
+    const bool above_branch = request.member().career_level() > v1::SENIOR;
+    auto created = above_branch ? CallAs(stub_, &v1::TeamService::StubInterface::CreateMember,
+                                         request, admin_token_, timeout_)
+                                : Call(&v1::TeamService::StubInterface::CreateMember, request);
     if (!created.ok()) return While("creating member " + wanted.employee_number, created.status());
     member = *created;
   }

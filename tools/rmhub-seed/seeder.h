@@ -40,7 +40,8 @@ class Seeder {
  public:
   // `admin_token` must carry the team.admin permission: it creates the branch and its manager.
   // Everything else is done as that branch manager, so the audit trail (ladder deciders, event
-  // actors) names a person of the branch, as it would in the bank.
+  // actors) names a person of the branch, as it would in the bank — except placing staff above
+  // SENIOR on the ladder, which needs region or head-office approval: head office does that.
   Seeder(v1::TeamService::StubInterface& stub, absl::Duration timeout, std::string admin_token,
          MemberTokenFn branch_manager_token);
 
@@ -68,6 +69,8 @@ class Seeder {
   v1::TeamService::StubInterface& stub_;
   absl::Duration timeout_;
   std::string token_;
+  // Head office: places members above SENIOR (ladder approval by level, issue 8).
+  std::string admin_token_;
   MemberTokenFn branch_manager_token_;
   SeedResult result_;
 };

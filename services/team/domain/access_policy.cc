@@ -45,4 +45,9 @@ absl::Status AccessPolicy::CanManageRoster(const auth::Principal& p, int64_t bra
                           "only the team's leader or its branch manager may change this");
 }
 
+absl::Status AccessPolicy::CanListIneligibleHolders(const auth::Principal& p, int64_t branch_id) {
+  if (p.is_service()) return absl::OkStatus();
+  return CanManageBranch(p, branch_id);
+}
+
 }  // namespace rmhub::team

@@ -11,7 +11,11 @@
 //   certifications, mentoring team.admin, or the member's BRANCH_MANAGER
 //   create teams, set leaders team.admin, or the team's BRANCH_MANAGER
 //   roster and goals          the above, or the team's leader
-// Service principals only read: the customer service asks eligibility, the task service reads
+//   ladder changes            by level (ladder.h): the member's team leader (stored), branch
+//                             manager, region permission holder or head office
+//   ineligible holders        the branch's manager, team.admin, service principals
+// Service principals only read: the customer service asks eligibility, lists a branch's
+// ineligible holders and reads members and teams (team-lead scope); the task service reads
 // members and teams.
 
 #include <cstdint>
@@ -34,6 +38,9 @@ class AccessPolicy {
   static absl::Status CanManageBranch(const auth::Principal& p, int64_t branch_id);
   static absl::Status CanManageRoster(const auth::Principal& p, int64_t branch_id,
                                       int64_t leader_id);
+  // ListIneligibleHolders: the branch's manager, head office, or a service principal (the
+  // customer service; --service_method_acl says which services may call it).
+  static absl::Status CanListIneligibleHolders(const auth::Principal& p, int64_t branch_id);
 };
 
 }  // namespace rmhub::team

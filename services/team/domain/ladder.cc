@@ -1,5 +1,7 @@
 #include "services/team/domain/ladder.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 
@@ -106,6 +108,55 @@ absl::StatusOr<LadderMove> DecideLadderMove(const v1::Member& member, v1::Ladder
     return LadderMove{to_level, to_grade};
   }
   return DecideGradeChange(member, kind, to_level, to_grade);
+}
+
+}  // namespace rmhub::team
+
+namespace rmhub::team {
+
+v1::ApprovalAuthority AuthorityFor(v1::CareerLevel level) {
+  switch (level) {
+    case v1::ASSISTANT:
+    case v1::ASSOCIATE:
+      return v1::TEAM_APPROVAL;
+    case v1::SENIOR:
+      return v1::BRANCH_APPROVAL;
+    case v1::PRINCIPAL:
+      return v1::REGION_APPROVAL;
+    case v1::GENERAL_MANAGER:
+    case v1::DIRECTOR:
+      return v1::HEAD_OFFICE_APPROVAL;
+    default:
+      return v1::APPROVAL_AUTHORITY_UNSPECIFIED;
+  }
+}
+
+v1::ApprovalAuthority RequiredAuthority(v1::CareerLevel from, v1::CareerLevel to) {
+  return std::max(AuthorityFor(from), AuthorityFor(to));
+}
+
+v1::ApprovalAuthority HeldAuthority(const ApproverFacts& f) {
+  if (f.head_office) return v1::HEAD_OFFICE_APPROVAL;
+  if (f.holds_region) return v1::REGION_APPROVAL;
+  if (f.manages_branch) return v1::BRANCH_APPROVAL;
+  if (f.leads_home_team) return v1::TEAM_APPROVAL;
+  return v1::APPROVAL_AUTHORITY_UNSPECIFIED;
+}
+
+absl::Status CheckApproval(const ApproverFacts& facts, v1::ApprovalAuthority required) {
+  if (facts.is_member) {
+    return PermissionDenied("SELF_APPROVAL", "nobody approves a change of their own career level");
+  }
+  if (HeldAuthority(facts) >= required && required != v1::APPROVAL_AUTHORITY_UNSPECIFIED) {
+    return absl::OkStatus();
+  }
+  static constexpr const char* kWho[] = {
+      "", "the member's team leader", "the member's branch manager",
+      "a holder of the region's permission (team.region:<region>)", "head office (team.admin)"};
+  return PermissionDenied(
+      "APPROVAL_AUTHORITY_REQUIRED",
+      absl::StrCat("this ladder change needs ", v1::ApprovalAuthority_Name(required), ": ",
+                   kWho[required], " or above"));
 }
 
 }  // namespace rmhub::team

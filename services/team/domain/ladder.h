@@ -35,3 +35,30 @@ absl::StatusOr<LadderMove> DecideLadderMove(const v1::Member& member, v1::Ladder
                                             v1::CareerLevel to_level, int to_grade);
 
 }  // namespace rmhub::team
+
+namespace rmhub::team {
+
+// Approval authority by level (客户经理基本法 第五条): the authority a change needs is the one of
+// the higher of its from and to levels — TEAM for ASSISTANT/ASSOCIATE, BRANCH for SENIOR, REGION
+// for PRINCIPAL, HEAD_OFFICE for GENERAL_MANAGER/DIRECTOR.
+v1::ApprovalAuthority AuthorityFor(v1::CareerLevel level);
+v1::ApprovalAuthority RequiredAuthority(v1::CareerLevel from, v1::CareerLevel to);
+
+// What the caller is to the member, from stored records and the caller's verified claims.
+struct ApproverFacts {
+  bool leads_home_team = false;  // leader of the member's home team (teams.leader_id)
+  bool manages_branch = false;   // BRANCH_MANAGER of the member's branch
+  bool holds_region = false;     // the region permission of the member's branch's region
+  bool head_office = false;      // team.admin
+  bool is_member = false;        // the caller is the member themself
+};
+
+// The highest authority the caller holds over the member (UNSPECIFIED: none).
+v1::ApprovalAuthority HeldAuthority(const ApproverFacts& facts);
+
+// OK when the held authority is at least `required`; else PERMISSION_DENIED
+// (APPROVAL_AUTHORITY_REQUIRED, naming the authority needed). Nobody approves their own change
+// (SELF_APPROVAL).
+absl::Status CheckApproval(const ApproverFacts& facts, v1::ApprovalAuthority required);
+
+}  // namespace rmhub::team

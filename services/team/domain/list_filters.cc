@@ -34,6 +34,10 @@ const api::FilterSchema& MemberFilterSchema() {
       {"skills", FilterType::kEnum, {FilterOp::kHas}, api::ProtoEnum<v1::Skill>(v1::Skill_Parse)},
       {"team", FilterType::kResourceName, {FilterOp::kEq}, nullptr, "teams"},
       {"employee_number", FilterType::kString, {FilterOp::kEq}},
+      {"back_office_function",
+       FilterType::kEnum,
+       {FilterOp::kEq, FilterOp::kNe},
+       api::ProtoEnum<v1::BackOfficeFunction>(v1::BackOfficeFunction_Parse)},
   };
   return *schema;
 }

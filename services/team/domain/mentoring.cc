@@ -33,4 +33,9 @@ absl::Status CheckCanStartMentorship(const v1::Member& mentor, const v1::Member&
   return absl::OkStatus();
 }
 
+bool MayStillMentor(const v1::Member& mentor) {
+  return mentor.status() != v1::LEFT && mentor.role() == v1::RELATIONSHIP_MANAGER &&
+         mentor.career_level() >= v1::SENIOR;
+}
+
 }  // namespace rmhub::team

@@ -19,4 +19,9 @@ struct MentoringFacts {
 absl::Status CheckCanStartMentorship(const v1::Member& mentor, const v1::Member& mentee,
                                      const MentoringFacts& facts);
 
+// Whether a mentor may keep mentoring: not LEFT and still at SENIOR level or above (so still an
+// RM on the ladder). When a change makes this false, the mentor's active mentorships end with
+// outcome MENTOR_NO_LONGER_ELIGIBLE in the same transaction.
+bool MayStillMentor(const v1::Member& mentor);
+
 }  // namespace rmhub::team

@@ -215,6 +215,15 @@ class BadInputTest : public TeamTestEnv {
       r.set_member(member.name());
       add("CheckAssignmentEligibility", "rm_kind", Call(&S::CheckAssignmentEligibility, r));
     }
+    {
+      v1::ListIneligibleHoldersRequest r;
+      r.set_branch(member.branch());
+      r.set_expiring_within_days(-1);
+      add("ListIneligibleHolders", "expiring_within_days", Call(&S::ListIneligibleHolders, r));
+      r.set_expiring_within_days(0);
+      r.set_branch("branch/1");
+      add("ListIneligibleHolders", "branch", Call(&S::ListIneligibleHolders, r));
+    }
     return cases;
   }
 

@@ -3,6 +3,7 @@
 
 #include "common/status/errors.h"
 #include "services/team/domain/access_policy.h"
+#include "services/team/domain/holder_eligibility.h"
 #include "services/team/domain/ladder.h"
 #include "services/team/domain/mentoring.h"
 #include "services/team/domain/qualification.h"
@@ -207,6 +208,165 @@ TEST(Etag, RoundTripsAndRejectsJunk) {
   for (const char* bad : {"", "7", "\"7\"", "\"v\"", "\"v-1\"", "v7", "\"v7"}) {
     EXPECT_FALSE(ParseEtag(bad).has_value()) << bad;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 8: eligibility over time, approval by level, mentors who may no longer mentor
+
+v1::Certification Qualification(v1::RmKind kind, absl::CivilDay expiry, v1::CertificationState s) {
+  v1::Certification c;
+  c.set_name("members/1/certifications/1");
+  c.set_type(v1::RM_QUALIFICATION);
+  c.set_rm_kind(kind);
+  c.mutable_expiry_date()->set_year(static_cast<int>(expiry.year()));
+  c.mutable_expiry_date()->set_month(expiry.month());
+  c.mutable_expiry_date()->set_day(expiry.day());
+  c.set_state(s);
+  return c;
+}
+
+using Reasons = std::vector<v1::IneligibilityReason>;
+
+TEST(HolderEligibility, ValidQualificationIsEligibleWithDaysToExpiry) {
+  const absl::CivilDay today(2026, 3, 15);
+  HolderAssessment a =
+      AssessHolder(Rm(v1::ASSOCIATE, 5), v1::RM_KIND_UNSPECIFIED,
+                   {Qualification(v1::PERSONAL, absl::CivilDay(2026, 4, 1), v1::VALID)}, today);
+  EXPECT_TRUE(a.eligible);
+  EXPECT_TRUE(a.reasons.empty());
+  EXPECT_EQ(a.days_to_expiry, 17);
+  EXPECT_TRUE(NeedsAttention(a, 30));   // within the warning window
+  EXPECT_FALSE(NeedsAttention(a, 16));  // outside it
+}
+
+TEST(HolderEligibility, EachCauseIsNamed) {
+  const absl::CivilDay today(2026, 3, 15);
+  const auto valid = Qualification(v1::PERSONAL, absl::CivilDay(2027, 1, 1), v1::VALID);
+  const auto expired = Qualification(v1::PERSONAL, absl::CivilDay(2026, 3, 14), v1::EXPIRED);
+  const auto revoked = Qualification(v1::PERSONAL, absl::CivilDay(2027, 1, 1), v1::REVOKED);
+
+  EXPECT_EQ(AssessHolder(Rm(v1::SENIOR, 7), {}, {expired}, today).reasons,
+            Reasons{v1::CERTIFICATE_EXPIRED});
+  EXPECT_EQ(AssessHolder(Rm(v1::SENIOR, 7), {}, {expired}, today).days_to_expiry, -1);
+  EXPECT_EQ(AssessHolder(Rm(v1::SENIOR, 7), {}, {revoked}, today).reasons,
+            Reasons{v1::CERTIFICATE_REVOKED});
+  EXPECT_EQ(AssessHolder(Rm(v1::SENIOR, 7), {}, {}, today).reasons, Reasons{v1::NO_CERTIFICATE});
+  // A qualification of the other kind does not count.
+  EXPECT_EQ(AssessHolder(Rm(v1::SENIOR, 7, v1::CORPORATE), {}, {valid}, today).reasons,
+            Reasons{v1::NO_CERTIFICATE});
+
+  v1::Member exited = Rm(v1::CAREER_LEVEL_UNSPECIFIED, 0);
+  EXPECT_EQ(AssessHolder(exited, {}, {valid}, today).reasons, Reasons{v1::EXITED_LADDER});
+  v1::Member on_leave = Rm(v1::SENIOR, 7);
+  on_leave.set_status(v1::ON_LEAVE);
+  EXPECT_EQ(AssessHolder(on_leave, {}, {valid}, today).reasons, Reasons{v1::MEMBER_ON_LEAVE});
+  v1::Member left = Rm(v1::SENIOR, 7);
+  left.set_status(v1::LEFT);
+  EXPECT_EQ(AssessHolder(left, {}, {expired}, today).reasons,
+            (Reasons{v1::CERTIFICATE_EXPIRED, v1::MEMBER_LEFT}));
+  v1::Member teller = Rm(v1::CAREER_LEVEL_UNSPECIFIED, 0);
+  teller.set_role(v1::TELLER);
+  teller.set_rm_kind(v1::RM_KIND_UNSPECIFIED);
+  HolderAssessment t = AssessHolder(teller, v1::PERSONAL, {valid}, today);
+  EXPECT_FALSE(t.eligible);
+  EXPECT_EQ(t.reasons, Reasons{v1::NOT_A_RELATIONSHIP_MANAGER});
+  EXPECT_EQ(t.rm_kind, v1::RM_KIND_UNSPECIFIED);
+}
+
+TEST(HolderEligibility, AKindChangeStaysListedWhileEligibleForTheNewKind) {
+  const absl::CivilDay today(2026, 3, 15);
+  HolderAssessment a =
+      AssessHolder(Rm(v1::SENIOR, 7, v1::CORPORATE), v1::PERSONAL,
+                   {Qualification(v1::CORPORATE, absl::CivilDay(2027, 1, 1), v1::VALID)}, today);
+  EXPECT_TRUE(a.eligible);
+  EXPECT_EQ(a.reasons, Reasons{v1::RM_KIND_CHANGED});
+  EXPECT_TRUE(NeedsAttention(a, 1));
+}
+
+TEST(HolderEligibility, TheEventCarriesBothSidesAndOnlyRealChangesMakeOne) {
+  const absl::CivilDay today(2026, 3, 15);
+  const v1::Member m = Rm(v1::SENIOR, 7);
+  const auto valid = Qualification(v1::PERSONAL, absl::CivilDay(2027, 1, 1), v1::VALID);
+  const auto revoked = Qualification(v1::PERSONAL, absl::CivilDay(2027, 1, 1), v1::REVOKED);
+  HolderAssessment before = AssessHolder(m, {}, {valid}, today);
+  HolderAssessment same = AssessHolder(m, {}, {valid, valid}, today);
+  HolderAssessment after = AssessHolder(m, {}, {revoked}, today);
+  EXPECT_FALSE(EligibilityChanged(before, same));
+  ASSERT_TRUE(EligibilityChanged(before, after));
+  v1::MemberEligibilityChanged e = EligibilityEvent(m, before, after, "team.certification.revoked");
+  EXPECT_EQ(e.member(), "members/1");
+  EXPECT_EQ(e.branch(), "branches/1");
+  EXPECT_FALSE(e.eligible());
+  EXPECT_TRUE(e.previous_eligible());
+  ASSERT_EQ(e.reasons_size(), 1);
+  EXPECT_EQ(e.reasons(0), v1::CERTIFICATE_REVOKED);
+  EXPECT_EQ(e.previous_reasons_size(), 0);
+  EXPECT_EQ(e.cause(), "team.certification.revoked");
+}
+
+TEST(ApprovalAuthority, ByTheHigherLevelOfTheMove) {
+  EXPECT_EQ(RequiredAuthority(v1::CAREER_LEVEL_UNSPECIFIED, v1::ASSISTANT), v1::TEAM_APPROVAL);
+  EXPECT_EQ(RequiredAuthority(v1::ASSISTANT, v1::ASSOCIATE), v1::TEAM_APPROVAL);
+  EXPECT_EQ(RequiredAuthority(v1::ASSOCIATE, v1::SENIOR), v1::BRANCH_APPROVAL);
+  EXPECT_EQ(RequiredAuthority(v1::SENIOR, v1::PRINCIPAL), v1::REGION_APPROVAL);
+  EXPECT_EQ(RequiredAuthority(v1::PRINCIPAL, v1::GENERAL_MANAGER), v1::HEAD_OFFICE_APPROVAL);
+  EXPECT_EQ(RequiredAuthority(v1::DIRECTOR, v1::GENERAL_MANAGER), v1::HEAD_OFFICE_APPROVAL);
+  // Exit from SENIOR is the branch's decision.
+  EXPECT_EQ(RequiredAuthority(v1::SENIOR, v1::CAREER_LEVEL_UNSPECIFIED), v1::BRANCH_APPROVAL);
+}
+
+TEST(ApprovalAuthority, AHigherAuthorityMayApproveWhatALowerMayNotTheOtherWayRound) {
+  ApproverFacts lead;
+  lead.leads_home_team = true;
+  EXPECT_TRUE(CheckApproval(lead, v1::TEAM_APPROVAL).ok());
+  EXPECT_EQ(ErrorReason(CheckApproval(lead, v1::BRANCH_APPROVAL)), "APPROVAL_AUTHORITY_REQUIRED");
+  ApproverFacts manager;
+  manager.manages_branch = true;
+  EXPECT_TRUE(CheckApproval(manager, v1::TEAM_APPROVAL).ok());
+  EXPECT_TRUE(CheckApproval(manager, v1::BRANCH_APPROVAL).ok());
+  EXPECT_EQ(CheckApproval(manager, v1::REGION_APPROVAL).code(),
+            absl::StatusCode::kPermissionDenied);
+  ApproverFacts region;
+  region.holds_region = true;
+  EXPECT_TRUE(CheckApproval(region, v1::REGION_APPROVAL).ok());
+  EXPECT_FALSE(CheckApproval(region, v1::HEAD_OFFICE_APPROVAL).ok());
+  ApproverFacts head_office;
+  head_office.head_office = true;
+  EXPECT_TRUE(CheckApproval(head_office, v1::HEAD_OFFICE_APPROVAL).ok());
+  EXPECT_EQ(HeldAuthority(head_office), v1::HEAD_OFFICE_APPROVAL);
+  head_office.is_member = true;
+  EXPECT_EQ(ErrorReason(CheckApproval(head_office, v1::TEAM_APPROVAL)), "SELF_APPROVAL");
+  EXPECT_FALSE(CheckApproval(ApproverFacts{}, v1::TEAM_APPROVAL).ok());
+}
+
+TEST(Mentoring, AMentorBelowSeniorOrGoneMayNoLongerMentor) {
+  EXPECT_TRUE(MayStillMentor(Rm(v1::SENIOR, 7)));
+  EXPECT_FALSE(MayStillMentor(Rm(v1::ASSOCIATE, 6)));
+  EXPECT_FALSE(MayStillMentor(Rm(v1::CAREER_LEVEL_UNSPECIFIED, 0)));
+  v1::Member left = Rm(v1::PRINCIPAL, 10);
+  left.set_status(v1::LEFT);
+  EXPECT_FALSE(MayStillMentor(left));
+  v1::Member on_leave = Rm(v1::PRINCIPAL, 10);
+  on_leave.set_status(v1::ON_LEAVE);
+  EXPECT_TRUE(MayStillMentor(on_leave));
+}
+
+TEST(AccessPolicy, IneligibleHoldersForTheBranchManagerHeadOfficeAndServices) {
+  auth::Principal manager;
+  manager.member_id = 5;
+  manager.branch_id = 1;
+  manager.roles = {auth::kRoleBranchManager};
+  EXPECT_TRUE(AccessPolicy::CanListIneligibleHolders(manager, 1).ok());
+  EXPECT_FALSE(AccessPolicy::CanListIneligibleHolders(manager, 2).ok());
+  auth::Principal rm;
+  rm.member_id = 6;
+  rm.branch_id = 1;
+  rm.roles = {auth::kRoleRelationshipManager};
+  EXPECT_FALSE(AccessPolicy::CanListIneligibleHolders(rm, 1).ok());
+  auth::Principal customer;
+  customer.subject = "services/customer";
+  customer.service = "customer";
+  EXPECT_TRUE(AccessPolicy::CanListIneligibleHolders(customer, 2).ok());
 }
 
 }  // namespace

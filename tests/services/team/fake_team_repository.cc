@@ -113,6 +113,7 @@ class FakeTeamStore final : public TeamStore {
     *row.member.mutable_create_time() = Stamp(now);
     *row.member.mutable_update_time() = Stamp(now);
     row.branch_id = branch_id;
+    row.was_rm = member.role() == v1::RELATIONSHIP_MANAGER;
     d_.members[id] = std::move(row);
     return id;
   }
@@ -123,6 +124,11 @@ class FakeTeamStore final : public TeamStore {
       return Stale(it != d_.members.end(), "MEMBER", "members");
     }
     FakeTeamData::MemberRow& row = it->second;
+    if (row.member.rm_kind() != v1::RM_KIND_UNSPECIFIED &&
+        row.member.rm_kind() != member.rm_kind()) {
+      row.former_rm_kind = row.member.rm_kind();
+    }
+    row.was_rm = row.was_rm || member.role() == v1::RELATIONSHIP_MANAGER;
     const auto create_time = row.member.create_time();
     const std::string employee_number = row.member.employee_number();
     row.member = Stored(member);
@@ -144,6 +150,21 @@ class FakeTeamStore final : public TeamStore {
       if (keep) rows.emplace_back(id, std::move(m));
     }
     return Paged(std::move(rows), q.page);
+  }
+
+  absl::StatusOr<v1::RmKind> GetFormerRmKind(int64_t member_id) override {
+    auto it = d_.members.find(member_id);
+    return it == d_.members.end() ? v1::RM_KIND_UNSPECIFIED : it->second.former_rm_kind;
+  }
+  absl::StatusOr<std::vector<Holder>> ListHolders(int64_t branch_id, int64_t after_id,
+                                                  int limit) override {
+    std::vector<Holder> out;
+    for (auto it = d_.members.upper_bound(after_id);
+         it != d_.members.end() && static_cast<int>(out.size()) < limit; ++it) {
+      if (it->second.branch_id != branch_id || !it->second.was_rm) continue;
+      out.push_back({Derived(it->first, it->second), it->second.former_rm_kind});
+    }
+    return out;
   }
 
   // ---- ladder ----
@@ -210,7 +231,52 @@ class FakeTeamStore final : public TeamStore {
     return out;
   }
 
+  absl::StatusOr<std::vector<v1::Certification>> ListQualificationsOf(
+      const std::vector<int64_t>& member_ids) override {
+    std::vector<v1::Certification> out;
+    for (const auto& [id, row] : d_.certifications) {
+      if (row.second.type() == v1::RM_QUALIFICATION &&
+          std::find(member_ids.begin(), member_ids.end(), row.first) != member_ids.end()) {
+        out.push_back(row.second);
+      }
+    }
+    return out;
+  }
+  absl::StatusOr<std::vector<v1::Certification>> ListUnpublishedExpiries(absl::CivilDay today,
+                                                                         int limit) override {
+    std::vector<std::pair<absl::CivilDay, int64_t>> due;
+    for (const auto& [id, row] : d_.certifications) {
+      const auto& c = row.second;
+      const auto& e = c.expiry_date();
+      absl::CivilDay expiry(e.year(), e.month(), e.day());
+      if (c.type() == v1::RM_QUALIFICATION && c.state() != v1::REVOKED && expiry < today &&
+          d_.expiry_notices.count(id) == 0) {
+        due.emplace_back(expiry, id);
+      }
+    }
+    std::sort(due.begin(), due.end());
+    std::vector<v1::Certification> out;
+    for (const auto& [day, id] : due) {
+      if (static_cast<int>(out.size()) == limit) break;
+      out.push_back(d_.certifications[id].second);
+    }
+    return out;
+  }
+  absl::StatusOr<bool> ClaimExpiryNotice(int64_t member_id, int64_t certification_id,
+                                         const rmhub::common::v1::Date&, absl::Time) override {
+    return d_.expiry_notices.emplace(certification_id, member_id).second;
+  }
+
   // ---- mentoring ----
+  absl::StatusOr<std::vector<v1::Mentorship>> ListActiveMentorshipsOf(int64_t mentor_id) override {
+    std::vector<v1::Mentorship> out;
+    for (const auto& [id, m] : d_.mentorships) {
+      if (m.state() == v1::MENTORSHIP_ACTIVE && IdOf(m.mentor(), "members") == mentor_id) {
+        out.push_back(m);
+      }
+    }
+    return out;
+  }
   absl::StatusOr<int> CountActiveMentees(int64_t mentor_id) override {
     int n = 0;
     for (const auto& [id, m] : d_.mentorships) {
@@ -458,6 +524,7 @@ class FakeTeamStore final : public TeamStore {
     if (f == "rm_kind") return {int64_t{m.rm_kind()}};
     if (f == "career_level") return {int64_t{m.career_level()}};
     if (f == "employee_number") return {m.employee_number()};
+    if (f == "back_office_function") return {int64_t{m.back_office_function()}};
     FieldValues out;
     if (f == "skills") {
       for (int s : m.skills()) out.push_back(int64_t{s});

@@ -24,6 +24,8 @@ struct FakeTeamData {
     v1::Member member;  // without derived fields
     int64_t branch_id = 0;
     int64_t version = 1;
+    bool was_rm = false;
+    v1::RmKind former_rm_kind = v1::RM_KIND_UNSPECIFIED;
   };
   struct TeamRow {
     v1::Team team;  // without member_count
@@ -45,6 +47,7 @@ struct FakeTeamData {
   std::map<int64_t, TeamRow> teams;
   std::map<std::pair<int64_t, int64_t>, Joined> team_members;  // (team, member)
   std::map<int64_t, v1::TeamGoal> goals;
+  std::map<int64_t, int64_t> expiry_notices;  // certification id -> member id
   std::vector<rmhub::common::v1::DomainEvent> events;
 };
 

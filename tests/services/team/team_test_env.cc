@@ -1,5 +1,6 @@
 #include "tests/services/team/team_test_env.h"
 
+#include "absl/strings/escaping.h"
 #include "common/api/resource_name.h"
 #include "common/auth/auth_config.h"
 
@@ -186,6 +187,27 @@ grpc::Status TeamTestEnv::AddToTeam(const std::string& team, const std::string& 
   v1::TeamMembership out;
   auto ctx = Context(admin_token_);
   return stub_->AddTeamMember(ctx.get(), r, &out);
+}
+
+std::unique_ptr<TeamService> TeamTestEnv::Replica(TeamConfig config) {
+  replica_repositories_.push_back(
+      std::make_unique<MySqlTeamRepository>(harness_.pool(), *idempotency_));
+  return std::make_unique<TeamService>(*replica_repositories_.back(), clock_, zone_, config);
+}
+
+std::vector<rmhub::common::v1::DomainEvent> TeamTestEnv::Events(const std::string& aggregate) {
+  std::vector<rmhub::common::v1::DomainEvent> out;
+  const std::string where = absl::StrCat(" FROM outbox_events WHERE aggregate = '", aggregate, "'");
+  const int64_t n = harness_.QueryInt("SELECT COUNT(*)" + where);
+  for (int64_t i = 0; i < n; ++i) {
+    auto hex = harness_.database().QueryString(
+        absl::StrCat("SELECT HEX(payload)", where, " ORDER BY id LIMIT 1 OFFSET ", i));
+    EXPECT_TRUE(hex.ok()) << hex.status();
+    rmhub::common::v1::DomainEvent e;
+    EXPECT_TRUE(e.ParseFromString(absl::HexStringToBytes(hex.value_or(""))));
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 int64_t TeamTestEnv::CountRows(const std::string& table_and_where) {

@@ -64,7 +64,14 @@ class TeamTestEnv : public ::testing::Test {
   grpc::Status StartMentorship(const std::string& mentor, const std::string& mentee);
   grpc::Status AddToTeam(const std::string& team, const std::string& member);
 
+  // ---- the service itself ----
+  TeamService& service() { return *service_; }
+  // Another instance of the service (its own repository) on the same database: a replica.
+  std::unique_ptr<TeamService> Replica(TeamConfig config = {});
+
   // ---- database assertions ----
+  // The outbox events of `aggregate`, in insert order, decoded.
+  std::vector<rmhub::common::v1::DomainEvent> Events(const std::string& aggregate);
   int64_t CountRows(const std::string& table_and_where);
   int64_t OutboxCount(const std::string& event_type);
   // Runs `fn` and fails the test if any table of the service changed (outbox and idempotency
@@ -83,6 +90,7 @@ class TeamTestEnv : public ::testing::Test {
 
   std::unique_ptr<idempotency::Idempotency> idempotency_;
   std::unique_ptr<MySqlTeamRepository> repository_;
+  std::vector<std::unique_ptr<MySqlTeamRepository>> replica_repositories_;
   std::unique_ptr<TeamService> service_;
   std::unique_ptr<TeamGrpcService> grpc_service_;
   mutable std::atomic<int> counter_{0};
