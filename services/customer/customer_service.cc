@@ -64,8 +64,79 @@ v1::Customer ForEvent(v1::Customer c) {
 }  // namespace internal
 
 CustomerService::CustomerService(CustomerRepository& repository, TeamDirectory& team,
-                                 const Clock& clock, absl::TimeZone zone, CustomerConfig config)
-    : repository_(repository), team_(team), clock_(clock), zone_(zone), config_(config) {}
+                                 const Clock& clock, absl::TimeZone zone, CustomerConfig config,
+                                 prometheus::Registry* registry)
+    : repository_(repository), team_(team), clock_(clock), zone_(zone), config_(config) {
+  if (registry != nullptr) {
+    foreign_lookups_ = &prometheus::BuildCounter()
+                            .Name("rmhub_customer_foreign_key_lookups_total")
+                            .Help(
+                                "Creates, updates and imports whose national ID or credit code "
+                                "matched a customer outside the caller's scope")
+                            .Register(*registry);
+  }
+}
+
+v1::PiiAuditEntry CustomerService::LookupEntry(const Caller& c, absl::string_view method,
+                                               const std::string& customer,
+                                               v1::PiiField field) const {
+  v1::PiiAuditEntry entry;
+  entry.set_actor(c.principal.subject);
+  entry.set_customer(customer);
+  entry.add_fields(field);
+  entry.set_access(v1::LOOKUP_OTHER_SCOPE);
+  entry.set_method(std::string(method));
+  entry.set_request_id(c.request_id);
+  *entry.mutable_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
+  return entry;
+}
+
+absl::Status CustomerService::CheckKeysFree(CustomerStore& store, const Caller& c,
+                                            absl::string_view method, const v1::Customer& customer,
+                                            int64_t self,
+                                            std::vector<v1::PiiAuditEntry>& foreign) const {
+  struct Key {
+    const std::string& value;
+    v1::PiiField field;
+    const char* reason;
+    const char* what;
+  };
+  for (const Key& key : {Key{customer.national_id(), v1::NATIONAL_ID, "NATIONAL_ID_TAKEN",
+                             "a customer with this national ID already exists"},
+                         Key{customer.credit_code(), v1::CREDIT_CODE, "CREDIT_CODE_TAKEN",
+                             "a customer with this credit code already exists"}}) {
+    if (key.value.empty()) continue;
+    std::optional<v1::Customer> holder;
+    if (key.field == v1::NATIONAL_ID) {
+      RMHUB_ASSIGN_OR_RETURN(holder, store.FindByNationalId(key.value));
+    } else {
+      RMHUB_ASSIGN_OR_RETURN(holder, store.FindByCreditCode(key.value));
+    }
+    if (!holder.has_value() || IdOf(holder->name(), "customers") == self) continue;
+    if (AccessPolicy::CanAccess(c.principal, *holder, Access::kRead)) {
+      return WithErrorMetadata(
+          AlreadyExists(key.reason, absl::StrCat(key.what, ": ", holder->name())), "customer",
+          holder->name());
+    }
+    foreign.push_back(LookupEntry(c, method, holder->name(), key.field));
+    // The same answer as a key taken in the caller's own scope, minus where.
+    return AlreadyExists(key.reason, key.what);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CustomerService::RecordForeignLookups(const Caller& c, absl::string_view method,
+                                                   const std::vector<v1::PiiAuditEntry>& foreign) {
+  if (foreign.empty()) return absl::OkStatus();
+  if (foreign_lookups_ != nullptr) {
+    foreign_lookups_->Add({{"method", std::string(method)}}).Increment(foreign.size());
+  }
+  v1::PiiAuditEntry written;  // no response: the write has no request id, never replays
+  return repository_.Write(
+      {"RecordForeignLookups", "", c.principal.subject}, foreign.front(), &written,
+      [&](CustomerStore& store) { return store.AppendPiiAudits(foreign); }, nullptr);
+}
 
 absl::CivilDay CustomerService::Today() const { return rmhub::Today(clock_, zone_); }
 
@@ -195,9 +266,12 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
   }
 
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write(
+  std::vector<v1::PiiAuditEntry> foreign;
+  absl::Status written = repository_.Write(
       {"CreateCustomer", r.request_id(), p.subject}, r, &out,
       [&](CustomerStore& store) -> absl::Status {
+        foreign.clear();
+        RMHUB_RETURN_IF_ERROR(CheckKeysFree(store, c, "CreateCustomer", customer, 0, foreign));
         if (owner != 0) RMHUB_RETURN_IF_ERROR(ReserveCapacity(store, customer, facts));
         RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertCustomer(customer, ownership, clock_.Now()));
         std::string name = api::FormatName("customers", id);
@@ -218,7 +292,9 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
       [&](CustomerStore& store, db::Delivery delivery) {
         return FinishCustomer(store, c, "CreateCustomer", out, static_cast<int>(Access::kRead),
                               delivery);
-      }));
+      });
+  RMHUB_RETURN_IF_ERROR(RecordForeignLookups(c, "CreateCustomer", foreign));
+  RMHUB_RETURN_IF_ERROR(written);
   return out;
 }
 
@@ -379,9 +455,11 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
     }
   }
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write(
+  std::vector<v1::PiiAuditEntry> foreign;
+  absl::Status written = repository_.Write(
       {"UpdateCustomer", r.request_id(), p.subject}, r, &out,
       [&](CustomerStore& store) -> absl::Status {
+        foreign.clear();
         RMHUB_ASSIGN_OR_RETURN(
             v1::Customer current,
             LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
@@ -394,6 +472,10 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
         FieldErrors errors;
         NormalizeAndValidate(merged, "customer.", Today(), errors);
         RMHUB_RETURN_IF_ERROR(errors.Status());
+        if (merged.national_id() != current.national_id() ||
+            merged.credit_code() != current.credit_code()) {
+          RMHUB_RETURN_IF_ERROR(CheckKeysFree(store, c, "UpdateCustomer", merged, id, foreign));
+        }
         if (merged.key_account() && !current.key_account() && !current.owner().empty()) {
           if (!owner_facts.has_value() ||
               owner_facts->member_id != IdOf(current.owner(), "members")) {
@@ -401,8 +483,9 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
           }
           RMHUB_RETURN_IF_ERROR(store.LockManager(owner_facts->member_id, clock_.Now()));
           RMHUB_ASSIGN_OR_RETURN(Holdings held, store.CountHoldings(owner_facts->member_id));
-          RMHUB_RETURN_IF_ERROR(
-              CheckCapacity(merged, *owner_facts, held.customers, held.key_accounts));
+          // The customer is already held: the flag adds a key account, not a customer.
+          RMHUB_RETURN_IF_ERROR(CheckHoldingsAfter(*owner_facts, held.customers, held.key_accounts,
+                                                   held.customers, held.key_accounts + 1));
         }
         RMHUB_RETURN_IF_ERROR(store.UpdateCustomer(id, merged, version, clock_.Now()));
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
@@ -420,7 +503,9 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
       [&](CustomerStore& store, db::Delivery delivery) {
         return FinishCustomer(store, c, "UpdateCustomer", out, static_cast<int>(Access::kWrite),
                               delivery);
-      }));
+      });
+  RMHUB_RETURN_IF_ERROR(RecordForeignLookups(c, "UpdateCustomer", foreign));
+  RMHUB_RETURN_IF_ERROR(written);
   return out;
 }
 

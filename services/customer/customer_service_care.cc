@@ -207,16 +207,18 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, *branch, 0));
 
   v1::ImportCustomersResponse out;
+  std::vector<v1::PiiAuditEntry> foreign;
   absl::Status written = repository_.Write(
       {"ImportCustomers", r.request_id(), p.subject}, r, &out,
       [&](CustomerStore& store) -> absl::Status {
         out.Clear();
+        foreign.clear();
         out.set_dry_run(r.dry_run());
         std::vector<PreparedRow> rows = PrepareRows(r, Today(), out);
         for (size_t i = 0; i < rows.size(); ++i) {
           if (!rows[i].valid) continue;
           RMHUB_RETURN_IF_ERROR(
-              ImportRow(store, c, *branch, rows[i].customer, *out.mutable_results(i)));
+              ImportRow(store, c, *branch, rows[i].customer, *out.mutable_results(i), foreign));
         }
         Count(out);
         if (r.all_or_nothing() && out.failed_count() > 0) {
@@ -233,12 +235,15 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
         // was checked above, on this call, as on a first call.
         return AccessPolicy::CanManageBook(p, *branch, 0);
       });
+  // A dry run rolls back: the lookups that hit another scope are written on their own.
+  RMHUB_RETURN_IF_ERROR(RecordForeignLookups(c, "ImportCustomers", foreign));
   if (!written.ok() && !internal::IsRollbackRequested(written)) return written;
   return out;
 }
 
 absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, int64_t branch,
-                                        const v1::Customer& row, v1::ImportRowResult& result) {
+                                        const v1::Customer& row, v1::ImportRowResult& result,
+                                        std::vector<v1::PiiAuditEntry>& foreign) {
   const auth::Principal& p = c.principal;
   std::optional<v1::Customer> existing;
   if (row.type() == v1::CORPORATE) {
@@ -255,6 +260,17 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
     RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "ImportCustomers", *stored, v1::WRITE, nullptr));
     DeriveSegments(*stored, config_.thresholds);
     return Emit(store, p, "customer.created", stored->name(), internal::ForEvent(*stored));
+  }
+  if (!AccessPolicy::CanAccess(p, *existing, Access::kRead)) {
+    // No oracle: the caller learns that the key is taken, not where; the lookup is audited and
+    // counted.
+    const bool corporate = row.type() == v1::CORPORATE;
+    foreign.push_back(LookupEntry(c, "ImportCustomers", existing->name(),
+                                  corporate ? v1::CREDIT_CODE : v1::NATIONAL_ID));
+    result.set_outcome(v1::FAILED);
+    result.set_error(corporate ? "a customer with this credit code already exists"
+                               : "a customer with this national ID already exists");
+    return absl::OkStatus();
   }
   if (IdOf(existing->branch(), "branches") != branch || existing->archived()) {
     result.set_outcome(v1::FAILED);

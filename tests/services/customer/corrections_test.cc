@@ -200,5 +200,91 @@ TEST_F(ClearReadAuditTest, EachRpcWithPiiReadLeavesAnEntryPerClearResponse) {
   EXPECT_EQ(ClearReads("ArchiveCustomer"), 2);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Point 5: no national-ID oracle
+
+TEST_F(CorrectionsTest, ATakenKeyOutsideTheCallersScopeSaysNotWhereAndIsAuditedAndCounted) {
+  // A customer of branch 2.
+  v1::Customer theirs_input = RetailCustomer();
+  v1::CreateCustomerRequest create;
+  *create.mutable_customer() = theirs_input;
+  v1::Customer theirs;
+  auto ctx = Context(BranchManagerToken(200, 2));
+  ASSERT_TRUE(stub_->CreateCustomer(ctx.get(), create, &theirs).ok());
+
+  // Branch 1's manager tries the same national ID: taken, and nothing more.
+  v1::Customer probe = RetailCustomer();
+  probe.set_national_id(theirs_input.national_id());
+  *create.mutable_customer() = probe;
+  v1::Customer out;
+  ctx = Context(manager_token_);
+  grpc::Status s = stub_->CreateCustomer(ctx.get(), create, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(ReasonOf(s), "NATIONAL_ID_TAKEN");
+  EXPECT_THAT(s.error_message(), ::testing::Not(HasSubstr("customers/")));
+  EXPECT_THAT(s.error_message(), ::testing::Not(HasSubstr("branch")));
+  EXPECT_EQ(ForeignLookups("CreateCustomer"), 1);
+  const std::string foreign_entries =
+      absl::StrCat("SELECT COUNT(*) FROM pii_audit WHERE actor = 'members/100' AND access = ",
+                   static_cast<int>(v1::LOOKUP_OTHER_SCOPE),
+                   " AND customer_id = ", theirs.name().substr(std::string("customers/").size()));
+  EXPECT_EQ(harness_.QueryInt(foreign_entries), 1);
+
+  // Branch 2's own manager may see it, and is told which customer it is.
+  ctx = Context(BranchManagerToken(200, 2));
+  s = stub_->CreateCustomer(ctx.get(), create, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(s.error_message(), HasSubstr(theirs.name()));
+  EXPECT_EQ(ForeignLookups("CreateCustomer"), 1);
+
+  // An update to that ID: the same answer, audited and counted.
+  v1::Customer mine = Create(RetailCustomer());
+  v1::UpdateCustomerRequest update;
+  *update.mutable_customer() = mine;
+  update.mutable_customer()->set_national_id(theirs_input.national_id());
+  update.mutable_update_mask()->add_paths("national_id");
+  ctx = Context(manager_token_);
+  s = stub_->UpdateCustomer(ctx.get(), update, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(s.error_message(), ::testing::Not(HasSubstr("customers/")));
+  EXPECT_EQ(ForeignLookups("UpdateCustomer"), 1);
+
+  // A dry-run import: the row fails without saying where; the lookup is still recorded.
+  v1::ImportCustomersRequest import;
+  import.set_branch("branches/1");
+  import.set_dry_run(true);
+  *import.add_rows()->mutable_customer() = probe;
+  v1::ImportCustomersResponse imported;
+  ctx = Context(manager_token_);
+  ASSERT_TRUE(stub_->ImportCustomers(ctx.get(), import, &imported).ok());
+  ASSERT_EQ(imported.results_size(), 1);
+  EXPECT_EQ(imported.results(0).outcome(), v1::FAILED);
+  EXPECT_THAT(imported.results(0).error(), ::testing::Not(HasSubstr("branch")));
+  EXPECT_EQ(imported.results(0).customer(), "");
+  EXPECT_EQ(ForeignLookups("ImportCustomers"), 1);
+  EXPECT_EQ(harness_.QueryInt(foreign_entries), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Point 6: the cap after the change
+
+TEST_F(CorrectionsTest, APersonalRmAtTheCapMayFlagAHeldCustomerAsKeyAccount) {
+  team_.AddManager(7, team::v1::PERSONAL, /*cap=*/2, 1, 3);
+  v1::Customer held = Create(RetailCustomer(), "members/7");
+  Create(RetailCustomer(), "members/7");  // 2 of 2
+  v1::UpdateCustomerRequest u;
+  *u.mutable_customer() = held;
+  u.mutable_customer()->set_key_account(true);
+  u.mutable_update_mask()->add_paths("key_account");
+  v1::Customer out;
+  auto ctx = Context(manager_token_);
+  grpc::Status s = stub_->UpdateCustomer(ctx.get(), u, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(out.key_account());
+  // One more customer is still refused.
+  EXPECT_EQ(ReasonOf(Assign(Create(RetailCustomer()).name(), "members/7", manager_token_)),
+            "ASSIGNMENT_CAP_REACHED");
+}
+
 }  // namespace
 }  // namespace rmhub::customer

@@ -63,7 +63,7 @@ CustomerTestEnv::CustomerTestEnv() : harness_("customer", CustomerMigrations(), 
   repository_ =
       std::make_unique<MySqlCustomerRepository>(harness_.pool(), *cipher_, *index_, *idempotency_);
   service_ = std::make_unique<CustomerService>(*repository_, team_, harness_.clock(),
-                                               harness_.zone(), CustomerConfig{});
+                                               harness_.zone(), CustomerConfig{}, &registry_);
   grpc_service_ = std::make_unique<CustomerGrpcService>(*service_, harness_.authenticator(),
                                                         harness_.call_queue());
   harness_.Serve(grpc_service_.get(), "rmhub.customer.v1.CustomerService");
@@ -106,6 +106,18 @@ std::string CustomerTestEnv::ServiceToken(const std::string& service) const {
   auth::DevTokenRequest r;
   r.service = service;
   return harness_.Token(r);
+}
+
+double CustomerTestEnv::ForeignLookups(const std::string& method) {
+  for (const auto& family : registry_.Collect()) {
+    if (family.name != "rmhub_customer_foreign_key_lookups_total") continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == "method" && label.value == method) return metric.counter.value;
+      }
+    }
+  }
+  return 0;
 }
 
 std::string CustomerTestEnv::NextNationalId() {

@@ -4,6 +4,7 @@
 // each test changes one thing.
 
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
 #include <map>
 #include <memory>
@@ -69,8 +70,12 @@ class CustomerTestEnv : public ::testing::Test {
   grpc::Status Assign(const std::string& customer, const std::string& manager,
                       const std::string& token);
 
+  // rmhub_customer_foreign_key_lookups_total{method}, as the service counted it.
+  double ForeignLookups(const std::string& method);
+
   testing::ServiceHarness harness_;
   ScriptedTeamDirectory team_;
+  prometheus::Registry registry_;
   std::unique_ptr<pii::FieldCipher> cipher_;
   std::unique_ptr<pii::BlindIndex> index_;
   std::unique_ptr<idempotency::Idempotency> idempotency_;
