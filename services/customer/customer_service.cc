@@ -61,6 +61,33 @@ v1::Customer ForEvent(v1::Customer c) {
   return c;
 }
 
+v1::CustomerOwnershipChanged OwnershipChanged(const v1::Customer& after,
+                                              const v1::AssignmentRecord& record) {
+  v1::CustomerOwnershipChanged e;
+  e.set_customer(after.name());
+  e.set_kind(record.kind());
+  e.set_from_owner(record.from_owner());
+  e.set_to_owner(record.to_owner());
+  e.set_customer_type(after.type());
+  e.set_key_account(after.key_account());
+  e.set_team(after.team());
+  e.set_branch(after.branch());
+  *e.mutable_record() = record;
+  return e;
+}
+
+v1::CustomerStatusChanged StatusChanged(const v1::Customer& before, const v1::Customer& after) {
+  v1::CustomerStatusChanged e;
+  e.set_customer(after.name());
+  e.set_previous_status(before.status());
+  e.set_status(after.status());
+  e.set_owner(after.owner());
+  e.set_branch(after.branch());
+  *e.mutable_change_time() =
+      after.has_status_change_time() ? after.status_change_time() : after.update_time();
+  return e;
+}
+
 }  // namespace internal
 
 CustomerService::CustomerService(CustomerRepository& repository, TeamDirectory& team,
@@ -232,6 +259,7 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
                                                              const v1::CreateCustomerRequest& r) {
   const auth::Principal& p = c.principal;
   v1::Customer customer = r.customer();
+  ClearOutputOnly(customer);  // archived, owner, ... are the service's to set
   FieldErrors errors;
   NormalizeAndValidate(customer, "customer.", Today(), errors);
   int64_t owner = 0;
@@ -264,6 +292,10 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanCreateIn(p, p.branch_id));
     ownership.branch_id = p.branch_id;
   }
+  for (const std::string& field : ChangedRestrictedFields(v1::Customer(), customer)) {
+    RMHUB_RETURN_IF_ERROR(
+        AccessPolicy::CanSetRestricted(p, ownership.branch_id, absl::StrCat("customer.", field)));
+  }
 
   v1::Customer out;
   std::vector<v1::PiiAuditEntry> foreign;
@@ -275,19 +307,23 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
         if (owner != 0) RMHUB_RETURN_IF_ERROR(ReserveCapacity(store, customer, facts));
         RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertCustomer(customer, ownership, clock_.Now()));
         std::string name = api::FormatName("customers", id);
+        v1::AssignmentRecord record;
         if (owner != 0) {
-          v1::AssignmentRecord record;
           record.set_kind(v1::ASSIGNED);
           record.set_to_owner(owner_name);
           record.set_reason("assigned on creation");
           record.set_actor(p.subject);
-          RMHUB_RETURN_IF_ERROR(store.InsertAssignment(id, record, clock_.Now()).status());
+          RMHUB_ASSIGN_OR_RETURN(int64_t record_id,
+                                 store.InsertAssignment(id, record, clock_.Now()));
+          record.set_name(api::FormatChildName("customers", id, "assignments", record_id));
         }
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
         out = *stored;
         RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "CreateCustomer", out, v1::WRITE, nullptr));
         DeriveSegments(out, config_.thresholds);
-        return Emit(store, p, "customer.created", name, internal::ForEvent(out));
+        RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.created", name, internal::ForEvent(out)));
+        if (owner == 0) return absl::OkStatus();
+        return Emit(store, p, "customer.assigned", name, internal::OwnershipChanged(out, record));
       },
       [&](CustomerStore& store, db::Delivery delivery) {
         return FinishCustomer(store, c, "CreateCustomer", out, static_cast<int>(Access::kRead),
@@ -438,15 +474,27 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
                          api::ParseName(r.customer().name(), "customers", "customer.name"));
   RMHUB_ASSIGN_OR_RETURN(std::set<std::string> paths,
                          api::ResolveUpdateMask(r.update_mask(), UpdatablePaths()));
+  // A service principal (core-banking sync, when the method ACL lets it call this) reads every
+  // customer and may set the restricted fields only.
+  const int access = static_cast<int>(p.is_service() ? Access::kRead : Access::kWrite);
+  if (p.is_service()) {
+    for (const std::string& path : paths) {
+      if (path != "aum" && path != "annual_contribution" && path != "key_account") {
+        return WithErrorMetadata(
+            PermissionDenied("SERVICE_FIELDS_ONLY",
+                             "a service principal sets aum, annual_contribution and key_account "
+                             "only"),
+            "field", "update_mask");
+      }
+    }
+  }
   // Making a corporate customer a key account counts against its owner's cap: ask the team
   // service first (outside the transaction), then decide under the owner's lock.
   std::optional<ManagerFacts> owner_facts;
   if (paths.count("key_account") && r.customer().key_account()) {
     v1::Customer current;
     RMHUB_RETURN_IF_ERROR(repository_.Read([&](CustomerStore& store) {
-      return StoreInto(&current, [&] {
-        return LoadAccessible(store, p, id, false, static_cast<int>(Access::kWrite));
-      });
+      return StoreInto(&current, [&] { return LoadAccessible(store, p, id, false, access); });
     }));
     if (!current.owner().empty() && !current.key_account()) {
       RMHUB_ASSIGN_OR_RETURN(owner_facts,
@@ -460,9 +508,7 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
       {"UpdateCustomer", r.request_id(), p.subject}, r, &out,
       [&](CustomerStore& store) -> absl::Status {
         foreign.clear();
-        RMHUB_ASSIGN_OR_RETURN(
-            v1::Customer current,
-            LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
+        RMHUB_ASSIGN_OR_RETURN(v1::Customer current, LoadAccessible(store, p, id, true, access));
         if (current.archived())
           return FailedPrecondition("CUSTOMER_ARCHIVED", "the customer is archived");
         RMHUB_ASSIGN_OR_RETURN(
@@ -472,6 +518,10 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
         FieldErrors errors;
         NormalizeAndValidate(merged, "customer.", Today(), errors);
         RMHUB_RETURN_IF_ERROR(errors.Status());
+        for (const std::string& field : ChangedRestrictedFields(current, merged)) {
+          RMHUB_RETURN_IF_ERROR(AccessPolicy::CanSetRestricted(
+              p, IdOf(current.branch(), "branches"), absl::StrCat("customer.", field)));
+        }
         if (merged.national_id() != current.national_id() ||
             merged.credit_code() != current.credit_code()) {
           RMHUB_RETURN_IF_ERROR(CheckKeysFree(store, c, "UpdateCustomer", merged, id, foreign));
@@ -495,14 +545,13 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
         RMHUB_RETURN_IF_ERROR(
             Emit(store, p, "customer.updated", out.name(), internal::ForEvent(out)));
         if (out.status() != current.status()) {
-          RMHUB_RETURN_IF_ERROR(
-              Emit(store, p, "customer.status_changed", out.name(), internal::ForEvent(out)));
+          RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.status_changed", out.name(),
+                                     internal::StatusChanged(current, out)));
         }
         return absl::OkStatus();
       },
       [&](CustomerStore& store, db::Delivery delivery) {
-        return FinishCustomer(store, c, "UpdateCustomer", out, static_cast<int>(Access::kWrite),
-                              delivery);
+        return FinishCustomer(store, c, "UpdateCustomer", out, access, delivery);
       });
   RMHUB_RETURN_IF_ERROR(RecordForeignLookups(c, "UpdateCustomer", foreign));
   RMHUB_RETURN_IF_ERROR(written);

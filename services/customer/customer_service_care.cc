@@ -121,7 +121,9 @@ absl::StatusOr<v1::ListCareRemindersResponse> CustomerService::ListCareReminders
   if (r.birthday_window_days() < 0 || window > 60)
     errors.Add("birthday_window_days", "must be 0..60");
   RMHUB_RETURN_IF_ERROR(errors.Status());
-  if (*manager != p.member_id || p.is_service()) {
+  // The manager, their team lead or branch manager, or a service principal the method ACL lets
+  // call it.
+  if (!AccessPolicy::IsAllowedService(p) && *manager != p.member_id) {
     RMHUB_ASSIGN_OR_RETURN(ManagerFacts facts,
                            team_.CheckEligibility(*manager, team::v1::PERSONAL, c));
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, facts.branch_id, facts.home_team_id));
@@ -157,6 +159,7 @@ std::vector<PreparedRow> PrepareRows(const v1::ImportCustomersRequest& r, absl::
     auto* result = out.add_results();
     result->set_row(i);
     rows[i].customer = r.rows(i).customer();
+    ClearOutputOnly(rows[i].customer);  // archived, owner, ... are ignored
     FieldErrors errors;
     NormalizeAndValidate(rows[i].customer, absl::StrCat("rows[", i, "].customer."), today, errors);
     rows[i].key = NaturalKey(rows[i].customer);
@@ -297,8 +300,14 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
       store.UpdateCustomer(IdOf(existing->name(), "customers"), merged, version, clock_.Now()));
   result.set_outcome(v1::UPDATED);
   RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "ImportCustomers", merged, v1::WRITE, &*existing));
-  DeriveSegments(merged, config_.thresholds);
-  return Emit(store, p, "customer.updated", merged.name(), internal::ForEvent(merged));
+  RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored,
+                         store.GetCustomer(IdOf(existing->name(), "customers"), false));
+  DeriveSegments(*stored, config_.thresholds);
+  RMHUB_RETURN_IF_ERROR(
+      Emit(store, p, "customer.updated", stored->name(), internal::ForEvent(*stored)));
+  if (stored->status() == existing->status()) return absl::OkStatus();
+  return Emit(store, p, "customer.status_changed", stored->name(),
+              internal::StatusChanged(*existing, *stored));
 }
 
 // ---------------------------------------------------------------------------------------------

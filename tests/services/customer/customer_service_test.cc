@@ -153,6 +153,9 @@ TEST_F(CustomerServiceTest, ARelationshipManagersNewCustomerIsTheirsAndCustomers
   team_.AddManager(31, team::v1::PERSONAL, 400, /*branch=*/2, 9);
   v1::CreateCustomerRequest r;
   *r.mutable_customer() = RetailCustomer();
+  // AUM and contribution are the branch manager's to set (issue 8 point 8).
+  r.mutable_customer()->clear_aum();
+  r.mutable_customer()->clear_annual_contribution();
   v1::Customer mine;
   auto ctx = Context(RmToken(7, 1, {3}));
   ASSERT_TRUE(stub_->CreateCustomer(ctx.get(), r, &mine).ok());

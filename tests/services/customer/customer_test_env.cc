@@ -1,8 +1,12 @@
 #include "tests/services/customer/customer_test_env.h"
 
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/db/transaction.h"
 #include "common/grpc/status_mapping.h"
 #include "common/pii/validation.h"
 #include "common/status/errors.h"
@@ -106,6 +110,24 @@ std::string CustomerTestEnv::ServiceToken(const std::string& service) const {
   auth::DevTokenRequest r;
   r.service = service;
   return harness_.Token(r);
+}
+
+std::vector<rmhub::common::v1::DomainEvent> CustomerTestEnv::Events(const std::string& aggregate) {
+  std::vector<rmhub::common::v1::DomainEvent> out;
+  absl::Status s = db::RunWithConnection(harness_.pool(), [&](db::Connection& conn) {
+    sql::PreparedStatement& ps =
+        conn.Prepare("SELECT payload FROM outbox_events WHERE aggregate = ? ORDER BY id");
+    ps.setString(1, aggregate);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    while (rs->next()) {
+      rmhub::common::v1::DomainEvent e;
+      EXPECT_TRUE(e.ParseFromString(rs->getString(1)));
+      out.push_back(std::move(e));
+    }
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
 }
 
 double CustomerTestEnv::ForeignLookups(const std::string& method) {

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/pii/blind_index.h"
 #include "common/pii/field_cipher.h"
+#include "rmhub/common/v1/event.pb.h"
 #include "rmhub/customer/v1/customer.grpc.pb.h"
 #include "services/customer/customer_grpc_service.h"
 #include "services/customer/customer_service.h"
@@ -69,6 +70,9 @@ class CustomerTestEnv : public ::testing::Test {
   v1::Customer Create(const v1::Customer& customer, const std::string& owner = "");
   grpc::Status Assign(const std::string& customer, const std::string& manager,
                       const std::string& token);
+
+  // The outbox events of `aggregate`, in commit order.
+  std::vector<rmhub::common::v1::DomainEvent> Events(const std::string& aggregate);
 
   // rmhub_customer_foreign_key_lookups_total{method}, as the service counted it.
   double ForeignLookups(const std::string& method);
