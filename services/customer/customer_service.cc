@@ -165,6 +165,13 @@ absl::Status CustomerService::RecordForeignLookups(const Caller& c, absl::string
       [&](CustomerStore& store) { return store.AppendPiiAudits(foreign); }, nullptr);
 }
 
+absl::StatusOr<auth::Principal> CustomerService::ScopeOf(const Caller& c) {
+  auth::Principal p = c.principal;
+  if (p.is_service() || p.member_id == 0 || !p.HasRole(auth::kRoleTeamLead)) return p;
+  RMHUB_ASSIGN_OR_RETURN(p.team_ids, team_.LedTeams(p.member_id, c));
+  return p;
+}
+
 absl::CivilDay CustomerService::Today() const { return rmhub::Today(clock_, zone_); }
 
 absl::Status CustomerService::Emit(CustomerStore& store, const auth::Principal& p,

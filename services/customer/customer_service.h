@@ -38,6 +38,18 @@ class CustomerService {
                   absl::TimeZone zone, CustomerConfig config,
                   prometheus::Registry* registry = nullptr);
 
+  // The caller as its scope is decided: a team lead's teams are the ones the team service
+  // records them leading (TeamDirectory::LedTeams), whatever the token's `teams` claim says.
+  absl::StatusOr<auth::Principal> ScopeOf(const Caller& c);
+  // Runs `fn` with the caller whose scope ScopeOf decided (the gRPC surface wraps every RPC).
+  template <class Fn>
+  auto WithScope(const Caller& c, Fn fn) -> decltype(fn(c)) {
+    absl::StatusOr<auth::Principal> p = ScopeOf(c);
+    if (!p.ok()) return p.status();
+    const Caller scoped{*p, c.deadline, c.request_id};
+    return fn(scoped);
+  }
+
   absl::StatusOr<v1::Customer> CreateCustomer(const Caller& c, const v1::CreateCustomerRequest& r);
   absl::StatusOr<v1::Customer> GetCustomer(const Caller& c, const v1::GetCustomerRequest& r);
   absl::StatusOr<v1::BatchGetCustomersResponse> BatchGetCustomers(

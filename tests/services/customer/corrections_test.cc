@@ -542,5 +542,47 @@ TEST_F(CorrectionsTest, PortfolioReadsAreOpenToServicesTheAclAllows) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Point 7: team-lead scope from the team service's record, not from the token's claim
+
+TEST_F(CorrectionsTest, ATeamLeadsScopeIsTheTeamsTheTeamServiceSaysTheyLead) {
+  team_.AddManager(7, team::v1::PERSONAL, 400, 1, 3);
+  team_.AddManager(8, team::v1::PERSONAL, 400, 1, 4);
+  v1::Customer in_team3 = Create(RetailCustomer(), "members/7");
+  v1::Customer in_team4 = Create(RetailCustomer(), "members/8");
+  // members/22's token claims teams 3 and 4 (belongs to 3, say); the team service records them
+  // leading team 4 only.
+  team_.SetLeads(22, {4});
+  const std::string lead = LeadToken(22, 1, {3, 4});
+  v1::GetCustomerRequest get;
+  v1::Customer out;
+  get.set_name(in_team3.name());
+  auto ctx = Context(lead);
+  grpc::Status s = stub_->GetCustomer(ctx.get(), get, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  get.set_name(in_team4.name());
+  ctx = Context(lead);
+  EXPECT_TRUE(stub_->GetCustomer(ctx.get(), get, &out).ok());
+  // No transfer rights over team 3's customers either.
+  v1::TransferCustomerRequest t;
+  t.set_customer(in_team3.name());
+  t.set_to_manager("members/8");
+  t.set_reason("rebalancing books");
+  v1::AssignCustomerResponse moved;
+  ctx = Context(lead);
+  EXPECT_EQ(stub_->TransferCustomer(ctx.get(), t, &moved).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::ListCustomersRequest list;
+  v1::ListCustomersResponse listed;
+  ctx = Context(lead);
+  ASSERT_TRUE(stub_->ListCustomers(ctx.get(), list, &listed).ok());
+  ASSERT_EQ(listed.customers_size(), 1);
+  EXPECT_EQ(listed.customers(0).name(), in_team4.name());
+  // The team service unreachable: the lead's call fails, it does not fall back on the claim.
+  team_.SetDown(true);
+  ctx = Context(lead);
+  EXPECT_EQ(stub_->GetCustomer(ctx.get(), get, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
 }  // namespace
 }  // namespace rmhub::customer

@@ -39,6 +39,11 @@ class FakeTeamDirectory : public TeamDirectory {
     f.home_team_id = kTeam;
     return f;
   }
+  // The service logic is called directly here (no gRPC surface, so no scope resolution): the
+  // principals carry their teams themselves.
+  absl::StatusOr<std::vector<int64_t>> LedTeams(int64_t, const auth::Caller&) override {
+    return std::vector<int64_t>{kTeam};
+  }
   int cap = 400;
 };
 

@@ -222,7 +222,8 @@ TEST_F(CustomerServiceTest, OthersCannotReadOrChangeAndCannotTellItExists) {
       for (const auto& x : listed.customers()) EXPECT_NE(x.name(), c.name());
     });
   }
-  // The team's lead and the branch's manager do see it.
+  // The team's lead (as the team service records it) and the branch's manager do see it.
+  team_.SetLeads(24, {3});
   auto lead = Context(LeadToken(24, 1, {3}));
   EXPECT_TRUE(stub_->GetCustomer(lead.get(), get, &out).ok());
 }

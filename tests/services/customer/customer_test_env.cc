@@ -43,6 +43,19 @@ void ScriptedTeamDirectory::SetDown(bool down) {
   down_ = down;
 }
 
+void ScriptedTeamDirectory::SetLeads(int64_t member, std::vector<int64_t> teams) {
+  absl::MutexLock lock(&mu_);
+  leads_[member] = std::move(teams);
+}
+
+absl::StatusOr<std::vector<int64_t>> ScriptedTeamDirectory::LedTeams(int64_t member_id,
+                                                                     const auth::Caller&) {
+  absl::MutexLock lock(&mu_);
+  if (down_) return Unavailable("TEAM_SERVICE_UNAVAILABLE", "the team service did not answer");
+  auto it = leads_.find(member_id);
+  return it == leads_.end() ? std::vector<int64_t>{} : it->second;
+}
+
 int ScriptedTeamDirectory::calls() {
   absl::MutexLock lock(&mu_);
   return calls_;

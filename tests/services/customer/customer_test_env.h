@@ -31,6 +31,10 @@ class ScriptedTeamDirectory final : public TeamDirectory {
   void AddIneligible(int64_t member, team::v1::RmKind kind, const std::string& reason,
                      int64_t branch, int64_t team);
   void SetDown(bool down);
+  // The teams `member` leads in the team service's record (none unless set).
+  void SetLeads(int64_t member, std::vector<int64_t> teams);
+  absl::StatusOr<std::vector<int64_t>> LedTeams(int64_t member_id,
+                                                const auth::Caller& caller) override;
   // How many questions the directory has been asked so far.
   int calls();
   absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
@@ -41,6 +45,7 @@ class ScriptedTeamDirectory final : public TeamDirectory {
   std::map<std::pair<int64_t, int>, ManagerFacts> facts_ ABSL_GUARDED_BY(mu_);
   bool down_ ABSL_GUARDED_BY(mu_) = false;
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int64_t, std::vector<int64_t>> leads_ ABSL_GUARDED_BY(mu_);
 };
 
 class CustomerTestEnv : public ::testing::Test {
