@@ -61,11 +61,116 @@ v1::Customer ForEvent(v1::Customer c) {
   return c;
 }
 
+v1::CustomerOwnershipChanged OwnershipChanged(const v1::Customer& after,
+                                              const v1::AssignmentRecord& record) {
+  v1::CustomerOwnershipChanged e;
+  e.set_customer(after.name());
+  e.set_kind(record.kind());
+  e.set_from_owner(record.from_owner());
+  e.set_to_owner(record.to_owner());
+  e.set_customer_type(after.type());
+  e.set_key_account(after.key_account());
+  e.set_team(after.team());
+  e.set_branch(after.branch());
+  *e.mutable_record() = record;
+  return e;
+}
+
+v1::CustomerStatusChanged StatusChanged(const v1::Customer& before, const v1::Customer& after) {
+  v1::CustomerStatusChanged e;
+  e.set_customer(after.name());
+  e.set_previous_status(before.status());
+  e.set_status(after.status());
+  e.set_owner(after.owner());
+  e.set_branch(after.branch());
+  *e.mutable_change_time() =
+      after.has_status_change_time() ? after.status_change_time() : after.update_time();
+  return e;
+}
+
 }  // namespace internal
 
 CustomerService::CustomerService(CustomerRepository& repository, TeamDirectory& team,
-                                 const Clock& clock, absl::TimeZone zone, CustomerConfig config)
-    : repository_(repository), team_(team), clock_(clock), zone_(zone), config_(config) {}
+                                 const Clock& clock, absl::TimeZone zone, CustomerConfig config,
+                                 prometheus::Registry* registry)
+    : repository_(repository), team_(team), clock_(clock), zone_(zone), config_(config) {
+  if (registry != nullptr) {
+    foreign_lookups_ = &prometheus::BuildCounter()
+                            .Name("rmhub_customer_foreign_key_lookups_total")
+                            .Help(
+                                "Creates, updates and imports whose national ID or credit code "
+                                "matched a customer outside the caller's scope")
+                            .Register(*registry);
+  }
+}
+
+v1::PiiAuditEntry CustomerService::LookupEntry(const Caller& c, absl::string_view method,
+                                               const std::string& customer,
+                                               v1::PiiField field) const {
+  v1::PiiAuditEntry entry;
+  entry.set_actor(c.principal.subject);
+  entry.set_customer(customer);
+  entry.add_fields(field);
+  entry.set_access(v1::LOOKUP_OTHER_SCOPE);
+  entry.set_method(std::string(method));
+  entry.set_request_id(c.request_id);
+  *entry.mutable_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
+  return entry;
+}
+
+absl::Status CustomerService::CheckKeysFree(CustomerStore& store, const Caller& c,
+                                            absl::string_view method, const v1::Customer& customer,
+                                            int64_t self,
+                                            std::vector<v1::PiiAuditEntry>& foreign) const {
+  struct Key {
+    const std::string& value;
+    v1::PiiField field;
+    const char* reason;
+    const char* what;
+  };
+  for (const Key& key : {Key{customer.national_id(), v1::NATIONAL_ID, "NATIONAL_ID_TAKEN",
+                             "a customer with this national ID already exists"},
+                         Key{customer.credit_code(), v1::CREDIT_CODE, "CREDIT_CODE_TAKEN",
+                             "a customer with this credit code already exists"}}) {
+    if (key.value.empty()) continue;
+    std::optional<v1::Customer> holder;
+    if (key.field == v1::NATIONAL_ID) {
+      RMHUB_ASSIGN_OR_RETURN(holder, store.FindByNationalId(key.value));
+    } else {
+      RMHUB_ASSIGN_OR_RETURN(holder, store.FindByCreditCode(key.value));
+    }
+    if (!holder.has_value() || IdOf(holder->name(), "customers") == self) continue;
+    if (AccessPolicy::CanAccess(c.principal, *holder, Access::kRead)) {
+      return WithErrorMetadata(
+          AlreadyExists(key.reason, absl::StrCat(key.what, ": ", holder->name())), "customer",
+          holder->name());
+    }
+    foreign.push_back(LookupEntry(c, method, holder->name(), key.field));
+    // The same answer as a key taken in the caller's own scope, minus where.
+    return AlreadyExists(key.reason, key.what);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CustomerService::RecordForeignLookups(const Caller& c, absl::string_view method,
+                                                   const std::vector<v1::PiiAuditEntry>& foreign) {
+  if (foreign.empty()) return absl::OkStatus();
+  if (foreign_lookups_ != nullptr) {
+    foreign_lookups_->Add({{"method", std::string(method)}}).Increment(foreign.size());
+  }
+  v1::PiiAuditEntry written;  // no response: the write has no request id, never replays
+  return repository_.Write(
+      {"RecordForeignLookups", "", c.principal.subject}, foreign.front(), &written,
+      [&](CustomerStore& store) { return store.AppendPiiAudits(foreign); }, nullptr);
+}
+
+absl::StatusOr<auth::Principal> CustomerService::ScopeOf(const Caller& c) {
+  auth::Principal p = c.principal;
+  if (p.is_service() || p.member_id == 0 || !p.HasRole(auth::kRoleTeamLead)) return p;
+  RMHUB_ASSIGN_OR_RETURN(p.team_ids, team_.LedTeams(p.member_id, c));
+  return p;
+}
 
 absl::CivilDay CustomerService::Today() const { return rmhub::Today(clock_, zone_); }
 
@@ -161,6 +266,7 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
                                                              const v1::CreateCustomerRequest& r) {
   const auth::Principal& p = c.principal;
   v1::Customer customer = r.customer();
+  ClearOutputOnly(customer);  // archived, owner, ... are the service's to set
   FieldErrors errors;
   NormalizeAndValidate(customer, "customer.", Today(), errors);
   int64_t owner = 0;
@@ -193,32 +299,45 @@ absl::StatusOr<v1::Customer> CustomerService::CreateCustomer(const Caller& c,
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanCreateIn(p, p.branch_id));
     ownership.branch_id = p.branch_id;
   }
+  for (const std::string& field : ChangedRestrictedFields(v1::Customer(), customer)) {
+    RMHUB_RETURN_IF_ERROR(
+        AccessPolicy::CanSetRestricted(p, ownership.branch_id, absl::StrCat("customer.", field)));
+  }
 
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write(
+  std::vector<v1::PiiAuditEntry> foreign;
+  absl::Status written = repository_.Write(
       {"CreateCustomer", r.request_id(), p.subject}, r, &out,
       [&](CustomerStore& store) -> absl::Status {
+        foreign.clear();
+        RMHUB_RETURN_IF_ERROR(CheckKeysFree(store, c, "CreateCustomer", customer, 0, foreign));
         if (owner != 0) RMHUB_RETURN_IF_ERROR(ReserveCapacity(store, customer, facts));
         RMHUB_ASSIGN_OR_RETURN(int64_t id, store.InsertCustomer(customer, ownership, clock_.Now()));
         std::string name = api::FormatName("customers", id);
+        v1::AssignmentRecord record;
         if (owner != 0) {
-          v1::AssignmentRecord record;
           record.set_kind(v1::ASSIGNED);
           record.set_to_owner(owner_name);
           record.set_reason("assigned on creation");
           record.set_actor(p.subject);
-          RMHUB_RETURN_IF_ERROR(store.InsertAssignment(id, record, clock_.Now()).status());
+          RMHUB_ASSIGN_OR_RETURN(int64_t record_id,
+                                 store.InsertAssignment(id, record, clock_.Now()));
+          record.set_name(api::FormatChildName("customers", id, "assignments", record_id));
         }
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
         out = *stored;
         RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "CreateCustomer", out, v1::WRITE, nullptr));
         DeriveSegments(out, config_.thresholds);
-        return Emit(store, p, "customer.created", name, internal::ForEvent(out));
+        RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.created", name, internal::ForEvent(out)));
+        if (owner == 0) return absl::OkStatus();
+        return Emit(store, p, "customer.assigned", name, internal::OwnershipChanged(out, record));
       },
       [&](CustomerStore& store, db::Delivery delivery) {
         return FinishCustomer(store, c, "CreateCustomer", out, static_cast<int>(Access::kRead),
                               delivery);
-      }));
+      });
+  RMHUB_RETURN_IF_ERROR(RecordForeignLookups(c, "CreateCustomer", foreign));
+  RMHUB_RETURN_IF_ERROR(written);
   return out;
 }
 
@@ -362,15 +481,27 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
                          api::ParseName(r.customer().name(), "customers", "customer.name"));
   RMHUB_ASSIGN_OR_RETURN(std::set<std::string> paths,
                          api::ResolveUpdateMask(r.update_mask(), UpdatablePaths()));
+  // A service principal (core-banking sync, when the method ACL lets it call this) reads every
+  // customer and may set the restricted fields only.
+  const int access = static_cast<int>(p.is_service() ? Access::kRead : Access::kWrite);
+  if (p.is_service()) {
+    for (const std::string& path : paths) {
+      if (path != "aum" && path != "annual_contribution" && path != "key_account") {
+        return WithErrorMetadata(
+            PermissionDenied("SERVICE_FIELDS_ONLY",
+                             "a service principal sets aum, annual_contribution and key_account "
+                             "only"),
+            "field", "update_mask");
+      }
+    }
+  }
   // Making a corporate customer a key account counts against its owner's cap: ask the team
   // service first (outside the transaction), then decide under the owner's lock.
   std::optional<ManagerFacts> owner_facts;
   if (paths.count("key_account") && r.customer().key_account()) {
     v1::Customer current;
     RMHUB_RETURN_IF_ERROR(repository_.Read([&](CustomerStore& store) {
-      return StoreInto(&current, [&] {
-        return LoadAccessible(store, p, id, false, static_cast<int>(Access::kWrite));
-      });
+      return StoreInto(&current, [&] { return LoadAccessible(store, p, id, false, access); });
     }));
     if (!current.owner().empty() && !current.key_account()) {
       RMHUB_ASSIGN_OR_RETURN(owner_facts,
@@ -379,12 +510,12 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
     }
   }
   v1::Customer out;
-  RMHUB_RETURN_IF_ERROR(repository_.Write(
+  std::vector<v1::PiiAuditEntry> foreign;
+  absl::Status written = repository_.Write(
       {"UpdateCustomer", r.request_id(), p.subject}, r, &out,
       [&](CustomerStore& store) -> absl::Status {
-        RMHUB_ASSIGN_OR_RETURN(
-            v1::Customer current,
-            LoadAccessible(store, p, id, true, static_cast<int>(Access::kWrite)));
+        foreign.clear();
+        RMHUB_ASSIGN_OR_RETURN(v1::Customer current, LoadAccessible(store, p, id, true, access));
         if (current.archived())
           return FailedPrecondition("CUSTOMER_ARCHIVED", "the customer is archived");
         RMHUB_ASSIGN_OR_RETURN(
@@ -394,6 +525,14 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
         FieldErrors errors;
         NormalizeAndValidate(merged, "customer.", Today(), errors);
         RMHUB_RETURN_IF_ERROR(errors.Status());
+        for (const std::string& field : ChangedRestrictedFields(current, merged)) {
+          RMHUB_RETURN_IF_ERROR(AccessPolicy::CanSetRestricted(
+              p, IdOf(current.branch(), "branches"), absl::StrCat("customer.", field)));
+        }
+        if (merged.national_id() != current.national_id() ||
+            merged.credit_code() != current.credit_code()) {
+          RMHUB_RETURN_IF_ERROR(CheckKeysFree(store, c, "UpdateCustomer", merged, id, foreign));
+        }
         if (merged.key_account() && !current.key_account() && !current.owner().empty()) {
           if (!owner_facts.has_value() ||
               owner_facts->member_id != IdOf(current.owner(), "members")) {
@@ -401,8 +540,9 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
           }
           RMHUB_RETURN_IF_ERROR(store.LockManager(owner_facts->member_id, clock_.Now()));
           RMHUB_ASSIGN_OR_RETURN(Holdings held, store.CountHoldings(owner_facts->member_id));
-          RMHUB_RETURN_IF_ERROR(
-              CheckCapacity(merged, *owner_facts, held.customers, held.key_accounts));
+          // The customer is already held: the flag adds a key account, not a customer.
+          RMHUB_RETURN_IF_ERROR(CheckHoldingsAfter(*owner_facts, held.customers, held.key_accounts,
+                                                   held.customers, held.key_accounts + 1));
         }
         RMHUB_RETURN_IF_ERROR(store.UpdateCustomer(id, merged, version, clock_.Now()));
         RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored, store.GetCustomer(id, false));
@@ -412,15 +552,16 @@ absl::StatusOr<v1::Customer> CustomerService::UpdateCustomer(const Caller& c,
         RMHUB_RETURN_IF_ERROR(
             Emit(store, p, "customer.updated", out.name(), internal::ForEvent(out)));
         if (out.status() != current.status()) {
-          RMHUB_RETURN_IF_ERROR(
-              Emit(store, p, "customer.status_changed", out.name(), internal::ForEvent(out)));
+          RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.status_changed", out.name(),
+                                     internal::StatusChanged(current, out)));
         }
         return absl::OkStatus();
       },
       [&](CustomerStore& store, db::Delivery delivery) {
-        return FinishCustomer(store, c, "UpdateCustomer", out, static_cast<int>(Access::kWrite),
-                              delivery);
-      }));
+        return FinishCustomer(store, c, "UpdateCustomer", out, access, delivery);
+      });
+  RMHUB_RETURN_IF_ERROR(RecordForeignLookups(c, "UpdateCustomer", foreign));
+  RMHUB_RETURN_IF_ERROR(written);
   return out;
 }
 

@@ -2,6 +2,10 @@
 // The customer service's behaviour behind its gRPC surface (validate, authorize, apply the
 // domain rules, store, audit PII, publish events). Plain arguments in, StatusOr out.
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/api/filter.h"
@@ -29,8 +33,22 @@ using auth::Caller;
 
 class CustomerService {
  public:
+  // `registry` (optional) receives the service's business metrics.
   CustomerService(CustomerRepository& repository, TeamDirectory& team, const Clock& clock,
-                  absl::TimeZone zone, CustomerConfig config);
+                  absl::TimeZone zone, CustomerConfig config,
+                  prometheus::Registry* registry = nullptr);
+
+  // The caller as its scope is decided: a team lead's teams are the ones the team service
+  // records them leading (TeamDirectory::LedTeams), whatever the token's `teams` claim says.
+  absl::StatusOr<auth::Principal> ScopeOf(const Caller& c);
+  // Runs `fn` with the caller whose scope ScopeOf decided (the gRPC surface wraps every RPC).
+  template <class Fn>
+  auto WithScope(const Caller& c, Fn fn) -> decltype(fn(c)) {
+    absl::StatusOr<auth::Principal> p = ScopeOf(c);
+    if (!p.ok()) return p.status();
+    const Caller scoped{*p, c.deadline, c.request_id};
+    return fn(scoped);
+  }
 
   absl::StatusOr<v1::Customer> CreateCustomer(const Caller& c, const v1::CreateCustomerRequest& r);
   absl::StatusOr<v1::Customer> GetCustomer(const Caller& c, const v1::GetCustomerRequest& r);
@@ -87,6 +105,19 @@ class CustomerService {
   absl::Status AuditPii(CustomerStore& store, const Caller& c, absl::string_view method,
                         const v1::Customer& customer, v1::PiiAccess access,
                         const v1::Customer* before) const;
+  // The natural keys (national ID, credit code) of `customer` are free — a match on customer
+  // `self` aside — or ALREADY_EXISTS: naming the holder (metadata "customer") only when the
+  // caller may read it. A match outside the caller's scope is added to `foreign` (to be audited
+  // and counted by RecordForeignLookups, whatever the call's outcome).
+  absl::Status CheckKeysFree(CustomerStore& store, const Caller& c, absl::string_view method,
+                             const v1::Customer& customer, int64_t self,
+                             std::vector<v1::PiiAuditEntry>& foreign) const;
+  v1::PiiAuditEntry LookupEntry(const Caller& c, absl::string_view method,
+                                const std::string& customer, v1::PiiField field) const;
+  // Audits (LOOKUP_OTHER_SCOPE, one write of its own: the call itself may have rolled back) and
+  // counts key lookups that hit another scope.
+  absl::Status RecordForeignLookups(const Caller& c, absl::string_view method,
+                                    const std::vector<v1::PiiAuditEntry>& foreign);
   absl::Status Emit(CustomerStore& store, const auth::Principal& p, absl::string_view type,
                     const std::string& aggregate, const google::protobuf::Message& payload) const;
   // Takes the manager's lock and checks eligibility and cap for one more customer.
@@ -99,7 +130,8 @@ class CustomerService {
                                                           const std::string& manager_name,
                                                           const std::string& reason, bool transfer);
   absl::Status ImportRow(CustomerStore& store, const Caller& c, int64_t branch,
-                         const v1::Customer& row, v1::ImportRowResult& result);
+                         const v1::Customer& row, v1::ImportRowResult& result,
+                         std::vector<v1::PiiAuditEntry>& foreign);
   absl::CivilDay Today() const;
 
   CustomerRepository& repository_;
@@ -107,6 +139,8 @@ class CustomerService {
   const Clock& clock_;
   absl::TimeZone zone_;
   CustomerConfig config_;
+  // rmhub_customer_foreign_key_lookups_total{method}; null without a registry.
+  prometheus::Family<prometheus::Counter>* foreign_lookups_ = nullptr;
 };
 
 }  // namespace rmhub::customer

@@ -99,7 +99,7 @@ absl::StatusOr<v1::AssignCustomerResponse> CustomerService::MoveCustomer(
         *out.mutable_record() = record;
         RMHUB_RETURN_IF_ERROR(Emit(store, p,
                                    transfer ? "customer.transferred" : "customer.assigned",
-                                   stored->name(), record));
+                                   stored->name(), internal::OwnershipChanged(*stored, record)));
         return absl::OkStatus();
       },
       [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
@@ -261,9 +261,16 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
           record.set_to_owner(api::FormatName("members", facts.member_id));
           record.set_reason(r.reason());
           record.set_actor(p.subject);
-          RMHUB_RETURN_IF_ERROR(store.InsertAssignment(ids[i], record, clock_.Now()).status());
-          RMHUB_RETURN_IF_ERROR(
-              Emit(store, p, "customer.handed_over", api::FormatName("customers", ids[i]), record));
+          RMHUB_ASSIGN_OR_RETURN(int64_t record_id,
+                                 store.InsertAssignment(ids[i], record, clock_.Now()));
+          record.set_name(api::FormatChildName("customers", ids[i], "assignments", record_id));
+          v1::Customer after = moving[i];
+          after.set_owner(record.to_owner());
+          after.set_team(facts.home_team_id == 0 ? ""
+                                                 : api::FormatName("teams", facts.home_team_id));
+          after.set_branch(api::FormatName("branches", facts.branch_id));
+          RMHUB_RETURN_IF_ERROR(Emit(store, p, "customer.handed_over", after.name(),
+                                     internal::OwnershipChanged(after, record)));
         }
         out.set_applied(true);
         // The last moment to give up: past it the transaction rolls back, nothing half-done.
@@ -327,10 +334,11 @@ absl::StatusOr<v1::PortfolioSummary> CustomerService::GetPortfolioSummary(
     const Caller& c, const v1::GetPortfolioSummaryRequest& r) {
   const auth::Principal& p = c.principal;
   RMHUB_ASSIGN_OR_RETURN(int64_t manager, api::ParseName(r.manager(), "members", "manager"));
-  // A manager reads their own book; their team lead and branch manager read it too.
+  // A manager reads their own book; their team lead and branch manager read it too; so does a
+  // service principal the method ACL lets call it (analytics).
   RMHUB_ASSIGN_OR_RETURN(ManagerFacts personal,
                          team_.CheckEligibility(manager, team::v1::PERSONAL, c));
-  if (manager != p.member_id || p.is_service()) {
+  if (!AccessPolicy::IsAllowedService(p) && manager != p.member_id) {
     RMHUB_RETURN_IF_ERROR(
         AccessPolicy::CanManageBook(p, personal.branch_id, personal.home_team_id));
   }

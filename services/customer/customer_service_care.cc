@@ -121,7 +121,9 @@ absl::StatusOr<v1::ListCareRemindersResponse> CustomerService::ListCareReminders
   if (r.birthday_window_days() < 0 || window > 60)
     errors.Add("birthday_window_days", "must be 0..60");
   RMHUB_RETURN_IF_ERROR(errors.Status());
-  if (*manager != p.member_id || p.is_service()) {
+  // The manager, their team lead or branch manager, or a service principal the method ACL lets
+  // call it.
+  if (!AccessPolicy::IsAllowedService(p) && *manager != p.member_id) {
     RMHUB_ASSIGN_OR_RETURN(ManagerFacts facts,
                            team_.CheckEligibility(*manager, team::v1::PERSONAL, c));
     RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, facts.branch_id, facts.home_team_id));
@@ -157,6 +159,7 @@ std::vector<PreparedRow> PrepareRows(const v1::ImportCustomersRequest& r, absl::
     auto* result = out.add_results();
     result->set_row(i);
     rows[i].customer = r.rows(i).customer();
+    ClearOutputOnly(rows[i].customer);  // archived, owner, ... are ignored
     FieldErrors errors;
     NormalizeAndValidate(rows[i].customer, absl::StrCat("rows[", i, "].customer."), today, errors);
     rows[i].key = NaturalKey(rows[i].customer);
@@ -207,16 +210,18 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
   RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, *branch, 0));
 
   v1::ImportCustomersResponse out;
+  std::vector<v1::PiiAuditEntry> foreign;
   absl::Status written = repository_.Write(
       {"ImportCustomers", r.request_id(), p.subject}, r, &out,
       [&](CustomerStore& store) -> absl::Status {
         out.Clear();
+        foreign.clear();
         out.set_dry_run(r.dry_run());
         std::vector<PreparedRow> rows = PrepareRows(r, Today(), out);
         for (size_t i = 0; i < rows.size(); ++i) {
           if (!rows[i].valid) continue;
           RMHUB_RETURN_IF_ERROR(
-              ImportRow(store, c, *branch, rows[i].customer, *out.mutable_results(i)));
+              ImportRow(store, c, *branch, rows[i].customer, *out.mutable_results(i), foreign));
         }
         Count(out);
         if (r.all_or_nothing() && out.failed_count() > 0) {
@@ -233,12 +238,15 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerService::ImportCustomers(
         // was checked above, on this call, as on a first call.
         return AccessPolicy::CanManageBook(p, *branch, 0);
       });
+  // A dry run rolls back: the lookups that hit another scope are written on their own.
+  RMHUB_RETURN_IF_ERROR(RecordForeignLookups(c, "ImportCustomers", foreign));
   if (!written.ok() && !internal::IsRollbackRequested(written)) return written;
   return out;
 }
 
 absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, int64_t branch,
-                                        const v1::Customer& row, v1::ImportRowResult& result) {
+                                        const v1::Customer& row, v1::ImportRowResult& result,
+                                        std::vector<v1::PiiAuditEntry>& foreign) {
   const auth::Principal& p = c.principal;
   std::optional<v1::Customer> existing;
   if (row.type() == v1::CORPORATE) {
@@ -255,6 +263,17 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
     RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "ImportCustomers", *stored, v1::WRITE, nullptr));
     DeriveSegments(*stored, config_.thresholds);
     return Emit(store, p, "customer.created", stored->name(), internal::ForEvent(*stored));
+  }
+  if (!AccessPolicy::CanAccess(p, *existing, Access::kRead)) {
+    // No oracle: the caller learns that the key is taken, not where; the lookup is audited and
+    // counted.
+    const bool corporate = row.type() == v1::CORPORATE;
+    foreign.push_back(LookupEntry(c, "ImportCustomers", existing->name(),
+                                  corporate ? v1::CREDIT_CODE : v1::NATIONAL_ID));
+    result.set_outcome(v1::FAILED);
+    result.set_error(corporate ? "a customer with this credit code already exists"
+                               : "a customer with this national ID already exists");
+    return absl::OkStatus();
   }
   if (IdOf(existing->branch(), "branches") != branch || existing->archived()) {
     result.set_outcome(v1::FAILED);
@@ -281,8 +300,14 @@ absl::Status CustomerService::ImportRow(CustomerStore& store, const Caller& c, i
       store.UpdateCustomer(IdOf(existing->name(), "customers"), merged, version, clock_.Now()));
   result.set_outcome(v1::UPDATED);
   RMHUB_RETURN_IF_ERROR(AuditPii(store, c, "ImportCustomers", merged, v1::WRITE, &*existing));
-  DeriveSegments(merged, config_.thresholds);
-  return Emit(store, p, "customer.updated", merged.name(), internal::ForEvent(merged));
+  RMHUB_ASSIGN_OR_RETURN(std::optional<v1::Customer> stored,
+                         store.GetCustomer(IdOf(existing->name(), "customers"), false));
+  DeriveSegments(*stored, config_.thresholds);
+  RMHUB_RETURN_IF_ERROR(
+      Emit(store, p, "customer.updated", stored->name(), internal::ForEvent(*stored)));
+  if (stored->status() == existing->status()) return absl::OkStatus();
+  return Emit(store, p, "customer.status_changed", stored->name(),
+              internal::StatusChanged(*existing, *stored));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,4 +36,11 @@ std::vector<v1::PiiField> ChangedPiiFields(const v1::Customer& before, const v1:
 // The copy of a customer that may travel in an event: PII masked.
 v1::Customer ForEvent(v1::Customer c);
 
+// The payload of customer.assigned / transferred / handed_over: `after` is the customer as it is
+// held now (owner, team, branch, type, key flag), `record` the history record written.
+v1::CustomerOwnershipChanged OwnershipChanged(const v1::Customer& after,
+                                              const v1::AssignmentRecord& record);
+// The payload of customer.status_changed.
+v1::CustomerStatusChanged StatusChanged(const v1::Customer& before, const v1::Customer& after);
+
 }  // namespace rmhub::customer::internal

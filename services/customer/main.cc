@@ -87,8 +87,8 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
   auto* team = new rmhub::customer::GrpcTeamDirectory(rmhub::grpcx::PeerCaller(
       rmhub::grpcx::MakePeerChannel(absl::GetFlag(FLAGS_team_address), runtime.peer_credentials),
       std::move(call_auth), team_call));
-  auto* logic =
-      new rmhub::customer::CustomerService(*repository, *team, runtime.clock, runtime.zone, config);
+  auto* logic = new rmhub::customer::CustomerService(*repository, *team, runtime.clock,
+                                                     runtime.zone, config, &runtime.registry);
   auto service = std::make_shared<rmhub::customer::CustomerGrpcService>(
       *logic, runtime.authenticator, runtime.call_queue);
   return std::vector<RegisteredService>{{service, "rmhub.customer.v1.CustomerService"}};

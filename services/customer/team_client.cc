@@ -26,6 +26,39 @@ ManagerFacts FactsFrom(int64_t member_id, team::v1::RmKind kind,
   return f;
 }
 
+absl::StatusOr<std::vector<int64_t>> GrpcTeamDirectory::LedTeams(int64_t member_id,
+                                                                 const auth::Caller& call) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = led_.find(member_id);
+    if (it != led_.end() && it->second.first > now) return it->second.second;
+  }
+  std::vector<int64_t> teams;
+  team::v1::ListTeamsRequest request;
+  request.set_filter(absl::StrCat("leader = \"members/", member_id, "\""));
+  request.set_page_size(500);
+  do {
+    team::v1::ListTeamsResponse response;
+    absl::Status s = peer_.Read(call, [&](grpc::ClientContext& ctx) {
+      response.Clear();
+      return stub_->ListTeams(&ctx, request, &response);
+    });
+    if (!s.ok()) {
+      return Unavailable("TEAM_SERVICE_UNAVAILABLE",
+                         "the team service did not say which teams the caller leads");
+    }
+    for (const auto& t : response.teams()) {
+      auto id = api::ParseName(t.name(), "teams", "name");
+      if (id.ok()) teams.push_back(*id);
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  absl::MutexLock lock(&mu_);
+  led_[member_id] = {now + led_teams_ttl_, teams};
+  return teams;
+}
+
 absl::StatusOr<ManagerFacts> GrpcTeamDirectory::CheckEligibility(int64_t member_id,
                                                                  team::v1::RmKind kind,
                                                                  const auth::Caller& call) {

@@ -4,10 +4,14 @@
 // real one calls rmhub.team.v1.TeamService over gRPC.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/caller.h"
 #include "common/grpc/peer_call.h"
@@ -23,6 +27,11 @@ class TeamDirectory {
   // FAILED_PRECONDITION (MANAGER_NOT_FOUND) for a member it does not know.
   virtual absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
                                                         const auth::Caller& caller) = 0;
+  // The teams the member leads, from the team service's record (ListTeams, filter
+  // leader = "members/N"), not from the caller's `teams` claim. UNAVAILABLE
+  // (TEAM_SERVICE_UNAVAILABLE) when the team service cannot answer in time.
+  virtual absl::StatusOr<std::vector<int64_t>> LedTeams(int64_t member_id,
+                                                        const auth::Caller& caller) = 0;
 };
 
 class GrpcTeamDirectory final : public TeamDirectory {
@@ -32,10 +41,16 @@ class GrpcTeamDirectory final : public TeamDirectory {
   explicit GrpcTeamDirectory(grpcx::PeerCaller peer);
   absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
                                                 const auth::Caller& caller) override;
+  // Cached per member for `led_teams_ttl` (a change of leader shows within it).
+  absl::StatusOr<std::vector<int64_t>> LedTeams(int64_t member_id,
+                                                const auth::Caller& caller) override;
 
  private:
   const grpcx::PeerCaller peer_;
   const std::unique_ptr<team::v1::TeamService::Stub> stub_;
+  const absl::Duration led_teams_ttl_ = absl::Seconds(30);
+  absl::Mutex mu_;
+  std::map<int64_t, std::pair<absl::Time, std::vector<int64_t>>> led_ ABSL_GUARDED_BY(mu_);
 };
 
 // Parses the team service's answer into facts (exposed for tests).

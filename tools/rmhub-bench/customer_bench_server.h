@@ -30,6 +30,10 @@ class EveryoneEligibleDirectory final : public customer::TeamDirectory {
  public:
   absl::StatusOr<customer::ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
                                                           const auth::Caller&) override;
+  // Nobody leads a team here (the benchmarked callers are RMs and branch managers).
+  absl::StatusOr<std::vector<int64_t>> LedTeams(int64_t, const auth::Caller&) override {
+    return std::vector<int64_t>{};
+  }
 };
 
 // The gRPC floor: authenticates the caller exactly as every RM Hub RPC does (ServeUnary and

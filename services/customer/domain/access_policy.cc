@@ -71,6 +71,18 @@ absl::Status AccessPolicy::CanCreateIn(const auth::Principal& p, int64_t branch_
   return PermissionDenied("OTHER_BRANCH", "customers are created by staff of their own branch");
 }
 
+absl::Status AccessPolicy::CanSetRestricted(const auth::Principal& p, int64_t branch_id,
+                                            const std::string& field) {
+  if (p.is_service()) return absl::OkStatus();
+  if (IsStaff(p) && p.HasRole(auth::kRoleBranchManager) && p.branch_id == branch_id) {
+    return absl::OkStatus();
+  }
+  return WithErrorMetadata(
+      PermissionDenied("FIELD_AUTHORITY_REQUIRED",
+                       absl::StrCat(field, " is set by the branch manager or core banking")),
+      "field", field);
+}
+
 bool AccessPolicy::MaySeePii(const auth::Principal& p) {
   return p.HasPermission(auth::kPermPiiRead);
 }

@@ -42,6 +42,15 @@ class AccessPolicy {
   static absl::Status BookManagerRequired();
   // Creating (unassigned) and importing customers into a branch.
   static absl::Status CanCreateIn(const auth::Principal& p, int64_t branch_id);
+  // A service principal. Which services may call which read is the method ACL's business
+  // (common/auth/service_method_acl.h, checked before any handler runs): a service reaching the
+  // portfolio reads (GetPortfolioSummary, ListCareReminders) was allowed that method.
+  static bool IsAllowedService(const auth::Principal& p) { return p.is_service(); }
+  // Setting aum, annual_contribution and key_account (ChangedRestrictedFields) of a customer
+  // of `branch_id`: its branch manager, or a service principal (core-banking sync) the method
+  // ACL lets call UpdateCustomer. PERMISSION_DENIED FIELD_AUTHORITY_REQUIRED naming `field`.
+  static absl::Status CanSetRestricted(const auth::Principal& p, int64_t branch_id,
+                                       const std::string& field);
   static bool MaySeePii(const auth::Principal& p);
   static absl::Status CanReadAudit(const auth::Principal& p);
 };

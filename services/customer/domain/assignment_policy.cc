@@ -21,17 +21,26 @@ bool CountsAgainstCap(const v1::Customer& customer, team::v1::RmKind kind) {
   return kind == team::v1::PERSONAL || customer.key_account();
 }
 
+absl::Status CheckHoldingsAfter(const ManagerFacts& m, int customers_before,
+                                int key_accounts_before, int customers_after,
+                                int key_accounts_after) {
+  const bool personal = m.kind == team::v1::PERSONAL;
+  const int before = personal ? customers_before : key_accounts_before;
+  const int after = personal ? customers_after : key_accounts_after;
+  if (after <= before || after <= m.cap) return absl::OkStatus();
+  absl::Status s = FailedPrecondition(
+      "ASSIGNMENT_CAP_REACHED",
+      absl::StrCat("members/", m.member_id, " already holds ", before, " of at most ", m.cap,
+                   personal ? " customers" : " key accounts"));
+  s = WithErrorMetadata(std::move(s), "cap", absl::StrCat(m.cap));
+  return WithErrorMetadata(std::move(s), "held", absl::StrCat(before));
+}
+
 absl::Status CheckCapacity(const v1::Customer& customer, const ManagerFacts& m, int held_customers,
                            int held_key_accounts) {
   if (!CountsAgainstCap(customer, m.kind)) return absl::OkStatus();
-  const int held = m.kind == team::v1::PERSONAL ? held_customers : held_key_accounts;
-  if (held + 1 <= m.cap) return absl::OkStatus();
-  absl::Status s = FailedPrecondition(
-      "ASSIGNMENT_CAP_REACHED",
-      absl::StrCat("members/", m.member_id, " already holds ", held, " of at most ", m.cap,
-                   m.kind == team::v1::PERSONAL ? " customers" : " key accounts"));
-  s = WithErrorMetadata(std::move(s), "cap", absl::StrCat(m.cap));
-  return WithErrorMetadata(std::move(s), "held", absl::StrCat(held));
+  return CheckHoldingsAfter(m, held_customers, held_key_accounts, held_customers + 1,
+                            held_key_accounts + (customer.key_account() ? 1 : 0));
 }
 
 namespace {

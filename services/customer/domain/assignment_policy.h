@@ -39,6 +39,15 @@ absl::Status CheckEligible(const ManagerFacts& manager);
 absl::Status CheckCapacity(const v1::Customer& customer, const ManagerFacts& manager,
                            int held_customers, int held_key_accounts);
 
+// The cap compared with the holdings after a change (customers and key accounts the manager
+// would hold with it, `before` without): FAILED_PRECONDITION ASSIGNMENT_CAP_REACHED when the
+// counted quantity (customers for a personal RM, key accounts for a corporate one) rises above
+// the cap. A change that does not raise it always passes: flagging a held customer as a key
+// account adds a key account, not a customer, so a personal RM at exactly the cap may flag one.
+absl::Status CheckHoldingsAfter(const ManagerFacts& manager, int customers_before,
+                                int key_accounts_before, int customers_after,
+                                int key_accounts_after);
+
 // Does this customer count against the manager's cap?
 bool CountsAgainstCap(const v1::Customer& customer, team::v1::RmKind kind);
 

@@ -86,6 +86,33 @@ std::string NaturalKey(const v1::Customer& c) {
   return c.type() == v1::CORPORATE ? c.credit_code() : c.national_id();
 }
 
+void ClearOutputOnly(v1::Customer& c) {
+  c.clear_name();
+  c.clear_owner();
+  c.clear_team();
+  c.clear_branch();
+  c.clear_asset_tier();
+  c.clear_value_tier();
+  c.clear_archived();
+  c.clear_pii_masked();
+  c.clear_last_interaction_time();
+  c.clear_status_change_time();
+  c.clear_create_time();
+  c.clear_update_time();
+  c.clear_etag();
+}
+
+std::vector<std::string> ChangedRestrictedFields(const v1::Customer& before,
+                                                 const v1::Customer& after) {
+  std::vector<std::string> out;
+  if (before.aum().minor_units() != after.aum().minor_units()) out.push_back("aum");
+  if (before.annual_contribution().minor_units() != after.annual_contribution().minor_units()) {
+    out.push_back("annual_contribution");
+  }
+  if (before.key_account() != after.key_account()) out.push_back("key_account");
+  return out;
+}
+
 bool SameWritableFields(const v1::Customer& a, const v1::Customer& b) {
   auto needs = [](const v1::Customer& c) {
     return std::set<int>(c.needs().begin(), c.needs().end());

@@ -3,6 +3,7 @@
 // (check digits), CNY amounts, enums. Violations are reported per field, never with the value.
 
 #include <string>
+#include <vector>
 
 #include "common/status/errors.h"
 #include "rmhub/customer/v1/customer.pb.h"
@@ -17,6 +18,16 @@ void NormalizeAndValidate(v1::Customer& c, const std::string& prefix, absl::Civi
 // The natural key of an import row: the national ID (retail, private banking) or credit code
 // (corporate), normalised.
 std::string NaturalKey(const v1::Customer& c);
+
+// Clears every output-only field (name, owner, team, branch, tiers, archived, pii_masked,
+// times, etag): what a caller sends there on create or import is ignored.
+void ClearOutputOnly(v1::Customer& c);
+
+// The fields only a branch manager or a permitted service principal may set (the inputs of caps
+// and scorecards) that differ between `before` and `after`: "aum", "annual_contribution",
+// "key_account".
+std::vector<std::string> ChangedRestrictedFields(const v1::Customer& before,
+                                                 const v1::Customer& after);
 
 // Whether two customers differ in any field a caller can set (import's UNCHANGED).
 bool SameWritableFields(const v1::Customer& a, const v1::Customer& b);

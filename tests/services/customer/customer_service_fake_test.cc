@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/auth/roles.h"
 #include "common/clock/clock.h"
 #include "common/pii/validation.h"
 #include "common/status/errors.h"
@@ -37,6 +38,11 @@ class FakeTeamDirectory : public TeamDirectory {
     f.branch_id = kBranch;
     f.home_team_id = kTeam;
     return f;
+  }
+  // The service logic is called directly here (no gRPC surface, so no scope resolution): the
+  // principals carry their teams themselves.
+  absl::StatusOr<std::vector<int64_t>> LedTeams(int64_t, const auth::Caller&) override {
+    return std::vector<int64_t>{kTeam};
   }
   int cap = 400;
 };
@@ -83,6 +89,15 @@ class CustomerServiceFakeTest : public ::testing::Test {
   absl::StatusOr<v1::Customer> Create(const auth::Principal& p, v1::Customer c,
                                       const std::string& owner = "") {
     v1::CreateCustomerRequest r;
+    // AUM and contribution are the branch manager's to set (issue 8 point 8): an RM's customer
+    // with them is created by the branch manager for that RM.
+    const bool restricted =
+        c.aum().minor_units() != 0 || c.annual_contribution().minor_units() != 0;
+    if (restricted && !p.HasRole(auth::kRoleBranchManager) && owner.empty()) {
+      *r.mutable_customer() = std::move(c);
+      r.set_owner(p.subject);
+      return service_.CreateCustomer(Call(Manager()), r);
+    }
     *r.mutable_customer() = std::move(c);
     r.set_owner(owner);
     return service_.CreateCustomer(Call(p), r);

@@ -153,6 +153,9 @@ TEST_F(CustomerServiceTest, ARelationshipManagersNewCustomerIsTheirsAndCustomers
   team_.AddManager(31, team::v1::PERSONAL, 400, /*branch=*/2, 9);
   v1::CreateCustomerRequest r;
   *r.mutable_customer() = RetailCustomer();
+  // AUM and contribution are the branch manager's to set (issue 8 point 8).
+  r.mutable_customer()->clear_aum();
+  r.mutable_customer()->clear_annual_contribution();
   v1::Customer mine;
   auto ctx = Context(RmToken(7, 1, {3}));
   ASSERT_TRUE(stub_->CreateCustomer(ctx.get(), r, &mine).ok());
@@ -219,7 +222,8 @@ TEST_F(CustomerServiceTest, OthersCannotReadOrChangeAndCannotTellItExists) {
       for (const auto& x : listed.customers()) EXPECT_NE(x.name(), c.name());
     });
   }
-  // The team's lead and the branch's manager do see it.
+  // The team's lead (as the team service records it) and the branch's manager do see it.
+  team_.SetLeads(24, {3});
   auto lead = Context(LeadToken(24, 1, {3}));
   EXPECT_TRUE(stub_->GetCustomer(lead.get(), get, &out).ok());
 }

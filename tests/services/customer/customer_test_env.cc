@@ -1,8 +1,12 @@
 #include "tests/services/customer/customer_test_env.h"
 
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/db/transaction.h"
 #include "common/grpc/status_mapping.h"
 #include "common/pii/validation.h"
 #include "common/status/errors.h"
@@ -39,6 +43,19 @@ void ScriptedTeamDirectory::SetDown(bool down) {
   down_ = down;
 }
 
+void ScriptedTeamDirectory::SetLeads(int64_t member, std::vector<int64_t> teams) {
+  absl::MutexLock lock(&mu_);
+  leads_[member] = std::move(teams);
+}
+
+absl::StatusOr<std::vector<int64_t>> ScriptedTeamDirectory::LedTeams(int64_t member_id,
+                                                                     const auth::Caller&) {
+  absl::MutexLock lock(&mu_);
+  if (down_) return Unavailable("TEAM_SERVICE_UNAVAILABLE", "the team service did not answer");
+  auto it = leads_.find(member_id);
+  return it == leads_.end() ? std::vector<int64_t>{} : it->second;
+}
+
 int ScriptedTeamDirectory::calls() {
   absl::MutexLock lock(&mu_);
   return calls_;
@@ -63,7 +80,7 @@ CustomerTestEnv::CustomerTestEnv() : harness_("customer", CustomerMigrations(), 
   repository_ =
       std::make_unique<MySqlCustomerRepository>(harness_.pool(), *cipher_, *index_, *idempotency_);
   service_ = std::make_unique<CustomerService>(*repository_, team_, harness_.clock(),
-                                               harness_.zone(), CustomerConfig{});
+                                               harness_.zone(), CustomerConfig{}, &registry_);
   grpc_service_ = std::make_unique<CustomerGrpcService>(*service_, harness_.authenticator(),
                                                         harness_.call_queue());
   harness_.Serve(grpc_service_.get(), "rmhub.customer.v1.CustomerService");
@@ -106,6 +123,36 @@ std::string CustomerTestEnv::ServiceToken(const std::string& service) const {
   auth::DevTokenRequest r;
   r.service = service;
   return harness_.Token(r);
+}
+
+std::vector<rmhub::common::v1::DomainEvent> CustomerTestEnv::Events(const std::string& aggregate) {
+  std::vector<rmhub::common::v1::DomainEvent> out;
+  absl::Status s = db::RunWithConnection(harness_.pool(), [&](db::Connection& conn) {
+    sql::PreparedStatement& ps =
+        conn.Prepare("SELECT payload FROM outbox_events WHERE aggregate = ? ORDER BY id");
+    ps.setString(1, aggregate);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    while (rs->next()) {
+      rmhub::common::v1::DomainEvent e;
+      EXPECT_TRUE(e.ParseFromString(rs->getString(1)));
+      out.push_back(std::move(e));
+    }
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
+}
+
+double CustomerTestEnv::ForeignLookups(const std::string& method) {
+  for (const auto& family : registry_.Collect()) {
+    if (family.name != "rmhub_customer_foreign_key_lookups_total") continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == "method" && label.value == method) return metric.counter.value;
+      }
+    }
+  }
+  return 0;
 }
 
 std::string CustomerTestEnv::NextNationalId() {

@@ -4,6 +4,7 @@
 // each test changes one thing.
 
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/pii/blind_index.h"
 #include "common/pii/field_cipher.h"
+#include "rmhub/common/v1/event.pb.h"
 #include "rmhub/customer/v1/customer.grpc.pb.h"
 #include "services/customer/customer_grpc_service.h"
 #include "services/customer/customer_service.h"
@@ -29,6 +31,10 @@ class ScriptedTeamDirectory final : public TeamDirectory {
   void AddIneligible(int64_t member, team::v1::RmKind kind, const std::string& reason,
                      int64_t branch, int64_t team);
   void SetDown(bool down);
+  // The teams `member` leads in the team service's record (none unless set).
+  void SetLeads(int64_t member, std::vector<int64_t> teams);
+  absl::StatusOr<std::vector<int64_t>> LedTeams(int64_t member_id,
+                                                const auth::Caller& caller) override;
   // How many questions the directory has been asked so far.
   int calls();
   absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
@@ -39,6 +45,7 @@ class ScriptedTeamDirectory final : public TeamDirectory {
   std::map<std::pair<int64_t, int>, ManagerFacts> facts_ ABSL_GUARDED_BY(mu_);
   bool down_ ABSL_GUARDED_BY(mu_) = false;
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int64_t, std::vector<int64_t>> leads_ ABSL_GUARDED_BY(mu_);
 };
 
 class CustomerTestEnv : public ::testing::Test {
@@ -69,8 +76,15 @@ class CustomerTestEnv : public ::testing::Test {
   grpc::Status Assign(const std::string& customer, const std::string& manager,
                       const std::string& token);
 
+  // The outbox events of `aggregate`, in commit order.
+  std::vector<rmhub::common::v1::DomainEvent> Events(const std::string& aggregate);
+
+  // rmhub_customer_foreign_key_lookups_total{method}, as the service counted it.
+  double ForeignLookups(const std::string& method);
+
   testing::ServiceHarness harness_;
   ScriptedTeamDirectory team_;
+  prometheus::Registry registry_;
   std::unique_ptr<pii::FieldCipher> cipher_;
   std::unique_ptr<pii::BlindIndex> index_;
   std::unique_ptr<idempotency::Idempotency> idempotency_;

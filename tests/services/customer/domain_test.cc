@@ -60,6 +60,19 @@ TEST(AssignmentPolicy, PersonalCapCountsEveryCustomerCorporateOnlyKeyAccounts) {
   EXPECT_EQ(RequiredRmKind(v1::CORPORATE), team::v1::CORPORATE);
 }
 
+TEST(AssignmentPolicy, TheCapIsComparedWithHoldingsAfterTheChange) {
+  // A personal RM at exactly 400 flags a held customer: still 400 customers, one more key account.
+  ManagerFacts personal{7, team::v1::PERSONAL, true, "", 400, 1, 2};
+  EXPECT_TRUE(CheckHoldingsAfter(personal, 400, 3, 400, 4).ok());
+  EXPECT_EQ(ErrorReason(CheckHoldingsAfter(personal, 400, 3, 401, 3)), "ASSIGNMENT_CAP_REACHED");
+  // Over the cap after a cap cut: a change that does not add is allowed.
+  EXPECT_TRUE(CheckHoldingsAfter(personal, 410, 0, 410, 1).ok());
+  // A corporate RM's flag is a key account more.
+  ManagerFacts corporate{8, team::v1::CORPORATE, true, "", 15, 1, 2};
+  EXPECT_EQ(ErrorReason(CheckHoldingsAfter(corporate, 30, 15, 30, 16)), "ASSIGNMENT_CAP_REACHED");
+  EXPECT_TRUE(CheckHoldingsAfter(corporate, 30, 14, 30, 15).ok());
+}
+
 TEST(AssignmentPolicy, NotEligibleSaysWhy) {
   ManagerFacts m{9, team::v1::PERSONAL, false, "the member's status is ON_LEAVE", 400, 1, 0};
   absl::Status s = CheckEligible(m);

@@ -21,6 +21,7 @@ TEST_F(CustomerRandomInputTest, EveryRpcAnswersNonsenseWithoutAServerFault) {
   v1::Customer first = Create(RetailCustomer(), "members/1");
   Create(RetailCustomer(), "members/7");
   Create(CorporateCustomer(true), "members/15");
+  team_.SetLeads(3, {3});  // the team service's record: members/3 leads teams/3
 
   testing::ExpectNoServerFaults(
       harness_.channel(), v1::CustomerService::service_full_name(),
