@@ -42,7 +42,10 @@ struct AuthConfig {
 inline constexpr char kDefaultServiceMethodAcl[] =
     "customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,"
     "rmhub.analytics.v1.AnalyticsService/IngestEvents;"
-    "team=rmhub.analytics.v1.AnalyticsService/IngestEvents";
+    "team=rmhub.analytics.v1.AnalyticsService/IngestEvents;"
+    "task=rmhub.team.v1.TeamService/GetTeam,rmhub.team.v1.TeamService/ListTeamMembers,"
+    "rmhub.team.v1.TeamService/BatchGetMembers,rmhub.customer.v1.CustomerService/GetCustomer,"
+    "rmhub.analytics.v1.AnalyticsService/IngestEvents";
 
 // INVALID_ARGUMENT naming each bad field. Does not read files.
 absl::Status ValidateAuthConfig(const AuthConfig& config);
