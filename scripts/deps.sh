@@ -13,6 +13,9 @@ PACKAGES=(
   # lsof and ss).
   galera-4 rsync lsof iproute2
   prometheus golang-github-gogo-googleapis-dev nghttp2-client
+  # The Python client (clients/python, issue 14): Debian's grpcio 1.51 and protobuf 3.21, pytest,
+  # and pip + setuptools + wheel to build the wheel offline.
+  python3-grpcio python3-protobuf python3-pytest python3-pip python3-setuptools python3-wheel
   # contract_proto_check runs buf from the npm registry (npm: below).
   nodejs
   # The style tests: clang-format --dry-run and clang++ -fsyntax-only -Wthread-safety.

@@ -71,23 +71,14 @@ phone() { printf '139%s%04d\n' "$phone_block" "$1"; }
 
 # ---------------------------------------------------------------------------------------------
 # The stack: team_server, then two customer_server replicas pointed at it.
-make_secret "$tmp/jwt-secret"
-create_db "$team_db" || exit 1
-create_db "$customer_db" || exit 1
-server_args "$team_db" "$tmp/jwt-secret"
 # The team server runs with its default workers and call queue: two customer replicas' bursts of
 # eligibility checks below wait in its queue (a shed check would be sent again by the customer
 # service, common/grpc/channel.h), so the race is decided by the cap, not by shedding.
-start_service team "$team_bin" "${E2E_ARGS[@]}"
-require "team server started and logged its ports" wait_ports team
-team_addr="127.0.0.1:${E2E_PORT[team]}"
+start_team_for_customer "$team_bin" "$team_db" "$customer_db"
 
 # The same PII keys for both replicas: customer1 reads them from files (as deployments should),
 # customer2 from the environment.
-printf 'e2e1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$tmp/pii-keys"
-head -c 32 /dev/urandom | base64 -w0 >"$tmp/pii-index-key"
-pii_files=(--pii_encryption_keys_file="$tmp/pii-keys" --pii_active_key_id=e2e1
-  --pii_blind_index_key_file="$tmp/pii-index-key")
+make_pii_keys e2e1
 pii_env=("RMHUB_PII_ENCRYPTION_KEYS=$(head -1 "$tmp/pii-keys")" "RMHUB_PII_ACTIVE_KEY_ID=e2e1"
   "RMHUB_PII_BLIND_INDEX_KEY=$(cat "$tmp/pii-index-key")")
 server_args "$customer_db" "$tmp/jwt-secret"

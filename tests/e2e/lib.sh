@@ -214,3 +214,24 @@ handled() {
   fetch_metrics "$1" | grep '^grpc_server_handled_total{' | grep "grpc_method=\"$2\"" |
     grep "grpc_code=\"$3\"" | awk '{ sum += $2 } END { print sum + 0 }'
 }
+
+# start_team_for_customer <team_server> <team db> <customer db>: the JWT secret, both databases
+# (dropped at exit) and team_server on the first; sets $team_addr. Stops the test on failure.
+start_team_for_customer() {
+  make_secret "$tmp/jwt-secret"
+  create_db "$2" || exit 1
+  create_db "$3" || exit 1
+  server_args "$2" "$tmp/jwt-secret"
+  start_service team "$1" "${E2E_ARGS[@]}"
+  require "team server started and logged its ports" wait_ports team
+  team_addr="127.0.0.1:${E2E_PORT[team]}"
+}
+
+# make_pii_keys <key id>: a customer service's PII keys in $tmp/pii-keys and $tmp/pii-index-key;
+# sets pii_files to the flags that read them.
+make_pii_keys() {
+  printf '%s:%s\n' "$1" "$(head -c 32 /dev/urandom | base64 -w0)" >"$tmp/pii-keys"
+  head -c 32 /dev/urandom | base64 -w0 >"$tmp/pii-index-key"
+  pii_files=(--pii_encryption_keys_file="$tmp/pii-keys" --pii_active_key_id="$1"
+    --pii_blind_index_key_file="$tmp/pii-index-key")
+}
