@@ -127,6 +127,9 @@ dev_flags=(--dev_mode --reflection --jwt_max_lifetime=24h
   "--service_method_acl=customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,\
 rmhub.team.v1.TeamService/ListIneligibleHolders,rmhub.team.v1.TeamService/ListTeams,\
 rmhub.team.v1.TeamService/GetMember,rmhub.analytics.v1.AnalyticsService/IngestEvents;team=rmhub.analytics.v1.AnalyticsService/IngestEvents;\
+task=rmhub.team.v1.TeamService/GetTeam,rmhub.team.v1.TeamService/ListTeamMembers,\
+rmhub.team.v1.TeamService/BatchGetMembers,rmhub.customer.v1.CustomerService/GetCustomer,\
+rmhub.analytics.v1.AnalyticsService/IngestEvents;\
 seed=rmhub.team.v1.TeamService/*")
 
 running() {

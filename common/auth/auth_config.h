@@ -44,7 +44,10 @@ inline constexpr char kDefaultServiceMethodAcl[] =
     "rmhub.team.v1.TeamService/ListIneligibleHolders,rmhub.team.v1.TeamService/ListTeams,"
     "rmhub.team.v1.TeamService/GetMember,"
     "rmhub.analytics.v1.AnalyticsService/IngestEvents;"
-    "team=rmhub.analytics.v1.AnalyticsService/IngestEvents";
+    "team=rmhub.analytics.v1.AnalyticsService/IngestEvents;"
+    "task=rmhub.team.v1.TeamService/GetTeam,rmhub.team.v1.TeamService/ListTeamMembers,"
+    "rmhub.team.v1.TeamService/BatchGetMembers,rmhub.customer.v1.CustomerService/GetCustomer,"
+    "rmhub.analytics.v1.AnalyticsService/IngestEvents";
 
 // INVALID_ARGUMENT naming each bad field. Does not read files.
 absl::Status ValidateAuthConfig(const AuthConfig& config);

@@ -11,6 +11,7 @@
 #include "common/clock/clock.h"
 #include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
+#include "rmhub/task/v1/task.pb.h"
 #include "rmhub/team/v1/team.pb.h"
 #include "tests/common/auth/test_pki.h"
 #include "tools/rmhubctl/cli_args.h"
@@ -26,8 +27,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const google::protobuf::DescriptorPool& Pool() {
-  // Referencing the team types keeps their descriptors linked into the generated pool.
+  // Referencing the team and task types keeps their descriptors in the generated pool.
   (void)team::v1::Member::descriptor();
+  (void)task::v1::Task::descriptor();
   return *google::protobuf::DescriptorPool::generated_pool();
 }
 
@@ -92,6 +94,21 @@ TEST(ServiceCatalog, MethodsMatchInAnyCase) {
   }
   EXPECT_FALSE(FindMethod(*team, "get-members-now").ok());
   EXPECT_EQ(KebabCase("CheckAssignmentEligibility"), "check-assignment-eligibility");
+}
+
+TEST(ServiceCatalog, CoversEveryTaskServiceMethod) {
+  auto task = FindService("task", Pool());
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ((*task)->full_name(), "rmhub.task.v1.TaskService");
+  EXPECT_EQ(DefaultAddress(*task), "127.0.0.1:50053");
+  for (const char* name :
+       {"create-task", "get-task", "batch-get-tasks", "list-tasks", "update-task",
+        "transition-task", "sign-off-task", "accept-task-request", "decline-task-request",
+        "add-progress-entry", "list-progress-entries", "suggest-assignees", "get-workload",
+        "create-meeting", "get-meeting", "list-meetings"}) {
+    EXPECT_TRUE(FindMethod(**task, name).ok()) << name;
+  }
+  EXPECT_EQ((*task)->method_count(), 16);
 }
 
 TEST(TextWidth, WideCharactersTakeTwoColumns) {

@@ -1,0 +1,15 @@
+#pragma once
+// The filterable fields of the task service's List methods (AIP-160 subset, common/api/filter.h),
+// as published in services/task/README.md. The MySQL repository maps them to SQL.
+
+#include "common/api/filter.h"
+
+namespace rmhub::task {
+
+// assignee, team, requesting_team, status, type, priority, acceptance, due_time, overdue,
+// related_customer, related_complaint, meeting.
+const api::FilterSchema& TaskFilterSchema();
+// team, start_time.
+const api::FilterSchema& MeetingFilterSchema();
+
+}  // namespace rmhub::task
