@@ -20,5 +20,7 @@ inline constexpr char kRoleBranchManager[] = "BRANCH_MANAGER";
 inline constexpr char kPermPiiRead[] = "pii.read";      // see unmasked national ID / phone
 inline constexpr char kPermTeamAdmin[] = "team.admin";  // head-office HR: branches, any member
 inline constexpr char kPermAuditRead[] = "audit.read";  // read PII audit trails (compliance)
+inline constexpr char kPermAnalyticsRead[] = "analytics.read";    // every scorecard (head office)
+inline constexpr char kPermAnalyticsAdmin[] = "analytics.admin";  // rebuild the projections
 
 }  // namespace rmhub::auth
