@@ -105,8 +105,9 @@ common::v1::Date ToDate(absl::CivilDay d) {
 }  // namespace
 
 AnalyticsService::AnalyticsService(AnalyticsRepository& repository, const Clock& clock,
-                                   absl::TimeZone zone, AnalyticsConfig config)
-    : repository_(repository), clock_(clock), zone_(zone), config_(config) {}
+                                   absl::TimeZone zone, AnalyticsConfig config,
+                                   IngestMetrics* metrics)
+    : repository_(repository), clock_(clock), zone_(zone), config_(config), metrics_(metrics) {}
 
 absl::StatusOr<AnalyticsService::Applied> AnalyticsService::Apply(AnalyticsStore& store,
                                                                   const common::v1::DomainEvent& e,
@@ -179,6 +180,13 @@ absl::StatusOr<v1::IngestEventsResponse> AnalyticsService::IngestEvents(
         return absl::OkStatus();
       },
       nullptr));
+  if (metrics_ != nullptr) {
+    BatchOutcome o{out.accepted_count(), out.duplicate_count(), out.stale_count(), out.gap_count()};
+    for (const common::v1::DomainEvent& e : r.events()) {
+      o.newest_occur_time = std::max(o.newest_occur_time, db::TimeFromTimestamp(e.occur_time()));
+    }
+    metrics_->Record(c.principal.service, o, now);
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "common/clock/clock.h"
 #include "rmhub/analytics/v1/analytics.pb.h"
 #include "services/analytics/domain/scorecard.h"
+#include "services/analytics/ingest_metrics.h"
 #include "services/analytics/repository.h"
 
 namespace rmhub::analytics {
@@ -24,7 +25,7 @@ using auth::Caller;
 class AnalyticsService {
  public:
   AnalyticsService(AnalyticsRepository& repository, const Clock& clock, absl::TimeZone zone,
-                   AnalyticsConfig config);
+                   AnalyticsConfig config, IngestMetrics* metrics = nullptr);
 
   absl::StatusOr<v1::IngestEventsResponse> IngestEvents(const Caller& c,
                                                         const v1::IngestEventsRequest& r);
@@ -54,6 +55,7 @@ class AnalyticsService {
   const Clock& clock_;
   const absl::TimeZone zone_;
   const AnalyticsConfig config_;
+  IngestMetrics* const metrics_;  // optional, not owned
 };
 
 }  // namespace rmhub::analytics

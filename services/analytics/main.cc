@@ -34,8 +34,9 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
                                                                  nullptr, runtime.clock))
                       .release();
   auto* repository = new rmhub::analytics::MySqlAnalyticsRepository(runtime.pool, *records);
-  auto* logic =
-      new rmhub::analytics::AnalyticsService(*repository, runtime.clock, runtime.zone, config);
+  auto* metrics = new rmhub::analytics::IngestMetrics(runtime.registry);
+  auto* logic = new rmhub::analytics::AnalyticsService(*repository, runtime.clock, runtime.zone,
+                                                       config, metrics);
   auto service = std::make_shared<rmhub::analytics::AnalyticsGrpcService>(
       *logic, runtime.authenticator, runtime.call_queue);
   return std::vector<RegisteredService>{{service, "rmhub.analytics.v1.AnalyticsService"}};

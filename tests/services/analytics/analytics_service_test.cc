@@ -5,6 +5,7 @@
 #include "services/analytics/analytics_service.h"
 
 #include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
 
 #include <memory>
 #include <random>
@@ -21,6 +22,7 @@
 #include "rmhub/team/v1/team.pb.h"
 #include "services/analytics/analytics_grpc_service.h"
 #include "services/analytics/mysql_repository.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/service_harness.h"
 #include "tests/support/test_idempotency.h"
 
@@ -40,8 +42,9 @@ class AnalyticsTest : public ::testing::Test {
     grpcx::SetErrorDomain("analytics.rmhub");
     idempotency_ = testing::TestIdempotency("analytics", nullptr, harness_.clock());
     repository_ = std::make_unique<MySqlAnalyticsRepository>(harness_.pool(), *idempotency_);
+    metrics_ = std::make_unique<IngestMetrics>(registry_);
     service_ = std::make_unique<AnalyticsService>(*repository_, harness_.clock(), harness_.zone(),
-                                                  AnalyticsConfig{});
+                                                  AnalyticsConfig{}, metrics_.get());
     grpc_service_ = std::make_unique<AnalyticsGrpcService>(*service_, harness_.authenticator(),
                                                            harness_.call_queue());
     harness_.Serve(grpc_service_.get(), "rmhub.analytics.v1.AnalyticsService");
@@ -146,6 +149,8 @@ class AnalyticsTest : public ::testing::Test {
   }
 
   testing::ServiceHarness harness_;
+  prometheus::Registry registry_;
+  std::unique_ptr<IngestMetrics> metrics_;
   std::unique_ptr<idempotency::Idempotency> idempotency_;
   std::unique_ptr<MySqlAnalyticsRepository> repository_;
   std::unique_ptr<AnalyticsService> service_;
@@ -215,6 +220,19 @@ TEST_F(AnalyticsTest, ReplayedEventsChangeNothing) {
   EXPECT_EQ(resp.accepted_count(), 0);
   EXPECT_EQ(resp.duplicate_count(), 2);
   EXPECT_EQ(harness_.Snapshot(), before);
+  // The gauges, labelled by source and outcome only.
+  auto metric = [&](const std::string& name, std::map<std::string, std::string> labels) {
+    return testing::MetricValue(registry_, name, labels).value_or(-1);
+  };
+  EXPECT_EQ(
+      metric("rmhub_analytics_events_total", {{"source", "customer"}, {"outcome", "accepted"}}), 2);
+  EXPECT_EQ(
+      metric("rmhub_analytics_events_total", {{"source", "customer"}, {"outcome", "duplicate"}}),
+      2);
+  EXPECT_EQ(metric("rmhub_analytics_events_total", {{"source", "team"}, {"outcome", "accepted"}}),
+            3);
+  // The events occurred at the fake clock's start; the clock has not moved.
+  EXPECT_EQ(metric("rmhub_analytics_ingest_lag_seconds", {{"source", "customer"}}), 0);
 }
 
 TEST_F(AnalyticsTest, TheSameEventTenTimesConcurrentlyCountsOnce) {
