@@ -99,6 +99,10 @@ absl::Status CustomerAssignment(const common::v1::DomainEvent& e, const Prior& p
   }
   fx.customer = LeadingId(e.aggregate(), "customers");
   BookChange(prior.customer, s, fx);
+  // A customer's first owner acquired it: created unassigned, then assigned.
+  if (!prior.customer || prior.customer->owner == 0) {
+    AddCounter(fx, s.owner, Counter::kNewCustomers, 1);
+  }
   fx.customer_state = s;
   return absl::OkStatus();
 }

@@ -345,6 +345,17 @@ TEST(Projection, TransferMovesTheBook) {
   EXPECT_EQ(fx->holdings[1].member, 6);
   EXPECT_EQ(fx->holdings[1].key_accounts, 1);
   EXPECT_EQ(fx->customer_state->team, 3);
+  bool counted_new = false;
+  for (const CounterDelta& d : fx->counters) counted_new |= d.counter == Counter::kNewCustomers;
+  EXPECT_FALSE(counted_new);  // a transfer is not an acquisition
+  // The first assignment of an unassigned customer is its owner's new customer.
+  prior.customer->owner = 0;
+  r.set_kind(customer::v1::ASSIGNED);
+  fx = EffectsOf(Event("customer.assigned", "customers/9", r), prior, false, absl::UTCTimeZone());
+  ASSERT_TRUE(fx.ok());
+  ASSERT_EQ(fx->counters.size(), 1u);
+  EXPECT_EQ(fx->counters[0].counter, Counter::kNewCustomers);
+  EXPECT_EQ(fx->counters[0].member, 6);
 }
 
 TEST(Projection, FactsAndBadPayloads) {
