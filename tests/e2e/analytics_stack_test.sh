@@ -104,7 +104,7 @@ require "create-branch: branches/$branch" test -n "$branch"
 create_member() {
   local emp=$1
   shift
-  ctl_as "$admin" team create-member --addr "$team_addr" "member.employee_number=$emp-$suffix" \
+  ctl_as "$admin" team create-member --addr "$team_addr" "member.employee_number=$emp-${suffix//_/-}" \
     "member.display_name=E2E $emp" "member.branch=branches/$branch" "$@" --json \
     >"$tmp/member-$emp.json" 2>&1
   id_in "$tmp/member-$emp.json" name members
@@ -116,7 +116,7 @@ create_qualified_rm() {
   [ -n "$id" ] || return 0
   ctl_as "$admin" team add-certification --addr "$team_addr" "parent=members/$id" \
     certification.type=RM_QUALIFICATION certification.rm_kind=PERSONAL \
-    "certification.issuer=China Banking Association" "certification.number=RMQ-$1-$suffix" \
+    "certification.issuer=China Banking Association" "certification.number=RMQ-$1-${suffix//_/-}" \
     certification.issue_date=2020-01-01 certification.expiry_date=2099-12-31 \
     >"$tmp/cert-$1" 2>&1 && echo "$id"
 }
@@ -128,14 +128,27 @@ token() { "$ctl" token --secret-file "$tmp/jwt-secret" --ttl 10m --branch "$bran
 bm_token=$(token --member "$bm" --roles BRANCH_MANAGER)
 rm1_token=$(token --member "$rm1" --roles RELATIONSHIP_MANAGER)
 
+# A valid resident ID (region 110101, this run's birth date, sequence <n>, ISO 7064 check) and a
+# phone, as in customer_stack_test.sh.
+birth=$(printf '19%02d%02d%02d' $((60 + RANDOM % 40)) $((1 + RANDOM % 12)) $((1 + RANDOM % 28)))
+national_id() {
+  local body sum=0 i
+  local -a weights=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2)
+  body=$(printf '110101%s%03d' "$birth" "$1")
+  for i in $(seq 0 16); do sum=$((sum + ${body:i:1} * weights[i])); done
+  printf '%s%s\n' "$body" "$(printf '10X98765432' | cut -c $((sum % 11 + 1)))"
+}
+phone_block=$(printf '%04d' $((RANDOM % 10000)))
+# create_customer <n>: a retail customer (unassigned); prints its id.
 create_customer() {
-  ctl_as "$bm_token" customer create-customer --addr "$customer_addr" customer.type=CORPORATE \
-    "customer.display_name=E2E 公司 $1" "customer.credit_code=$(printf '91110000%09dX' "$1")" \
-    customer.industry=Manufacturing --json >"$tmp/create-$1.json" 2>&1
+  ctl_as "$bm_token" customer create-customer --addr "$customer_addr" customer.type=RETAIL \
+    "customer.display_name=E2E 客户 $1" "customer.national_id=$(national_id "$1")" \
+    "customer.contact_phone=$(printf '139%s%04d' "$phone_block" "$1")" --json \
+    >"$tmp/create-$1.json" 2>&1
   id_in "$tmp/create-$1.json" name customers
 }
 ids=()
-for i in 1 2 3 4; do ids+=("$(create_customer "$((RANDOM * 10 + i))")"); done
+for i in 1 2 3 4; do ids+=("$(create_customer "$i")"); done
 require "four customers (${ids[*]})" test "$(printf '%s\n' "${ids[@]}" | grep -c '^[0-9][0-9]*$')" -eq 4
 for i in 0 1 2; do
   ctl_as "$bm_token" customer assign-customer --addr "$customer_addr" \
@@ -171,7 +184,7 @@ check "scorecard: the branch manager's branch holds 4" \
 
 # ---------------------------------------------------------------------------------------------
 # 3. SIGKILL mid-stream, restart, exactly once, equal to a rebuild.
-(for i in $(seq 1 12); do create_customer "$((RANDOM * 10 + 5))" >/dev/null; done) &
+(for i in $(seq 11 22); do create_customer "$i" >/dev/null; done) &
 writer=$!
 for _ in $(seq 1 100); do
   [ "$(sql "SELECT COUNT(*) FROM \`$analytics_db\`.events WHERE type = 'customer.created'")" -ge 6 ] && break
