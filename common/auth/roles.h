@@ -22,5 +22,7 @@ inline constexpr char kPermTeamAdmin[] = "team.admin";  // head-office HR: branc
 inline constexpr char kPermAuditRead[] = "audit.read";  // read PII audit trails (compliance)
 // Region-scoped: "team.region:" + a branch's region approves PRINCIPAL ladder changes there.
 inline constexpr char kPermRegionPrefix[] = "team.region:";
+inline constexpr char kPermAnalyticsRead[] = "analytics.read";    // every scorecard (head office)
+inline constexpr char kPermAnalyticsAdmin[] = "analytics.admin";  // rebuild the projections
 
 }  // namespace rmhub::auth

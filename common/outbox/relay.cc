@@ -103,6 +103,16 @@ void MarkSent(db::Connection& conn, const std::vector<int64_t>& ids, int batch_s
   ps.executeUpdate();
 }
 
+// Delivered rows sent before now - retention, at most `limit` of them.
+int64_t DeleteDelivered(db::Connection& conn, absl::Duration retention, int limit) {
+  sql::PreparedStatement& ps = conn.Prepare(
+      "DELETE FROM outbox_events WHERE sent_time IS NOT NULL AND "
+      "sent_time < UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND LIMIT ?");
+  ps.setInt64(1, absl::ToInt64Microseconds(retention));
+  ps.setInt(2, limit);
+  return ps.executeUpdate();
+}
+
 int64_t CountPending(db::Connection& conn) {
   std::unique_ptr<sql::ResultSet> rs(
       conn.Prepare("SELECT COUNT(*) FROM outbox_events WHERE sent_time IS NULL").executeQuery());
@@ -127,6 +137,7 @@ struct OutboxRelay::Metrics {
   prometheus::Gauge* pending;
   prometheus::Counter* published;
   prometheus::Counter* failures;
+  prometheus::Counter* purged;
 
   explicit Metrics(prometheus::Registry& r)
       : pending(&prometheus::BuildGauge()
@@ -143,7 +154,12 @@ struct OutboxRelay::Metrics {
                       .Name("rmhub_outbox_publish_failures_total")
                       .Help("Outbox batches analytics did not accept")
                       .Register(r)
-                      .Add({})) {}
+                      .Add({})),
+        purged(&prometheus::BuildCounter()
+                    .Name("rmhub_outbox_purged_total")
+                    .Help("Delivered outbox events deleted after the retention")
+                    .Register(r)
+                    .Add({})) {}
 };
 
 OutboxRelay::OutboxRelay(db::ConnectionPool& pool, std::unique_ptr<EventSink> sink,
@@ -169,6 +185,25 @@ void OutboxRelay::Stop() {
 }
 
 absl::Status OutboxRelay::RunOnce() { return ShipBatch().status(); }
+
+absl::StatusOr<int64_t> OutboxRelay::PurgeDelivered() {
+  if (options_.retention <= absl::ZeroDuration()) return 0;
+  const int batch = std::max(1, options_.purge_batch);
+  int64_t total = 0;
+  for (;;) {
+    RMHUB_ASSIGN_OR_RETURN(db::Lease lease, pool_.Acquire());
+    int64_t deleted = 0;
+    try {
+      deleted = DeleteDelivered(*lease, options_.retention, batch);
+    } catch (const sql::SQLException& e) {
+      if (db::IsConnectionLost(e)) lease.MarkBroken();
+      return db::StatusFromSqlException(e);
+    }
+    total += deleted;
+    if (metrics_ && deleted > 0) metrics_->purged->Increment(static_cast<double>(deleted));
+    if (deleted < batch) return total;
+  }
+}
 
 absl::StatusOr<int> OutboxRelay::ShipBatch() {
   RMHUB_ASSIGN_OR_RETURN(db::Lease lease, pool_.Acquire());
@@ -217,7 +252,17 @@ absl::Duration OutboxRelay::NextWait(const absl::StatusOr<int>& shipped,
 
 void OutboxRelay::Loop() {
   absl::Duration backoff = options_.initial_backoff;
+  absl::Time next_purge = absl::Now();
   for (;;) {
+    if (absl::Now() >= next_purge) {
+      next_purge = absl::Now() + options_.purge_interval;
+      absl::StatusOr<int64_t> purged = PurgeDelivered();
+      if (!purged.ok()) {
+        log::Warn("outbox purge failed",
+                  {{"code", absl::StatusCodeToString(purged.status().code())},
+                   {"error", purged.status().message()}});
+      }
+    }
     absl::StatusOr<int> shipped = ShipBatch();
     absl::Duration wait = NextWait(shipped, backoff);
     if (!shipped.ok()) {

@@ -14,8 +14,13 @@
 // aggregate, changes serialised by its row lock are shipped in order, and aggregate_version
 // lets a consumer check.
 //
+// Retention: delivered rows (sent_time set) older than RelayOptions::retention are deleted by the
+// relay's thread, at most purge_batch rows per statement and at most once per purge_interval, so
+// the outbox holds only what analytics has not taken yet plus a recent window for inspection.
+// Undelivered rows are never deleted.
+//
 // Metrics (with a registry): rmhub_outbox_pending (gauge), rmhub_outbox_published_total,
-// rmhub_outbox_publish_failures_total.
+// rmhub_outbox_publish_failures_total, rmhub_outbox_purged_total.
 
 #include <functional>
 #include <memory>
@@ -60,6 +65,10 @@ struct RelayOptions {
   absl::Duration poll_interval = absl::Milliseconds(500);
   absl::Duration initial_backoff = absl::Milliseconds(200);
   absl::Duration max_backoff = absl::Seconds(30);
+  // How long delivered rows are kept; zero or negative keeps them forever.
+  absl::Duration retention = absl::Hours(24 * 7);
+  absl::Duration purge_interval = absl::Minutes(1);
+  int purge_batch = 1000;
 };
 
 class OutboxRelay {
@@ -78,6 +87,9 @@ class OutboxRelay {
   absl::Status RunOnce();
   // As RunOnce, returning how many events were shipped.
   absl::StatusOr<int> ShipBatch();
+  // Deletes delivered rows older than the retention (until none is left, purge_batch rows per
+  // statement); returns how many. 0 when retention is off.
+  absl::StatusOr<int64_t> PurgeDelivered();
 
  private:
   struct Metrics;

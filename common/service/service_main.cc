@@ -67,6 +67,8 @@ ABSL_FLAG(std::string, dev_clock_offset_file, "",
           "this file (\"36h\"), re-read at every use; e2e tests move days with it");
 ABSL_FLAG(std::string, analytics_address, "",
           "analytics service for the outbox relay (host:port); empty = events stay in the outbox");
+ABSL_FLAG(absl::Duration, outbox_retention, absl::Hours(24 * 7),
+          "how long delivered outbox rows are kept before the relay deletes them (1h..90d)");
 ABSL_FLAG(std::string, idempotency_key_file, "",
           "file holding the secret (at least 16 bytes) that keys request_id records and their "
           "request HMACs; required");
@@ -137,7 +139,17 @@ std::vector<absl::Status> CheckSharedFlags(const db::DbConfig& db) {
       absl::GetFlag(FLAGS_analytics_address).empty()
           ? absl::OkStatus()
           : config::CheckHostPort("analytics_address", absl::GetFlag(FLAGS_analytics_address)),
+      absl::GetFlag(FLAGS_outbox_retention) >= absl::Hours(1) &&
+              absl::GetFlag(FLAGS_outbox_retention) <= absl::Hours(24 * 90)
+          ? absl::OkStatus()
+          : InvalidField("outbox_retention", "between 1h and 90 days"),
   };
+}
+
+outbox::RelayOptions RelayOptionsFromFlags() {
+  outbox::RelayOptions options;
+  options.retention = absl::GetFlag(FLAGS_outbox_retention);
+  return options;
 }
 
 // The secret file is required: without it the service would have no key for its records.
@@ -304,7 +316,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
         *pool,
         outbox::MakeAnalyticsSink(grpcx::PeerCaller(
             grpcx::MakePeerChannel(analytics, peer_credentials), call_auth, analytics_call)),
-        outbox::RelayOptions{}, runner.registry().get());
+        RelayOptionsFromFlags(), runner.registry().get());
   }
   // Expired idempotency records go in bounded batches every few minutes.
   idempotency::Purger purger(*pool, idempotency_settings.retention, clock, {},

@@ -21,6 +21,7 @@
 //   --tls_ca_file                     TLS on calls to other services (Runtime::peer_credentials)
 //   --time_zone                                   the bank's zone for civil days
 //   --analytics_address                           outbox relay target ("" = relay off)
+//   --outbox_retention                            delivered outbox rows kept this long (7d)
 //   --drain_timeout                               in-flight calls' grace period on SIGTERM
 //   --idempotency_key_file                        secret of the request_id records (required)
 //   --idempotency_retention                       how long request_ids are remembered (7d, >= 24h)

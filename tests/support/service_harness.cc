@@ -30,7 +30,8 @@ ServiceHarness::ServiceHarness(const std::string& db_prefix,
   config.jwt_max_lifetime = absl::Hours(24 * 7);
   // The service callers the in-process tests play, allowed everything of the service under test.
   config.service_method_acl =
-      "task=rmhub.customer.v1.CustomerService/*;customer=rmhub.team.v1.TeamService/*";
+      "task=rmhub.customer.v1.CustomerService/*;customer=rmhub.team.v1.TeamService/*,"
+      "rmhub.analytics.v1.AnalyticsService/*;team=rmhub.analytics.v1.AnalyticsService/*";
   auto authenticator = auth::BuildAuthenticator(config, clock_);
   EXPECT_TRUE(authenticator.ok()) << authenticator.status();
   authenticator_ = *std::move(authenticator);

@@ -215,6 +215,42 @@ TEST_F(RelayTest, ShipsInBatchesKeepingTheOrder) {
   EXPECT_EQ(analytics_->calls(), 3);
 }
 
+TEST_F(RelayTest, DeliveredRowsArePurgedAfterTheRetentionAndUndeliveredNever) {
+  StartAnalytics(0);
+  for (int i = 1; i <= 5; ++i) Append("p/" + std::to_string(i));
+  RelayOptions options;
+  options.purge_batch = 2;  // several statements
+  options.retention = absl::Hours(24);
+  OutboxRelay relay(*pool_, MakeAnalyticsSink(Analytics(nullptr)), options, &registry_);
+  ASSERT_EQ(relay.ShipBatch().value_or(-1), 5);
+  Append("p/6");  // not delivered
+  // Three delivered rows are older than the retention, two are recent.
+  ASSERT_TRUE(db_->Execute("UPDATE outbox_events SET sent_time = UTC_TIMESTAMP(6) - INTERVAL 2 DAY "
+                           "WHERE aggregate IN ('p/1', 'p/2', 'p/3')")
+                  .ok());
+  absl::StatusOr<int64_t> purged = relay.PurgeDelivered();
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 3);
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM outbox_events").value_or(-1), 3);
+  EXPECT_EQ(Unsent(), 1);
+  EXPECT_EQ(Metric("rmhub_outbox_purged_total"), 3);
+  EXPECT_EQ(relay.PurgeDelivered().value_or(-1), 0);
+  // Undelivered rows stay whatever their age.
+  ASSERT_TRUE(db_->Execute("UPDATE outbox_events SET create_time = UTC_TIMESTAMP(6) - INTERVAL 30 "
+                           "DAY WHERE sent_time IS NULL")
+                  .ok());
+  EXPECT_EQ(relay.PurgeDelivered().value_or(-1), 0);
+  EXPECT_EQ(Unsent(), 1);
+  // Retention off keeps everything.
+  options.retention = absl::ZeroDuration();
+  OutboxRelay keeper(*pool_, MakeAnalyticsSink(Analytics(nullptr)), options, nullptr);
+  ASSERT_TRUE(db_->Execute("UPDATE outbox_events SET sent_time = UTC_TIMESTAMP(6) - INTERVAL 9 DAY "
+                           "WHERE sent_time IS NOT NULL")
+                  .ok());
+  EXPECT_EQ(keeper.PurgeDelivered().value_or(-1), 0);
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM outbox_events").value_or(-1), 3);
+}
+
 TEST_F(RelayTest, OnlyTheReplicaHoldingTheLockShips) {
   StartAnalytics(0);
   Append("c/1");
