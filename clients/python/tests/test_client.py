@@ -10,6 +10,7 @@ import grpc
 import pytest
 
 from rmhub.client import (
+    REQUEST_ID_HEADER,
     RmhubError,
     TlsFiles,
     decode_error,
@@ -180,6 +181,17 @@ def test_no_token_is_unauthenticated_and_an_expired_deadline_is_deadline_exceede
     with pytest.raises(RmhubError) as info:
         stub.ListCustomers(cpb.ListCustomersRequest())
     assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+@needs_stack
+def test_every_call_carries_an_x_request_id_the_server_echoes(customers):
+    # The channel adds one when the caller did not; a caller's own is sent as is.
+    _, call = customers.ListCustomers.with_call(cpb.ListCustomersRequest(page_size=1))
+    echoed = dict(call.initial_metadata()).get(REQUEST_ID_HEADER, "")
+    assert len(echoed) == 32 and all(c in "0123456789abcdef" for c in echoed)
+    _, call = customers.ListCustomers.with_call(
+        cpb.ListCustomersRequest(page_size=1), metadata=((REQUEST_ID_HEADER, "py-trace-1"),))
+    assert dict(call.initial_metadata()).get(REQUEST_ID_HEADER) == "py-trace-1"
 
 
 @needs_stack
