@@ -134,6 +134,9 @@ for (const s of SERVICES) {
   if (overlay === "prod") {
     if (!find("ServiceMonitor", s.name)) problems.push(`${s.name}: no ServiceMonitor`);
     if (dep && dep.spec.replicas < 2) problems.push(`${s.name}: production needs at least 2 replicas`);
+    // The HA database topology of issue 13: the node list of a 3-node cluster, host:port each.
+    const nodes = (settings.RMHUB_DB_HOST || "").split(",").filter((n) => /^[a-z0-9.-]+:[0-9]+$/.test(n.trim()));
+    if (nodes.length < 3) problems.push(`${s.name}: production RMHUB_DB_HOST must list the 3 nodes of its cluster (host:port,...)`);
   }
 }
 const deny = find("NetworkPolicy", "default-deny");

@@ -54,7 +54,8 @@ check_manifests() {
     "s/automountServiceAccountToken: false/automountServiceAccountToken: true/"
     "s/replicas: 3/replicas: three/"
     "/^kind: PodDisruptionBudget/,/^---/d"
-    "s/RMHUB_DB_HOST: rmhub-team.db.bank.example/RMHUB_DEV_MODE: \"true\"/"
+    "s/^\(  RMHUB_DB_HOST: rmhub-team-db-0.db.bank.example:3306\),.*/\1\n  RMHUB_DEV_MODE: \"true\"/"
+    "s/^\(  RMHUB_DB_HOST: rmhub-customer-db-0.db.bank.example:3306\),.*/\1/"
   )
   local edit
   for edit in "${broken[@]}"; do

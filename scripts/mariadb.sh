@@ -5,6 +5,8 @@
 #                                           server certificate for 127.0.0.1/localhost made by
 #                                           openssl in <dir>/tls (clients verify with tls/ca.pem;
 #                                           tls/client-cert.pem + client-key.pem: a client cert)
+# Env: RMHUB_MARIADB_BUFFER_POOL (default 256M), RMHUB_MARIADB_LOG_FILE (default 64M): bigger
+# for the scale benchmark (docs/benchmarks.md "Lists at scale").
 #   scripts/mariadb.sh stop  <dir>          stop the server whose pid file is in <dir>
 #   scripts/mariadb.sh sql   <dir> [args]   a root client on the server's socket
 #   scripts/mariadb.sh dump    <dir> <database> <file.sql.gz>   consistent backup of one service's
@@ -66,7 +68,7 @@ start() {
   # --no-defaults: nothing from /etc/mysql leaks in. Small buffers: this is a dev/test server.
   mariadbd --no-defaults "${run_as[@]}" --datadir="$data" --socket="$sock" --pid-file="$pidf" \
     --port="$port" --bind-address=127.0.0.1 --skip-name-resolve \
-    --innodb-buffer-pool-size=256M --innodb-log-file-size=64M --innodb-flush-log-at-trx-commit=2 \
+    --innodb-buffer-pool-size="${RMHUB_MARIADB_BUFFER_POOL:-256M}" --innodb-log-file-size="${RMHUB_MARIADB_LOG_FILE:-64M}" --innodb-flush-log-at-trx-commit=2 \
     --max-connections=500 --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
     "${tls_args[@]}" --log-error="$log" >/dev/null 2>&1 &
   for _ in $(seq 1 300); do

@@ -125,7 +125,8 @@ secret_flags() {
 # services call on each other (the services' own default).
 dev_flags=(--dev_mode --reflection --jwt_max_lifetime=24h
   "--service_method_acl=customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,\
-rmhub.analytics.v1.AnalyticsService/IngestEvents;team=rmhub.analytics.v1.AnalyticsService/IngestEvents;\
+rmhub.team.v1.TeamService/ListIneligibleHolders,rmhub.team.v1.TeamService/ListTeams,\
+rmhub.team.v1.TeamService/GetMember,rmhub.analytics.v1.AnalyticsService/IngestEvents;team=rmhub.analytics.v1.AnalyticsService/IngestEvents;\
 seed=rmhub.team.v1.TeamService/*")
 
 running() {

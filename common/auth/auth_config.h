@@ -42,6 +42,8 @@ struct AuthConfig {
 // What the suite's own services call on each other; the default of --service_method_acl.
 inline constexpr char kDefaultServiceMethodAcl[] =
     "customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,"
+    "rmhub.team.v1.TeamService/ListIneligibleHolders,rmhub.team.v1.TeamService/ListTeams,"
+    "rmhub.team.v1.TeamService/GetMember,"
     "rmhub.analytics.v1.AnalyticsService/IngestEvents;"
     "team=rmhub.analytics.v1.AnalyticsService/IngestEvents";
 

@@ -1,12 +1,10 @@
 #pragma once
-// SHA-256 as lowercase hex: migration checksums and idempotency request fingerprints.
+// SHA-256 as lowercase hex (common/encoding/sha256.h), under the name the db code uses.
 
-#include <string>
-
-#include "absl/strings/string_view.h"
+#include "common/encoding/sha256.h"
 
 namespace rmhub::db {
 
-std::string Sha256Hex(absl::string_view data);
+using ::rmhub::encoding::Sha256Hex;
 
 }  // namespace rmhub::db

@@ -1,5 +1,6 @@
 #include "common/service/service_main.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
 
@@ -205,14 +206,20 @@ grpcx::ServerOptions ServerOptionsFor(const ServiceSpec& spec, int pool_size) {
 
 // SERVING needs the database to answer and the schema to be current; a schema that is behind
 // (the database was down at start) is brought up to date here.
-absl::Status CheckReady(db::ConnectionPool& pool,
-                        const std::vector<db::MigrationFile>& migrations) {
+// `after_done` records that the spec's after_migrations step succeeded in this process.
+absl::Status CheckReady(db::ConnectionPool& pool, const ServiceSpec& spec,
+                        std::atomic<bool>& after_done) {
   RMHUB_RETURN_IF_ERROR(pool.Ping());
-  RMHUB_ASSIGN_OR_RETURN(bool applied, db::MigrationsApplied(pool, migrations));
-  if (applied) return absl::OkStatus();
-  RMHUB_RETURN_IF_ERROR(db::ApplyMigrations(pool, migrations));
-  RMHUB_ASSIGN_OR_RETURN(applied, db::MigrationsApplied(pool, migrations));
-  if (!applied) return Unavailable("SCHEMA_NOT_CURRENT", "migrations are not applied");
+  RMHUB_ASSIGN_OR_RETURN(bool applied, db::MigrationsApplied(pool, spec.migrations));
+  if (!applied) {
+    RMHUB_RETURN_IF_ERROR(db::ApplyMigrations(pool, spec.migrations));
+    RMHUB_ASSIGN_OR_RETURN(applied, db::MigrationsApplied(pool, spec.migrations));
+    if (!applied) return Unavailable("SCHEMA_NOT_CURRENT", "migrations are not applied");
+  }
+  if (spec.after_migrations && !after_done.load()) {
+    RMHUB_RETURN_IF_ERROR(spec.after_migrations(pool));
+    after_done.store(true);
+  }
   return absl::OkStatus();
 }
 
@@ -247,6 +254,15 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
   // reports NOT_SERVING, and applies them once the database answers.
   absl::Status migrated = db::ApplyMigrations(*pool, spec.migrations);
   if (!migrated.ok()) log::Warn("migrations not applied yet", {{"status", migrated.ToString()}});
+  std::atomic<bool> after_done{false};
+  if (migrated.ok() && spec.after_migrations) {
+    absl::Status after = spec.after_migrations(*pool);
+    if (after.ok()) {
+      after_done.store(true);
+    } else {
+      log::Warn("schema step after the migrations not done yet", {{"status", after.ToString()}});
+    }
+  }
 
   auto peer_credentials = OrExit(PeerCredentialsFromFlags(), "tls_ca_file");
   Runtime runtime{*pool,
@@ -260,7 +276,7 @@ int RunService(int argc, char** argv, const ServiceSpec& spec) {
                   idempotency_settings};
   auto services = OrExit(spec.build(runtime), "service construction");
   for (const auto& s : services) runner.AddService(s.service.get(), s.full_name);
-  runner.SetReadinessCheck([&]() { return CheckReady(*pool, spec.migrations); });
+  runner.SetReadinessCheck([&]() { return CheckReady(*pool, spec, after_done); });
 
   std::unique_ptr<outbox::OutboxRelay> relay;
   std::string analytics = absl::GetFlag(FLAGS_analytics_address);

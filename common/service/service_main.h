@@ -84,6 +84,11 @@ struct ServiceSpec {
   // or as soon as the database answers. Health is SERVING only while the database answers and
   // every migration is applied.
   std::vector<db::MigrationFile> migrations;
+  // Optional: schema work that depends on the configuration (e.g. the customer service's
+  // indexed tier columns built with the configured thresholds), run once per process after the
+  // migrations are applied — at start, or later as soon as the database answers. Must be
+  // idempotent and safe for replicas starting together. Health is SERVING only after it succeeded.
+  std::function<absl::Status(db::ConnectionPool&)> after_migrations;
   // Builds the gRPC services to register; the returned objects live until exit.
   std::function<absl::StatusOr<std::vector<RegisteredService>>(Runtime&)> build;
 };

@@ -85,13 +85,15 @@ absl::StatusOr<v1::Customer> CustomerService::LoadAccessible(CustomerStore& stor
   return *std::move(c);
 }
 
-absl::Status CustomerService::AuditPii(CustomerStore& store, const Caller& c,
-                                       absl::string_view method, const v1::Customer& customer,
-                                       v1::PiiAccess access, const v1::Customer* before) const {
+std::optional<v1::PiiAuditEntry> CustomerService::AuditEntry(const Caller& c,
+                                                             absl::string_view method,
+                                                             const v1::Customer& customer,
+                                                             v1::PiiAccess access,
+                                                             const v1::Customer* before) const {
   std::vector<v1::PiiField> fields = before == nullptr
                                          ? internal::PiiFieldsOf(customer)
                                          : internal::ChangedPiiFields(*before, customer);
-  if (fields.empty()) return absl::OkStatus();
+  if (fields.empty()) return std::nullopt;
   v1::PiiAuditEntry entry;
   entry.set_actor(c.principal.subject);
   entry.set_customer(customer.name());
@@ -101,17 +103,42 @@ absl::Status CustomerService::AuditPii(CustomerStore& store, const Caller& c,
   entry.set_request_id(c.request_id);
   *entry.mutable_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
-  return store.AppendPiiAudit(entry);
+  return entry;
+}
+
+absl::Status CustomerService::AuditPii(CustomerStore& store, const Caller& c,
+                                       absl::string_view method, const v1::Customer& customer,
+                                       v1::PiiAccess access, const v1::Customer* before) const {
+  std::optional<v1::PiiAuditEntry> entry = AuditEntry(c, method, customer, access, before);
+  if (!entry.has_value()) return absl::OkStatus();
+  return store.AppendPiiAudit(*entry);
+}
+
+absl::Status CustomerService::Present(
+    CustomerStore& store, const Caller& c, absl::string_view method,
+    google::protobuf::RepeatedPtrField<v1::Customer>& customers) const {
+  const bool clear = AccessPolicy::MaySeePii(c.principal);
+  std::vector<v1::PiiAuditEntry> entries;
+  for (v1::Customer& customer : customers) {
+    DeriveSegments(customer, config_.thresholds);
+    if (!clear) {
+      MaskPii(customer);
+      continue;
+    }
+    auto entry = AuditEntry(c, method, customer, v1::READ_CLEAR, nullptr);
+    if (entry.has_value()) entries.push_back(*std::move(entry));
+  }
+  // Every clear response is audited, a page or a batch in one write.
+  return store.AppendPiiAudits(entries);
 }
 
 absl::Status CustomerService::Present(CustomerStore& store, const Caller& c,
                                       absl::string_view method, v1::Customer& customer) const {
-  DeriveSegments(customer, config_.thresholds);
-  if (!AccessPolicy::MaySeePii(c.principal)) {
-    MaskPii(customer);
-    return absl::OkStatus();
-  }
-  return AuditPii(store, c, method, customer, v1::READ_CLEAR, nullptr);
+  google::protobuf::RepeatedPtrField<v1::Customer> one;
+  one.Add()->Swap(&customer);
+  absl::Status s = Present(store, c, method, one);
+  customer.Swap(one.Mutable(0));
+  return s;
 }
 
 absl::Status CustomerService::FinishCustomer(CustomerStore& store, const Caller& c,
@@ -122,13 +149,9 @@ absl::Status CustomerService::FinishCustomer(CustomerStore& store, const Caller&
     if (!id.ok()) return idempotency::ReplayNotAuthorized("the stored response names no customer");
     RMHUB_RETURN_IF_ERROR(LoadAccessible(store, c.principal, *id, false, access).status());
   }
-  DeriveSegments(customer, config_.thresholds);
-  if (!AccessPolicy::MaySeePii(c.principal)) {
-    MaskPii(customer);
-    return absl::OkStatus();
-  }
-  if (delivery == db::Delivery::kFirst) return absl::OkStatus();
-  return AuditPii(store, c, method, customer, v1::READ_CLEAR, nullptr);
+  // First call and replay alike: a response with clear PII is a clear read, audited as such
+  // (a write's WRITE entry records the change, not what was shown).
+  return Present(store, c, method, customer);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,10 +273,7 @@ absl::StatusOr<v1::BatchGetCustomersResponse> CustomerService::BatchGetCustomers
       }
       *out.add_customers() = *it->second;
     }
-    for (v1::Customer& customer : *out.mutable_customers()) {
-      RMHUB_RETURN_IF_ERROR(Present(store, c, "BatchGetCustomers", customer));
-    }
-    return absl::OkStatus();
+    return Present(store, c, "BatchGetCustomers", *out.mutable_customers());
   };
   // As GetCustomer: a clear read writes its audit records, so it runs as a write.
   if (AccessPolicy::MaySeePii(c.principal)) {
@@ -276,12 +296,9 @@ absl::StatusOr<v1::ListCustomersResponse> CustomerService::ListCustomers(
   auto body = [&](CustomerStore& store) -> absl::Status {
     out.Clear();
     RMHUB_ASSIGN_OR_RETURN(Page<v1::Customer> page, store.ListCustomers(query, config_.thresholds));
-    for (auto& customer : page.items) {
-      RMHUB_RETURN_IF_ERROR(Present(store, c, "ListCustomers", customer));
-      *out.add_customers() = std::move(customer);
-    }
+    for (auto& customer : page.items) *out.add_customers() = std::move(customer);
     out.set_next_page_token(api::NextToken(page, r.filter()));
-    return absl::OkStatus();
+    return Present(store, c, "ListCustomers", *out.mutable_customers());
   };
   if (AccessPolicy::MaySeePii(c.principal)) {
     RMHUB_RETURN_IF_ERROR(

@@ -20,6 +20,9 @@ struct CustomerConfig {
   int default_birthday_window_days = 7;
   int max_import_rows = 1000;
   int max_handover_customers = 2000;
+  int max_handover_receivers = 50;
+  // The whole of a HandoverCustomers call (team calls, planning, writing) within this.
+  absl::Duration handover_deadline = absl::Seconds(20);
 };
 
 using auth::Caller;
@@ -69,12 +72,18 @@ class CustomerService {
   // Segments derived, PII masked or audited for the caller: what leaves the service.
   absl::Status Present(CustomerStore& store, const Caller& c, absl::string_view method,
                        v1::Customer& customer) const;
+  // The same for a page or batch: every clear customer audited in one write.
+  absl::Status Present(CustomerStore& store, const Caller& c, absl::string_view method,
+                       google::protobuf::RepeatedPtrField<v1::Customer>& customers) const;
   // What a Write's finish does with a customer it answers (first call and replay alike): on a
   // replay the caller must still have `access` to the customer as it is NOW (the error a first
   // call would get otherwise); then segments are derived and PII masked for a caller without
-  // pii.read, or, on a replay, its clear read audited (a first call audited its write).
+  // pii.read, or its clear read audited (READ_CLEAR, beside any WRITE entry of the change).
   absl::Status FinishCustomer(CustomerStore& store, const Caller& c, absl::string_view method,
                               v1::Customer& customer, int access, db::Delivery delivery) const;
+  std::optional<v1::PiiAuditEntry> AuditEntry(const Caller& c, absl::string_view method,
+                                              const v1::Customer& customer, v1::PiiAccess access,
+                                              const v1::Customer* before) const;
   absl::Status AuditPii(CustomerStore& store, const Caller& c, absl::string_view method,
                         const v1::Customer& customer, v1::PiiAccess access,
                         const v1::Customer* before) const;

@@ -1,6 +1,8 @@
 // Who holds which customer: assignment, transfer, handover (交接), history, portfolio summary.
 // Every change of holder asks the team service first (eligibility and cap, with a deadline), then
 // decides and writes under the receiving manager's row lock in one transaction.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/idempotency/idempotency.h"
 #include "services/customer/customer_service.h"
@@ -122,14 +124,18 @@ struct HandoverInput {
   std::vector<int64_t> customers;  // empty = all held
 };
 
-absl::StatusOr<HandoverInput> ParseHandover(const v1::HandoverCustomersRequest& r, int max) {
+absl::StatusOr<HandoverInput> ParseHandover(const v1::HandoverCustomersRequest& r, int max,
+                                            int max_receivers) {
   FieldErrors errors;
   HandoverInput in;
   auto from = api::ParseName(r.from_manager(), "members", "from_manager");
   internal::AddParseError(from.status(), "from_manager", errors);
   if (from.ok()) in.from = *from;
   if (r.to_managers_size() == 0) errors.Add("to_managers", "name at least one receiver");
-  for (int i = 0; i < r.to_managers_size(); ++i) {
+  if (r.to_managers_size() > max_receivers) {
+    errors.Add("to_managers", absl::StrCat("at most ", max_receivers, " receivers per call"));
+  }
+  for (int i = 0; i < r.to_managers_size() && i < max_receivers; ++i) {
     std::string field = absl::StrCat("to_managers[", i, "]");
     auto id = api::ParseName(r.to_managers(i), "members", field);
     internal::AddParseError(id.status(), field, errors);
@@ -153,20 +159,44 @@ absl::StatusOr<HandoverInput> ParseHandover(const v1::HandoverCustomersRequest& 
 absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers(
     const Caller& c, const v1::HandoverCustomersRequest& r) {
   const auth::Principal& p = c.principal;
-  RMHUB_ASSIGN_OR_RETURN(HandoverInput in, ParseHandover(r, config_.max_handover_customers));
-  // The receivers' facts for both kinds; the handing-over manager's branch decides who may act.
+  RMHUB_ASSIGN_OR_RETURN(HandoverInput in, ParseHandover(r, config_.max_handover_customers,
+                                                         config_.max_handover_receivers));
+  // One server-side deadline for the whole operation (team calls, planning, writing): the
+  // client's, or the configured one when that is sooner.
+  const absl::Time deadline = std::min(c.deadline, absl::Now() + config_.handover_deadline);
+  const Caller scoped{c.principal, deadline, c.request_id};
+  auto check_deadline = [&]() -> absl::Status {
+    if (absl::Now() < deadline) return absl::OkStatus();
+    return DeadlineExceeded("HANDOVER_DEADLINE",
+                            "the handover ran out of time; nothing was handed over");
+  };
+  // Authorize first, on the handing-over manager's branch and team, before reading, locking or
+  // asking about anyone else: a caller without the right learns nothing about who holds what
+  // (the same answer whether or not the listed customers are held, or the member exists).
+  const absl::Status denied = AccessPolicy::BookManagerRequired();
+  if (!AccessPolicy::MayManageSomeBook(p)) return denied;
+  auto giver = team_.CheckEligibility(in.from, team::v1::PERSONAL, scoped);
+  if (!giver.ok()) {
+    if (giver.status().code() == absl::StatusCode::kFailedPrecondition) return denied;
+    return giver.status();
+  }
+  RMHUB_RETURN_IF_ERROR(AccessPolicy::CanManageBook(p, giver->branch_id, giver->home_team_id));
+  // The receivers' facts for both kinds.
   std::vector<HandoverCandidate> personal, corporate;
   for (int64_t id : in.receivers) {
-    RMHUB_ASSIGN_OR_RETURN(ManagerFacts fp, team_.CheckEligibility(id, team::v1::PERSONAL, c));
-    RMHUB_ASSIGN_OR_RETURN(ManagerFacts fc, team_.CheckEligibility(id, team::v1::CORPORATE, c));
+    RMHUB_ASSIGN_OR_RETURN(ManagerFacts fp, team_.CheckEligibility(id, team::v1::PERSONAL, scoped));
+    RMHUB_ASSIGN_OR_RETURN(ManagerFacts fc,
+                           team_.CheckEligibility(id, team::v1::CORPORATE, scoped));
     personal.push_back({fp, 0, 0});
     corporate.push_back({fc, 0, 0});
   }
+  RMHUB_RETURN_IF_ERROR(check_deadline());
   v1::HandoverCustomersResponse out;
   absl::Status written = repository_.Write(
       {"HandoverCustomers", r.request_id(), p.subject}, r, &out,
       [&](CustomerStore& store) -> absl::Status {
         out.Clear();
+        RMHUB_RETURN_IF_ERROR(check_deadline());
         // Lock the giver and every receiver in id order (no deadlock between two handovers).
         std::vector<int64_t> locks = in.receivers;
         locks.push_back(in.from);
@@ -217,6 +247,7 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
           complete = complete && pl.target >= 0;
         }
         if (!complete || r.validate_only()) return internal::RollbackRequested();
+        RMHUB_RETURN_IF_ERROR(check_deadline());
         for (size_t i = 0; i < plan.size(); ++i) {
           const auto& facts =
               (RequiredRmKind(moving[i].type()) == team::v1::PERSONAL ? personal
@@ -235,7 +266,8 @@ absl::StatusOr<v1::HandoverCustomersResponse> CustomerService::HandoverCustomers
               Emit(store, p, "customer.handed_over", api::FormatName("customers", ids[i]), record));
         }
         out.set_applied(true);
-        return absl::OkStatus();
+        // The last moment to give up: past it the transaction rolls back, nothing half-done.
+        return check_deadline();
       },
       [&](CustomerStore& store, db::Delivery delivery) -> absl::Status {
         // The response names customers only (no PII). On a replay the caller must still be able to

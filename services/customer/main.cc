@@ -100,6 +100,11 @@ int main(int argc, char** argv) {
   rmhub::service::ServiceSpec spec;
   spec.name = "customer";
   spec.migrations = CustomerMigrations();
+  // The indexed tier columns follow the configured thresholds (flags are parsed by then).
+  spec.after_migrations = [](rmhub::db::ConnectionPool& pool) {
+    return rmhub::customer::MySqlCustomerRepository::ApplySegmentTiers(
+        pool, ConfigFromFlags().thresholds);
+  };
   spec.build = Build;
   return rmhub::service::RunService(argc, argv, spec);
 }

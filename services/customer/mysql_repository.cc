@@ -246,11 +246,21 @@ std::string ValueTierSql(absl::string_view column, const SegmentThresholds& t) {
                       " ELSE ", v1::LOW_VALUE, " END)");
 }
 
-db::ListMapping CustomerList(const SegmentThresholds& tiers) {
+// The thresholds as one line, what segment_tier_config records for the built columns.
+std::string TierFingerprint(const SegmentThresholds& t) {
+  return absl::StrCat("aum:", t.medium_aum, "/", t.large_aum, "/", t.vip_aum,
+                      ";contribution:", t.medium_contribution, "/", t.high_contribution);
+}
+
+// `indexed`: the customers table's generated tier columns were built with these thresholds, so
+// filters use them (and their indexes); otherwise the same rule is computed per row.
+db::ListMapping CustomerList(const SegmentThresholds& tiers, bool indexed) {
   return db::ListMapping{
       {{"type", db::FilterColumn::Of("c.type")},
-       {"asset_tier", db::FilterColumn::Of(AssetTierSql("c.aum_minor", tiers))},
-       {"value_tier", db::FilterColumn::Of(ValueTierSql("c.contribution_minor", tiers))},
+       {"asset_tier",
+        db::FilterColumn::Of(indexed ? "c.asset_tier" : AssetTierSql("c.aum_minor", tiers))},
+       {"value_tier", db::FilterColumn::Of(indexed ? "c.value_tier"
+                                                   : ValueTierSql("c.contribution_minor", tiers))},
        {"needs", db::FilterColumn::Contains("EXISTS (SELECT 1 FROM customer_needs n WHERE "
                                             "n.customer_id = c.id AND n.need = ?)")},
        {"risk_tolerance", db::FilterColumn::Of("c.risk_tolerance")},
@@ -314,6 +324,7 @@ class MySqlCustomerStore final : public CustomerStore {
                                                             absl::CivilDay day) override;
 
   absl::Status AppendPiiAudit(const v1::PiiAuditEntry& entry) override;
+  absl::Status AppendPiiAudits(const std::vector<v1::PiiAuditEntry>& entries) override;
   absl::StatusOr<Page<v1::PiiAuditEntry>> ListPiiAudit(const ListQuery& query) override;
 
   absl::Status AppendEvent(const rmhub::common::v1::DomainEvent& event) override;
@@ -536,9 +547,14 @@ absl::StatusOr<Page<v1::Customer>> MySqlCustomerStore::ListCustomers(
   return db::GuardSql([&]() -> absl::StatusOr<Page<v1::Customer>> {
     db::SqlWhere defaults;
     if (!query.filter.Mentions("archived")) defaults.Add("c.archived = 0");
-    RMHUB_ASSIGN_OR_RETURN(
-        sql::PreparedStatement * ps,
-        db::PrepareKeysetList(conn_, CustomerSelect(), "c", query, CustomerList(tiers), defaults));
+    // One primary-key read: were the indexed tier columns built with these thresholds?
+    sql::PreparedStatement& built =
+        Stmt("SELECT COUNT(*) FROM segment_tier_config WHERE id = 1 AND fingerprint = ?");
+    Binder(built).Str(TierFingerprint(tiers));
+    const bool indexed = db::FetchInt(built) == 1;
+    RMHUB_ASSIGN_OR_RETURN(sql::PreparedStatement * ps,
+                           db::PrepareKeysetList(conn_, CustomerSelect(), "c", query,
+                                                 CustomerList(tiers, indexed), defaults));
     Rows<v1::Customer> rows = db::Fetch(*ps, &CustomerFromRow);
     Page<v1::Customer> page;
     page.next_after_id = db::TrimToPage(rows, db::PageLimit(query.page));
@@ -551,12 +567,15 @@ absl::StatusOr<Page<v1::Customer>> MySqlCustomerStore::ListCustomers(
 
 // ON DUPLICATE KEY UPDATE takes an exclusive lock on an existing row (INSERT IGNORE would take a
 // shared one, and two transactions upgrading their shared locks deadlock); a new row is locked
-// by its insert. The SELECT ... FOR UPDATE then states the lock plainly and checks the row.
+// by its insert. The update really changes the row (lock_count + 1): on Galera, where row locks
+// are local to a node, the written row makes two assignments to one manager on two nodes
+// conflict at certification (one fails with 1213 and RunInTransaction retries it). The
+// SELECT ... FOR UPDATE then states the lock plainly and checks the row.
 absl::Status MySqlCustomerStore::LockManager(int64_t member_id, absl::Time now) {
   return db::GuardSql([&]() -> absl::Status {
     static const std::string kUpsert =
         "INSERT INTO managers (member_id, create_time) VALUES (?, ?) "
-        "ON DUPLICATE KEY UPDATE member_id = member_id";
+        "ON DUPLICATE KEY UPDATE lock_count = lock_count + 1";
     sql::PreparedStatement& upsert = Stmt(kUpsert);
     Binder(upsert).Int(member_id).Time(now);
     upsert.executeUpdate();
@@ -738,23 +757,45 @@ absl::StatusOr<std::vector<DueFollowUp>> MySqlCustomerStore::ListDueFollowUps(in
 // ---- PII audit ----
 
 absl::Status MySqlCustomerStore::AppendPiiAudit(const v1::PiiAuditEntry& entry) {
-  RMHUB_ASSIGN_OR_RETURN(int64_t customer_id,
-                         api::ParseName(entry.customer(), "customers", "customer"));
-  if (!entry.has_time()) return InvalidField("time", "is required");
+  return AppendPiiAudits({entry});
+}
+
+absl::Status MySqlCustomerStore::AppendPiiAudits(const std::vector<v1::PiiAuditEntry>& entries) {
+  if (entries.empty()) return absl::OkStatus();
+  std::vector<int64_t> customer_ids;
+  for (const auto& entry : entries) {
+    RMHUB_ASSIGN_OR_RETURN(int64_t customer_id,
+                           api::ParseName(entry.customer(), "customers", "customer"));
+    if (!entry.has_time()) return InvalidField("time", "is required");
+    customer_ids.push_back(customer_id);
+  }
   return db::GuardSql([&]() -> absl::Status {
-    static const std::string kSql =
-        "INSERT INTO pii_audit (actor, customer_id, fields, access, method, request_id, "
-        "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    sql::PreparedStatement& ps = Stmt(kSql);
-    Binder(ps)
-        .Str(entry.actor())
-        .Int(customer_id)
-        .Str(FieldList(entry))
-        .Int(entry.access())
-        .Str(entry.method())
-        .Str(entry.request_id())
-        .Time(db::TimeFromTimestamp(entry.time()));
-    ps.executeUpdate();
+    // Chunks of at most 100 rows, one statement each (a page of a list is one statement).
+    constexpr size_t kChunk = 100;
+    for (size_t start = 0; start < entries.size(); start += kChunk) {
+      const size_t n = std::min(kChunk, entries.size() - start);
+      std::vector<std::string> rows(n, "(?, ?, ?, ?, ?, ?, ?)");
+      const std::string sql =
+          "INSERT INTO pii_audit (actor, customer_id, fields, access, method, request_id, "
+          "create_time) VALUES " +
+          absl::StrJoin(rows, ", ");
+      // A single row reuses the cached statement; a multi-row one is prepared for this call.
+      std::unique_ptr<sql::PreparedStatement> owned;
+      if (n > 1) owned.reset(conn_.raw().prepareStatement(sql));
+      sql::PreparedStatement& ps = n > 1 ? *owned : Stmt(sql);
+      Binder b(ps);
+      for (size_t i = start; i < start + n; ++i) {
+        const auto& entry = entries[i];
+        b.Str(entry.actor())
+            .Int(customer_ids[i])
+            .Str(FieldList(entry))
+            .Int(entry.access())
+            .Str(entry.method())
+            .Str(entry.request_id())
+            .Time(db::TimeFromTimestamp(entry.time()));
+      }
+      ps.executeUpdate();
+    }
     return absl::OkStatus();
   });
 }
@@ -784,6 +825,67 @@ MySqlCustomerRepository::MySqlCustomerRepository(db::ConnectionPool& pool,
 
 absl::Status MySqlCustomerRepository::Migrate(db::ConnectionPool& pool) {
   return db::ApplyMigrations(pool, CustomerMigrations());
+}
+
+absl::Status MySqlCustomerRepository::ApplySegmentTiers(db::ConnectionPool& pool,
+                                                        const SegmentThresholds& tiers) {
+  const std::string fingerprint = TierFingerprint(tiers);
+  return db::QueryWithConnection<bool>(
+             pool,
+             [&](db::Connection& conn) -> absl::StatusOr<bool> {
+               return db::GuardSql([&]() -> absl::StatusOr<bool> {
+                 // Replicas starting together: one builds, the others wait and find it done.
+                 std::unique_ptr<sql::ResultSet> locked(
+                     conn.Prepare("SELECT GET_LOCK(CONCAT('rmhub_segment_tiers.', "
+                                  "LEFT(SHA2(DATABASE(), 256), 40)), 600)")
+                         .executeQuery());
+                 if (!locked->next() || locked->getInt(1) != 1) {
+                   return Unavailable("SEGMENT_TIERS_BUSY", "another replica is building tiers");
+                 }
+                 struct Unlock {
+                   db::Connection& c;
+                   ~Unlock() {
+                     try {
+                       c.Execute("DO RELEASE_ALL_LOCKS()");
+                     } catch (const sql::SQLException&) {
+                     }
+                   }
+                 } unlock{conn};
+                 sql::PreparedStatement& current = conn.Prepare(
+                     "SELECT COUNT(*) FROM segment_tier_config WHERE id = 1 AND "
+                     "fingerprint = ?");
+                 current.setString(1, fingerprint);
+                 if (db::FetchInt(current) == 1) return false;  // already built so
+                 // DDL commits statement by statement: each step is idempotent, and the
+                 // fingerprint is written last, so an interrupted build is redone next start.
+                 conn.Execute(
+                     "ALTER TABLE customers DROP INDEX IF EXISTS ix_customers_branch_asset_tier, "
+                     "DROP INDEX IF EXISTS ix_customers_branch_value_tier, "
+                     "DROP INDEX IF EXISTS ix_customers_owner_asset_tier, "
+                     "DROP INDEX IF EXISTS ix_customers_team_asset_tier, "
+                     "DROP COLUMN IF EXISTS asset_tier, DROP COLUMN IF EXISTS value_tier");
+                 conn.Execute(absl::StrCat(
+                     "ALTER TABLE customers ADD COLUMN asset_tier TINYINT AS ",
+                     AssetTierSql("aum_minor", tiers),
+                     " VIRTUAL, ADD COLUMN value_tier TINYINT AS ",
+                     ValueTierSql("contribution_minor", tiers), " VIRTUAL, ",
+                     "ADD INDEX ix_customers_branch_asset_tier (branch_id, archived, asset_tier, "
+                     "id), "
+                     "ADD INDEX ix_customers_branch_value_tier (branch_id, archived, value_tier, "
+                     "id), "
+                     "ADD INDEX ix_customers_owner_asset_tier (owner_id, archived, asset_tier, "
+                     "id), "
+                     "ADD INDEX ix_customers_team_asset_tier (team_id, archived, asset_tier, id)"));
+                 sql::PreparedStatement& record = conn.Prepare(
+                     "INSERT INTO segment_tier_config (id, fingerprint, update_time) "
+                     "VALUES (1, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE "
+                     "fingerprint = VALUES(fingerprint), update_time = VALUES(update_time)");
+                 record.setString(1, fingerprint);
+                 record.executeUpdate();
+                 return true;
+               });
+             })
+      .status();
 }
 
 absl::Status MySqlCustomerRepository::WithStore(db::Connection& conn, const Body& fn) {

@@ -47,6 +47,13 @@ class MySqlCustomerRepository final : public db::MySqlRepository<CustomerStore> 
   // starting together).
   static absl::Status Migrate(db::ConnectionPool& pool);
 
+  // Builds the indexed tier columns of `customers` (asset_tier and value_tier, VIRTUAL generated
+  // from the money columns with `tiers`, in indexes with branch/owner/team) unless they were
+  // built with the same thresholds already (segment_tier_config). Run after the migrations at
+  // start; a threshold change rebuilds them once (an online index build over the table). Until
+  // they match, ListCustomers computes the tiers per row (correct, not indexed).
+  static absl::Status ApplySegmentTiers(db::ConnectionPool& pool, const SegmentThresholds& tiers);
+
  protected:
   absl::Status WithStore(db::Connection& conn, const Body& fn) override;
 

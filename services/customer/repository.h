@@ -124,6 +124,9 @@ class CustomerStore {
 
   // ---- PII audit (table alias a) ----
   virtual absl::Status AppendPiiAudit(const v1::PiiAuditEntry& entry) = 0;
+  // Every entry of one request in one multi-row INSERT (batch reads: one audit write per
+  // request). Nothing is written when any entry is invalid.
+  virtual absl::Status AppendPiiAudits(const std::vector<v1::PiiAuditEntry>& entries) = 0;
   // The fields of PiiAuditFilterSchema; the scope's branch grant is the customer's branch.
   // Newest first.
   virtual absl::StatusOr<Page<v1::PiiAuditEntry>> ListPiiAudit(const ListQuery& query) = 0;

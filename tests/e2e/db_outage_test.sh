@@ -48,8 +48,9 @@ start=$(date +%s%N)
 rc=$?
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check "with the database down: UNAVAILABLE (exit 78 = 64 + 14), got $rc" test "$rc" -eq 78
-check "with the database down: it failed fast (${elapsed_ms} ms, well inside the 10 s deadline)" \
-  test "$elapsed_ms" -lt 8000
+# UNAVAILABLE rather than DEADLINE_EXCEEDED is what shows it did not hang until the deadline; the
+# time is printed for the reader, not asserted (no timed assertions in tests).
+echo "# with the database down the call failed after ${elapsed_ms} ms (deadline 10 s)"
 check "with the database down: the error says UNAVAILABLE" grep -q 'UNAVAILABLE' "$tmp/err"
 check "health: NOT_SERVING while the database is down" wait_health 1 30
 check "the server process is still running" kill -0 "${E2E_PID[team]}"

@@ -2,7 +2,7 @@
 # End to end (issue 13): team_server on a 3-node MariaDB Galera cluster, one node killed under
 # write load, twice — first the node the service writes to, then a node it does not use — and
 # each brought back (IST/SST).
-#   galera_failover_test.sh <team_server> <rmhubctl> <galera.sh>
+#   galera_failover_test.sh <team_server> <rmhubctl> <galera.sh> <galera_cap_race>
 # Asserted: every acknowledged write (rmhubctl exit 0) is present on every node afterwards; calls
 # during the failover fail with UNAVAILABLE or DEADLINE_EXCEEDED only (no INTERNAL, no other
 # code); health stays SERVING while a node is reachable, turns NOT_SERVING when none is; the
@@ -14,6 +14,7 @@ set -uo pipefail
 server_bin=${1:?team_server path}
 ctl=${2:?rmhubctl path}
 galera_sh=${3:?scripts/galera.sh path}
+cap_race=${4:?galera_cap_race path}
 
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -127,6 +128,20 @@ failovers=$(fetch_metrics "${E2E_METRICS_PORT[team]}" | awk '/^rmhub_db_failover
 check "the pool failed over (rmhub_db_failovers_total = ${failovers:-none})" \
   awk -v f="${failovers:-0}" 'BEGIN { exit !(f >= 1) }'
 run_kill SPARE 3    # after the first run the pool writes to node 2; node 3 is unused
+
+# The customer cap with two writers on two nodes (Galera's row locks are node-local): 40
+# concurrent assignments to one manager with a cap of 10, half through node 1, half through node 2.
+require "customer schema for the cap race" "$galera_sh" sql "$tmp/galera" 1 -e "
+  CREATE DATABASE rmhub_customer_race CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+  GRANT ALL PRIVILEGES ON rmhub_customer_race.* TO 'rmhub_team'@'127.0.0.1';"
+n1="127.0.0.1:$base" n2="127.0.0.1:$((base + 1))" n3="127.0.0.1:$((base + 2))"
+"$cap_race" --hosts_a="$n1,$n2,$n3" --hosts_b="$n2,$n3,$n1" --user=rmhub_team \
+  --password_file="$tmp/db-password" --database=rmhub_customer_race --cap=10 --racers=40 \
+  >"$tmp/race" 2>&1
+race_rc=$?
+sed 's/^/# /' "$tmp/race"
+check "the cap holds with two writers on two nodes (exactly 10 assigned, 10 held on both)" \
+  test "$race_rc" -eq 0
 
 # No node reachable: NOT_SERVING, the process stays up.
 "$galera_sh" stop "$tmp/galera"

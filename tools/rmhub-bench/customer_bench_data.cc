@@ -108,10 +108,12 @@ v1::Customer SyntheticCustomer(int64_t i) {
 
 customer::Ownership SyntheticOwnership(int64_t i, const BookShape& shape) {
   customer::Ownership o;
-  o.branch_id = shape.branch_id;
-  if (i % 10 == 9) return o;  // unassigned
-  o.owner_id = shape.first_manager + i % shape.managers;
-  o.team_id = 1 + o.owner_id % 5;
+  const int64_t branches = std::max(1, shape.branches);
+  const int64_t branch = i % branches, nth = i / branches;  // nth customer of its branch
+  o.branch_id = shape.branch_id + branch;
+  if (nth % 10 == 9) return o;  // unassigned
+  o.owner_id = shape.first_manager + branch * shape.managers + nth % shape.managers;
+  o.team_id = 1 + o.owner_id / 10;
   return o;
 }
 

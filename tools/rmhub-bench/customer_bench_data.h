@@ -14,12 +14,14 @@
 
 namespace rmhub::bench {
 
-// The synthetic book: every customer is in branch `branch_id`; 90 % are held by one of
-// `managers` members numbered from `first_manager` (team = 1 + member % 5), the rest unassigned.
+// The synthetic book: customer i is in branch `branch_id + i % branches`; 90 % are held by one
+// of that branch's `managers` members (numbered from `first_manager`, branch by branch; team =
+// 1 + member / 10), the rest unassigned. With one branch: member first_manager + i % managers.
 struct BookShape {
   int64_t customers = 20000;
   int batch = 500;  // rows per seeding transaction
   int64_t branch_id = 1;
+  int branches = 1;
   int managers = 50;
   int64_t first_manager = 1000;
 };

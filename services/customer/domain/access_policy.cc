@@ -50,6 +50,14 @@ absl::Status AccessPolicy::CanManageBook(const auth::Principal& p, int64_t branc
   if (IsStaff(p) && p.HasRole(auth::kRoleTeamLead) && team_id != 0 && p.InTeam(team_id)) {
     return absl::OkStatus();
   }
+  return BookManagerRequired();
+}
+
+bool AccessPolicy::MayManageSomeBook(const auth::Principal& p) {
+  return IsStaff(p) && (p.HasRole(auth::kRoleBranchManager) || p.HasRole(auth::kRoleTeamLead));
+}
+
+absl::Status AccessPolicy::BookManagerRequired() {
   return PermissionDenied("BOOK_MANAGER_REQUIRED",
                           "only the branch manager or the team's lead assigns customers");
 }

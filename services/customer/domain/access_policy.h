@@ -35,6 +35,11 @@ class AccessPolicy {
   // Assigning, transferring and handing over customers of a branch: its branch manager, or a
   // team lead for customers of their own teams.
   static absl::Status CanManageBook(const auth::Principal& p, int64_t branch_id, int64_t team_id);
+  // Whether the caller could manage any book at all (a branch manager or team lead on staff):
+  // decided from the token alone, before anything is read or asked.
+  static bool MayManageSomeBook(const auth::Principal& p);
+  // The one denial CanManageBook answers (PERMISSION_DENIED BOOK_MANAGER_REQUIRED).
+  static absl::Status BookManagerRequired();
   // Creating (unassigned) and importing customers into a branch.
   static absl::Status CanCreateIn(const auth::Principal& p, int64_t branch_id);
   static bool MaySeePii(const auth::Principal& p);

@@ -63,7 +63,7 @@ SegmentThresholds Tiers() {
 }
 
 class CustomerListParityTest : public ::testing::Test {
- protected:
+ public:  // ExpectParity reads the stores
   // A database per test: both stores start empty, so their ids agree.
   void SetUp() override {
     db_ = rmhub::testing::TestDatabase::Create("customer_parity");
@@ -201,7 +201,40 @@ class CustomerListParityTest : public ::testing::Test {
   fakes::FakeCustomerRepository fake_;
 };
 
+// Every filter under every scope, paged by 2, in the fake and in MariaDB; `mode` labels whether
+// MariaDB computes the tiers per row or reads its indexed tier columns.
+void ExpectParity(CustomerListParityTest* t, const std::string& mode);
+
 TEST_F(CustomerListParityTest, FakeAndMySqlAgreeOnFiltersTiersArchivedAndScopes) {
+  // Before the tier columns are built for these thresholds: computed per row.
+  ExpectParity(this, "computed tiers");
+  // Built (VIRTUAL generated columns + indexes): the same pages.
+  ASSERT_OK(MySqlCustomerRepository::ApplySegmentTiers(*pool_, Tiers()));
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema "
+                          "= DATABASE() AND index_name = 'ix_customers_branch_asset_tier'")
+                .value_or(-1),
+            4);
+  ExpectParity(this, "indexed tiers");
+}
+
+TEST_F(CustomerListParityTest, AThresholdChangeRebuildsTheTierColumnsOnce) {
+  SegmentThresholds other = Tiers();
+  other.large_aum = 20'000;  // a customer at 10,000 is MEDIUM under these
+  ASSERT_OK(MySqlCustomerRepository::ApplySegmentTiers(*pool_, other));
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM customers WHERE asset_tier = 3").value_or(-1), 2)
+      << "LARGE (3) under `other`: 50,000 and 20,000";
+  // Back to the thresholds the lists use: rebuilt, and the pages agree with the fake again.
+  ASSERT_OK(MySqlCustomerRepository::ApplySegmentTiers(*pool_, Tiers()));
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM customers WHERE asset_tier = 3").value_or(-1), 3)
+      << "LARGE (3): 50,000, 10,000 and 20,000";
+  ExpectParity(this, "rebuilt tiers");
+  // The same thresholds again: nothing to do (the columns stay, no rebuild).
+  ASSERT_OK(MySqlCustomerRepository::ApplySegmentTiers(*pool_, Tiers()));
+  EXPECT_EQ(db_->QueryString("SELECT fingerprint FROM segment_tier_config").value_or(""),
+            "aum:1000/10000/100000;contribution:500/5000");
+}
+
+void ExpectParity(CustomerListParityTest* t, const std::string& mode) {
   const std::vector<std::string> filters = {
       "",
       "type = CORPORATE",
@@ -238,12 +271,13 @@ TEST_F(CustomerListParityTest, FakeAndMySqlAgreeOnFiltersTiersArchivedAndScopes)
       ASSERT_TRUE(filter.ok()) << text << ": " << filter.status();
       q.filter = *filter;
       q.scope = scoped.scope;
-      auto mysql = Pages(*mysql_, q);
-      EXPECT_EQ(mysql, Pages(fake_, q)) << "filter '" << text << "', scope " << scoped.label;
+      auto mysql = t->Pages(*t->mysql_, q);
+      EXPECT_EQ(mysql, t->Pages(t->fake_, q))
+          << mode << ": filter '" << text << "', scope " << scoped.label;
       if (!mysql.front().empty()) ++non_empty;
     }
   }
-  EXPECT_GT(non_empty, 60) << "the cases must select rows, not agree on nothing";
+  EXPECT_GT(non_empty, 60) << mode << ": the cases must select rows, not agree on nothing";
 }
 
 TEST_F(CustomerListParityTest, AuditTrailFiltersAgree) {

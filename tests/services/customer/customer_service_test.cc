@@ -347,7 +347,8 @@ TEST_F(CustomerServiceTest, ARequestIdReplayedByAnotherCallerIsAFreshRequestAndN
   EXPECT_TRUE(theirs.national_id().empty());
   EXPECT_EQ(harness_.QueryInt("SELECT COUNT(*) FROM pii_audit"), audits);
 
-  // The first caller's own replay answers as before, and its clear read is audited.
+  // The first caller's own replay answers as before, and its clear read is audited (as the
+  // first call's was: two READ_CLEAR entries).
   v1::Customer replay;
   auto c3 = Context(bm);
   ASSERT_TRUE(stub_->ArchiveCustomer(c3.get(), archive, &replay).ok());
@@ -357,7 +358,7 @@ TEST_F(CustomerServiceTest, ARequestIdReplayedByAnotherCallerIsAFreshRequestAndN
   EXPECT_EQ(harness_.QueryInt(absl::StrCat(
                 "SELECT COUNT(*) FROM pii_audit WHERE access = ", static_cast<int>(v1::READ_CLEAR),
                 " AND method = 'ArchiveCustomer' AND actor = 'members/100'")),
-            1);
+            2);
 }
 
 TEST_F(CustomerServiceTest, AReplayAfterTheCallerLostAccessIsRefused) {

@@ -39,10 +39,16 @@ void ScriptedTeamDirectory::SetDown(bool down) {
   down_ = down;
 }
 
+int ScriptedTeamDirectory::calls() {
+  absl::MutexLock lock(&mu_);
+  return calls_;
+}
+
 absl::StatusOr<ManagerFacts> ScriptedTeamDirectory::CheckEligibility(int64_t member_id,
                                                                      team::v1::RmKind kind,
                                                                      const auth::Caller&) {
   absl::MutexLock lock(&mu_);
+  ++calls_;
   if (down_) return Unavailable("TEAM_SERVICE_UNAVAILABLE", "the team service did not answer");
   auto it = facts_.find({member_id, kind});
   if (it == facts_.end()) return FailedPrecondition("MANAGER_NOT_FOUND", "unknown member");

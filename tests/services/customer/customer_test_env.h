@@ -29,6 +29,8 @@ class ScriptedTeamDirectory final : public TeamDirectory {
   void AddIneligible(int64_t member, team::v1::RmKind kind, const std::string& reason,
                      int64_t branch, int64_t team);
   void SetDown(bool down);
+  // How many questions the directory has been asked so far.
+  int calls();
   absl::StatusOr<ManagerFacts> CheckEligibility(int64_t member_id, team::v1::RmKind kind,
                                                 const auth::Caller& caller) override;
 
@@ -36,6 +38,7 @@ class ScriptedTeamDirectory final : public TeamDirectory {
   absl::Mutex mu_;
   std::map<std::pair<int64_t, int>, ManagerFacts> facts_ ABSL_GUARDED_BY(mu_);
   bool down_ ABSL_GUARDED_BY(mu_) = false;
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 class CustomerTestEnv : public ::testing::Test {

@@ -215,6 +215,14 @@ class FakeCustomerStore final : public CustomerStore {
   }
 
   // ---- PII audit ----
+  absl::Status AppendPiiAudits(const std::vector<v1::PiiAuditEntry>& entries) override {
+    for (const auto& e : entries) {
+      RMHUB_RETURN_IF_ERROR(api::ParseName(e.customer(), "customers", "customer").status());
+      if (!e.has_time()) return InvalidField("time", "is required");
+    }
+    for (const auto& e : entries) RMHUB_RETURN_IF_ERROR(AppendPiiAudit(e));
+    return absl::OkStatus();
+  }
   absl::Status AppendPiiAudit(const v1::PiiAuditEntry& entry) override {
     RMHUB_RETURN_IF_ERROR(api::ParseName(entry.customer(), "customers", "customer").status());
     if (!entry.has_time()) return InvalidField("time", "is required");

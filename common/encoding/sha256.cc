@@ -1,10 +1,10 @@
-#include "common/db/sha256.h"
+#include "common/encoding/sha256.h"
 
 #include <openssl/sha.h>
 
 #include "absl/strings/escaping.h"
 
-namespace rmhub::db {
+namespace rmhub::encoding {
 
 std::string Sha256Hex(absl::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -13,4 +13,4 @@ std::string Sha256Hex(absl::string_view data) {
       absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
-}  // namespace rmhub::db
+}  // namespace rmhub::encoding
