@@ -3,6 +3,8 @@
 # `cmake --install <build> --prefix <dir>` puts there:
 #   include/rmhub/<area>/v1/*.pb.h, *.grpc.pb.h, include/google/rpc/*.pb.h   generated stubs
 #   lib/librmhub_<area>_proto.a                                               their libraries
+#   include/rmhub/client/client.h, lib/librmhub_client_helpers.a             the C++ helpers
+#     (clients/cpp: credentials, deadlines, request ids, paging, error decoding)
 #   share/rmhub/protos/{rmhub,google/rpc}/**.proto                            the contract itself,
 #     for other languages and for grpcurl (-import-path); google/rpc makes up our error details
 #   lib/cmake/rmhub/rmhub{Config,ConfigVersion,Targets}.cmake                 the package
@@ -74,11 +76,14 @@ function(rmhub_install_contract)
   add_library(rmhub_client INTERFACE)
   add_library(rmhub::client ALIAS rmhub_client)
   set_target_properties(rmhub_client PROPERTIES EXPORT_NAME client)
-  target_link_libraries(rmhub_client INTERFACE ${published} gRPC::grpc++ protobuf::libprotobuf)
+  target_link_libraries(rmhub_client INTERFACE ${published} rmhub_client_helpers gRPC::grpc++
+    protobuf::libprotobuf)
   target_compile_features(rmhub_client INTERFACE cxx_std_17)
 
-  install(TARGETS ${published} rmhub_client EXPORT rmhubTargets
+  install(TARGETS ${published} rmhub_client_helpers rmhub_client EXPORT rmhubTargets
     ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+  install(FILES "${PROJECT_SOURCE_DIR}/clients/cpp/include/rmhub/client/client.h"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/rmhub/client")
   install(EXPORT rmhubTargets NAMESPACE rmhub:: DESTINATION "${RMHUB_INSTALL_CMAKEDIR}")
 endfunction()
 

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/jwt.h"
+#include "common/auth/small_file.h"
 #include "common/clock/clock.h"
 
 namespace rmhub::auth {
@@ -58,10 +59,6 @@ absl::StatusOr<JwtVerifier> BuildJwtVerifier(const AuthConfig& config, const Clo
 // The JwtAuthenticator the config describes. `clock` must outlive it.
 absl::StatusOr<std::unique_ptr<Authenticator>> BuildAuthenticator(const AuthConfig& config,
                                                                   const Clock& clock);
-
-// The whole content of a small file (keys, certificates); INVALID_ARGUMENT naming `field` when it
-// cannot be read.
-absl::StatusOr<std::string> ReadSmallFile(const std::string& path, const std::string& field);
 
 // A secret given inline (--foo) or in a file (--foo_file, read now, trailing newlines dropped).
 // Both at once is INVALID_ARGUMENT naming both flags: which one wins would be a guess. Files keep

@@ -3,7 +3,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "common/auth/auth_config.h"
+#include "common/auth/small_file.h"
 #include "common/status/errors.h"
 
 namespace rmhub::auth {

@@ -1,5 +1,5 @@
 # cmake -DRMHUB_BUILD_DIR=.. -DCONSUMER_SOURCE_DIR=.. -DWORK_DIR=.. [-DLIBDIR=lib]
-#       [-DGENERATOR=..] [-DCCACHE_PROGRAM=..] -P install_consumer_test.cmake
+#       [-DGENERATOR=..] [-DCCACHE_PROGRAM=..] [-DEXAMPLE_SOURCE=..] -P install_consumer_test.cmake
 # Installs a built RM Hub tree into WORK_DIR/prefix, checks the layout integrators are promised
 # (docs/api.md), then configures, builds and runs the consumer project against that prefix only.
 cmake_minimum_required(VERSION 3.25)
@@ -35,6 +35,8 @@ foreach(path
     include/rmhub/analytics/v1/analytics.grpc.pb.h
     include/google/rpc/status.pb.h
     include/google/rpc/error_details.pb.h
+    include/rmhub/client/client.h
+    ${LIBDIR}/librmhub_client_helpers.a
     ${LIBDIR}/librmhub_team_proto.a
     ${LIBDIR}/librmhub_googleapis_proto.a
     share/rmhub/protos/rmhub/team/v1/team.proto
@@ -61,6 +63,9 @@ set(configure_args -S "${CONSUMER_SOURCE_DIR}" -B "${consumer_build}"
 if(GENERATOR)
   list(APPEND configure_args -G "${GENERATOR}")
 endif()
+if(EXAMPLE_SOURCE)
+  list(APPEND configure_args "-DRMHUB_EXAMPLE_SOURCE=${EXAMPLE_SOURCE}")
+endif()
 if(CCACHE_PROGRAM)
   list(APPEND configure_args "-DCMAKE_CXX_COMPILER_LAUNCHER=${CCACHE_PROGRAM}")
 endif()
@@ -72,6 +77,9 @@ if(NOT rmhub_dir STREQUAL "rmhub_DIR:PATH=${prefix}/${LIBDIR}/cmake/rmhub")
 endif()
 
 run("build the consumer" "${CMAKE_COMMAND}" --build "${consumer_build}")
+if(EXAMPLE_SOURCE AND NOT EXISTS "${consumer_build}/customer_book")
+  message(FATAL_ERROR "install_consumer_test: the example customer_book was not built")
+endif()
 run("run the consumer" "${consumer_build}/rmhub_consumer")
 message(STATUS "consumer output:\n${run_output}")
 

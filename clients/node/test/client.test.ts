@@ -20,6 +20,7 @@ import {
   ListCustomersRequest,
   ListCustomersResponse,
 } from "../src/gen/rmhub/customer/v1/customer";
+import { ListBranchesRequest, TeamServiceClient } from "../src/gen/rmhub/team/v1/team";
 
 const env = process.env;
 const stack = env.RMHUB_CUSTOMER_ADDRESS ? {} : { skip: "run through tests/clients/stack.sh" };
@@ -172,6 +173,37 @@ describe("against the real servers", stack, () => {
       anon.close();
       late.close();
     }
+  });
+
+  test("mutual TLS identifies the service without a token; without a client certificate: refused", async () => {
+    const tls = { caFile: env.RMHUB_TLS_CA_FILE!, certFile: env.RMHUB_TLS_CERT_FILE, keyFile: env.RMHUB_TLS_KEY_FILE };
+    const team = connect(TeamServiceClient, env.RMHUB_TLS_TEAM_ADDRESS!, { tls });
+    const noCert = connect(TeamServiceClient, env.RMHUB_TLS_TEAM_ADDRESS!, { tls: { caFile: env.RMHUB_TLS_CA_FILE! }, token: env.RMHUB_TOKEN });
+    try {
+      const branches = await call(team.listBranches.bind(team), ListBranchesRequest.fromPartial({}));
+      assert.ok(branches.branches.some((b) => b.name === env.RMHUB_BRANCH));
+      await assert.rejects(call(noCert.listBranches.bind(noCert), ListBranchesRequest.fromPartial({})), (e: unknown) => {
+        assert.ok(e instanceof RmhubError && e.code === Code.UNAVAILABLE, String(e));
+        return true;
+      });
+    } finally {
+      team.close();
+      noCert.close();
+    }
+  });
+
+  test("every call carries an x-request-id, which the server echoes", async () => {
+    const c = customers!;
+    const echoed = (md: Metadata) =>
+      new Promise<string>((resolve, reject) => {
+        const req = ListCustomersRequest.fromPartial({ pageSize: 1 });
+        const unary = c.listCustomers(req, md, {}, (error) => (error ? reject(error) : undefined));
+        unary.on("metadata", (m) => resolve(String(m.get("x-request-id")[0] ?? "")));
+      });
+    assert.match(await echoed(new Metadata()), /^[0-9a-f]{32}$/);
+    const own = new Metadata();
+    own.set("x-request-id", "ts-trace-1");
+    assert.equal(await echoed(own), "ts-trace-1");
   });
 
   test("the example runs the scenario", () => {

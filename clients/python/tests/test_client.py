@@ -10,6 +10,7 @@ import grpc
 import pytest
 
 from rmhub.client import (
+    REQUEST_ID_HEADER,
     RmhubError,
     TlsFiles,
     decode_error,
@@ -20,6 +21,7 @@ from rmhub.client import (
 )
 from rmhub.customer.v1 import customer_pb2 as cpb
 from rmhub.customer.v1 import customer_pb2_grpc
+from rmhub.team.v1 import team_pb2, team_pb2_grpc
 
 ENV = os.environ
 needs_stack = pytest.mark.skipif(
@@ -180,6 +182,31 @@ def test_no_token_is_unauthenticated_and_an_expired_deadline_is_deadline_exceede
     with pytest.raises(RmhubError) as info:
         stub.ListCustomers(cpb.ListCustomersRequest())
     assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+@needs_stack
+def test_every_call_carries_an_x_request_id_the_server_echoes(customers):
+    # The channel adds one when the caller did not; a caller's own is sent as is.
+    _, call = customers.ListCustomers.with_call(cpb.ListCustomersRequest(page_size=1))
+    echoed = dict(call.initial_metadata()).get(REQUEST_ID_HEADER, "")
+    assert len(echoed) == 32 and all(c in "0123456789abcdef" for c in echoed)
+    _, call = customers.ListCustomers.with_call(
+        cpb.ListCustomersRequest(page_size=1), metadata=((REQUEST_ID_HEADER, "py-trace-1"),))
+    assert dict(call.initial_metadata()).get(REQUEST_ID_HEADER) == "py-trace-1"
+
+
+@needs_stack
+def test_mutual_tls_identifies_the_service_without_a_token():
+    tls = TlsFiles(ENV["RMHUB_TLS_CA_FILE"], ENV["RMHUB_TLS_CERT_FILE"], ENV["RMHUB_TLS_KEY_FILE"])
+    team = team_pb2_grpc.TeamServiceStub(open_channel(ENV["RMHUB_TLS_TEAM_ADDRESS"], tls=tls))
+    branches = team.ListBranches(team_pb2.ListBranchesRequest())
+    assert ENV["RMHUB_BRANCH"] in [b.name for b in branches.branches]
+    # The server demands a client certificate: without one the handshake is refused.
+    no_cert = team_pb2_grpc.TeamServiceStub(open_channel(
+        ENV["RMHUB_TLS_TEAM_ADDRESS"], tls=TlsFiles(ENV["RMHUB_TLS_CA_FILE"]), token=ENV["RMHUB_TOKEN"]))
+    with pytest.raises(RmhubError) as info:
+        no_cert.ListBranches(team_pb2.ListBranchesRequest())
+    assert info.value.code() == grpc.StatusCode.UNAVAILABLE
 
 
 @needs_stack
