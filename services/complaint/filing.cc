@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/sql_values.h"
 #include "common/status/errors.h"
+#include "services/complaint/domain/clock_history.h"
 #include "services/complaint/domain/repeats.h"
 
 namespace rmhub::complaint {
@@ -44,7 +45,7 @@ absl::StatusOr<FilingOutcome> FileOrMerge(ComplaintStore& store, const v1::Compl
     row.to_state = v1::RECEIVED;
     row.actor = actor;
     row.time = now;
-    row.details = absl::StrCat("{\"receive_time_us\":", absl::ToUnixMicros(received), "}");
+    row.details = FiledDetails(received);
     RMHUB_RETURN_IF_ERROR(store.AppendHistory(std::move(row)).status());
     return FilingOutcome{*id, false};
   }

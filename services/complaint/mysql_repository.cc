@@ -255,6 +255,40 @@ class MySqlComplaintStore final : public ComplaintStore {
     });
   }
 
+  absl::StatusOr<std::vector<int64_t>> ListSweepCandidates(int64_t after_id, int limit) override {
+    return db::GuardSql([&]() -> absl::StatusOr<std::vector<int64_t>> {
+      static const std::string kSql =
+          absl::StrCat("SELECT id FROM complaints WHERE id > ? AND state NOT IN (", v1::CLOSED,
+                       ", ", v1::REJECTED, ", ", v1::WITHDRAWN, ") AND sla_reported < ",
+                       v1::BREACHED, " ORDER BY id LIMIT ?");
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps).Int(after_id).Int(limit);
+      std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+      std::vector<int64_t> ids;
+      while (rs->next()) ids.push_back(rs->getInt64(1));
+      return ids;
+    });
+  }
+
+  absl::StatusOr<bool> RecordSla(int64_t id, v1::SlaState sla_state, v1::SlaState reported_before,
+                                 v1::SlaState reported_now, absl::Time deadline,
+                                 absl::Time now) override {
+    return db::GuardSql([&]() -> absl::StatusOr<bool> {
+      static const std::string kSql =
+          "UPDATE complaints SET sla_state = ?, sla_reported = ?, deadline = ?, "
+          "version = version + 1, update_time = ? WHERE id = ? AND sla_reported = ?";
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps)
+          .Int(sla_state)
+          .Int(reported_now)
+          .Time(deadline)
+          .Time(now)
+          .Int(id)
+          .Int(reported_before);
+      return ps.executeUpdate() == 1;
+    });
+  }
+
   absl::Status AppendEvent(const rmhub::common::v1::DomainEvent& event) override {
     return db::GuardSql([&] { return outbox::AppendEvent(conn_, event).status(); });
   }

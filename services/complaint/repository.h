@@ -63,6 +63,18 @@ class ComplaintStore {
   // Every row of the complaint in sequence order (a complaint has tens of rows).
   virtual absl::StatusOr<std::vector<HistoryRow>> ListHistory(int64_t complaint_id) = 0;
 
+  // ---- the SLA sweep ----
+  // Ids above `after_id` of complaints that are not CLOSED, REJECTED or WITHDRAWN and have not
+  // had their BREACHED event, ascending, at most `limit`.
+  virtual absl::StatusOr<std::vector<int64_t>> ListSweepCandidates(int64_t after_id, int limit) = 0;
+  // Stores the clock as computed and raises sla_reported from `reported_before` to
+  // `reported_now` — only if it is still `reported_before` (a conditional write, so of two
+  // replicas' sweeps exactly one claims each SLA event, on Galera too). Bumps the version.
+  // Returns whether this call claimed it.
+  virtual absl::StatusOr<bool> RecordSla(int64_t id, v1::SlaState sla_state,
+                                         v1::SlaState reported_before, v1::SlaState reported_now,
+                                         absl::Time deadline, absl::Time now) = 0;
+
   // ---- events ----
   virtual absl::Status AppendEvent(const rmhub::common::v1::DomainEvent& event) = 0;
 };
