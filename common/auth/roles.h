@@ -20,5 +20,7 @@ inline constexpr char kRoleBranchManager[] = "BRANCH_MANAGER";
 inline constexpr char kPermPiiRead[] = "pii.read";      // see unmasked national ID / phone
 inline constexpr char kPermTeamAdmin[] = "team.admin";  // head-office HR: branches, any member
 inline constexpr char kPermAuditRead[] = "audit.read";  // read PII audit trails (compliance)
+// Compliance (合规): every complaint, its investigation and its history.
+inline constexpr char kPermComplaintAll[] = "complaint.all";
 
 }  // namespace rmhub::auth
