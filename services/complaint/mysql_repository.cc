@@ -255,6 +255,26 @@ class MySqlComplaintStore final : public ComplaintStore {
     });
   }
 
+  absl::Status UpdateClock(int64_t id, int64_t expected_version, absl::Time deadline,
+                           v1::SlaState sla_state, int extension_level, absl::Time now) override {
+    return db::GuardSql([&]() -> absl::Status {
+      static const std::string kSql =
+          "UPDATE complaints SET deadline = ?, sla_state = ?, extension_level = ?, "
+          "version = version + 1, update_time = ? WHERE id = ? AND version = ?";
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps)
+          .Time(deadline)
+          .Int(sla_state)
+          .Int(extension_level)
+          .Time(now)
+          .Int(id)
+          .Int(expected_version);
+      if (ps.executeUpdate() == 1) return absl::OkStatus();
+      return db::StaleOrMissing(conn_, "complaints", id,
+                                NotFound("COMPLAINT_NOT_FOUND", "no such complaint"));
+    });
+  }
+
   absl::StatusOr<std::vector<int64_t>> ListSweepCandidates(int64_t after_id, int limit) override {
     return db::GuardSql([&]() -> absl::StatusOr<std::vector<int64_t>> {
       static const std::string kSql =

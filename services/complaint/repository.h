@@ -63,6 +63,12 @@ class ComplaintStore {
   // Every row of the complaint in sequence order (a complaint has tens of rows).
   virtual absl::StatusOr<std::vector<HistoryRow>> ListHistory(int64_t complaint_id) = 0;
 
+  // Stores the clock recomputed after a change of its history (deadline, sla_state,
+  // extension_level) if the complaint is still at `expected_version`; bumps it. ABORTED
+  // ETAG_MISMATCH when it changed, NOT_FOUND when it is gone.
+  virtual absl::Status UpdateClock(int64_t id, int64_t expected_version, absl::Time deadline,
+                                   v1::SlaState sla_state, int extension_level, absl::Time now) = 0;
+
   // ---- the SLA sweep ----
   // Ids above `after_id` of complaints that are not CLOSED, REJECTED or WITHDRAWN and have not
   // had their BREACHED event, ascending, at most `limit`.

@@ -44,7 +44,14 @@ std::string FiledDetails(absl::Time receive_time) {
   return absl::StrCat("{\"receive_time_us\":", absl::ToUnixMicros(receive_time), "}");
 }
 
-std::string ExtendedDetails(int level) { return absl::StrCat("{\"level\":", level, "}"); }
+std::string ExtendedDetails(int level, const std::string& approver,
+                            std::optional<absl::Time> informed) {
+  // Approvers are resource names ("members/7"): no character needs escaping.
+  std::string out = absl::StrCat("{\"level\":", level);
+  if (!approver.empty()) absl::StrAppend(&out, ",\"approver\":\"", approver, "\"");
+  if (informed) absl::StrAppend(&out, ",\"informed_us\":", absl::ToUnixMicros(*informed));
+  return out + "}";
+}
 
 std::string AppraisalDetails(const AppraisalPeriod& a) {
   // Ids are service-assigned ("a1", "a2", ...): no character needs escaping.

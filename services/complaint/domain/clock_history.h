@@ -11,6 +11,7 @@
 //   APPRAISAL_RECORDED         details.id, details.first, details.last ("YYYY-MM-DD")
 // Details are JSON objects; the service writes them with the functions below.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@
 namespace rmhub::complaint {
 
 std::string FiledDetails(absl::Time receive_time);
-std::string ExtendedDetails(int level);
+// `approver` and `informed` are recorded for the record; the clock reads only the level.
+std::string ExtendedDetails(int level, const std::string& approver = "",
+                            std::optional<absl::Time> informed = std::nullopt);
 std::string AppraisalDetails(const AppraisalPeriod& appraisal);
 
 // INTERNAL HISTORY_UNREADABLE naming the row when a clock row's details do not parse.

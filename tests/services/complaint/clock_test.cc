@@ -15,23 +15,15 @@
 #include "gtest/gtest.h"
 #include "services/complaint/domain/calendar.h"
 #include "services/complaint/domain/clock_history.h"
+#include "tests/services/complaint/complaint_test_util.h"
 
 namespace rmhub::complaint {
 namespace {
 
 using Kind = ClockEvent::Kind;
 
-const Calendar& CnCalendar() {
-  static const Calendar* const cal = [] {
-    std::ifstream in(RMHUB_COMPLAINT_CALENDAR);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<Calendar> parsed = Calendar::Parse(text.str());
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    return new Calendar(parsed.ok() ? *parsed : Calendar());
-  }();
-  return *cal;
-}
+using testutil::CnCalendar;
+using testutil::Zone;
 
 // England and Wales bank holidays of 2026, for the UK profile's business days.
 const Calendar& UkCalendar() {
@@ -44,12 +36,6 @@ const Calendar& UkCalendar() {
     return new Calendar(*parsed);
   }();
   return *cal;
-}
-
-absl::TimeZone Zone(const char* name) {
-  absl::TimeZone z;
-  EXPECT_TRUE(absl::LoadTimeZone(name, &z)) << name;
-  return z;
 }
 
 // A civil time in `zone`.

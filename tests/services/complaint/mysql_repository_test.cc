@@ -19,6 +19,8 @@
 #include "common/status/errors.h"
 #include "services/complaint/domain/history_chain.h"
 #include "services/complaint/filing.h"
+#include "tests/services/complaint/complaint_db_test.h"
+#include "tests/services/complaint/complaint_test_util.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_idempotency.h"
@@ -38,33 +40,10 @@ google::protobuf::Timestamp Ts(absl::Time t) {
   return ts;
 }
 
-class MySqlComplaintRepositoryTest : public ::testing::Test {
+class MySqlComplaintRepositoryTest : public testutil::ComplaintDbTest {
  protected:
-  static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("complaint_repo").release();
-    db::DbConfig config = db_->config();
-    config.pool_size = 10;  // the concurrent filings below each hold a connection
-    auto pool = db::ConnectionPool::Create(config);
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = pool->release();
-    absl::Status migrated = MySqlComplaintRepository::Migrate(*pool_);
-    ASSERT_TRUE(migrated.ok()) << migrated;
-  }
-  static void TearDownTestSuite() {
-    delete pool_;
-    delete db_;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(pool_, nullptr);
-    idempotency_ = testing::TestIdempotency("complaint");
-    repo_ = std::make_unique<MySqlComplaintRepository>(*pool_, *idempotency_);
-  }
-
-  absl::Status Tx(const std::function<absl::Status(ComplaintStore&)>& body) {
-    return repo_->Write({"Test", "", "members/1"}, v1::GetComplaintRequest(), nullptr, body,
-                        nullptr);
-  }
+  // The concurrent filings below each hold a connection.
+  static void SetUpTestSuite() { SetUpDatabase("complaint_repo", 1, 10); }
 
   v1::Complaint NewComplaint(int customer, const std::string& subject) {
     v1::Complaint c;
@@ -97,7 +76,7 @@ class MySqlComplaintRepositoryTest : public ::testing::Test {
   std::optional<StoredComplaint> Get(int64_t id) {
     std::optional<StoredComplaint> got;
     EXPECT_TRUE(
-        repo_
+        repos_[0]
             ->Read([&](ComplaintStore& store) { return Into(store.GetComplaint(id, false), &got); })
             .ok());
     return got;
@@ -106,19 +85,12 @@ class MySqlComplaintRepositoryTest : public ::testing::Test {
   std::vector<HistoryRow> History(int64_t id) {
     std::vector<HistoryRow> rows;
     EXPECT_TRUE(
-        repo_->Read([&](ComplaintStore& store) { return Into(store.ListHistory(id), &rows); })
+        repos_[0]
+            ->Read([&](ComplaintStore& store) { return Into(store.ListHistory(id), &rows); })
             .ok());
     return rows;
   }
-
-  static testing::TestDatabase* db_;
-  static db::ConnectionPool* pool_;
-  std::unique_ptr<idempotency::Idempotency> idempotency_;
-  std::unique_ptr<MySqlComplaintRepository> repo_;
 };
-
-testing::TestDatabase* MySqlComplaintRepositoryTest::db_ = nullptr;
-db::ConnectionPool* MySqlComplaintRepositoryTest::pool_ = nullptr;
 
 TEST_F(MySqlComplaintRepositoryTest, FiledComplaintRoundTrips) {
   v1::Complaint c = NewComplaint(101, "赎回款未到账");
@@ -281,7 +253,7 @@ TEST_F(MySqlComplaintRepositoryTest, ARepeatAfterThePeriodOpensANewComplaint) {
 }
 
 TEST_F(MySqlComplaintRepositoryTest, ReadinessAndUnknownIds) {
-  EXPECT_TRUE(repo_->CheckReady().ok());
+  EXPECT_TRUE(repos_[0]->CheckReady().ok());
   absl::Status s = Tx([](ComplaintStore& store) { return store.AddMergedRepeat(987654, kNow); });
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
 }

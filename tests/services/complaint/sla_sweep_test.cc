@@ -21,6 +21,8 @@
 #include "services/complaint/domain/clock_history.h"
 #include "services/complaint/filing.h"
 #include "services/complaint/mysql_repository.h"
+#include "tests/services/complaint/complaint_db_test.h"
+#include "tests/services/complaint/complaint_test_util.h"
 #include "tests/support/repository_test_util.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_idempotency.h"
@@ -30,52 +32,15 @@ namespace {
 
 using namespace ::rmhub::test_util;  // NOLINT(google-build-using-namespace): test helpers
 
-absl::TimeZone Shanghai() {
-  absl::TimeZone z;
-  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &z));
-  return z;
-}
+using testutil::CnCalendar;
+using testutil::Shanghai;
 
-absl::Time At(int y, int m, int d, int hh = 10) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), Shanghai());
-}
+absl::Time At(int y, int m, int d, int hh = 10) { return testutil::ShanghaiAt(y, m, d, hh); }
 
-const Calendar& TheCalendar() {
-  static const Calendar* const cal = [] {
-    std::ifstream in(RMHUB_COMPLAINT_CALENDAR);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<Calendar> parsed = Calendar::Parse(text.str());
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    return new Calendar(parsed.ok() ? *parsed : Calendar());
-  }();
-  return *cal;
-}
-
-class SlaSweepTest : public ::testing::Test {
+class SlaSweepTest : public testutil::ComplaintDbTest {
  protected:
-  static void SetUpTestSuite() {
-    db_ = testing::TestDatabase::Create("complaint_sweep").release();
-    for (db::ConnectionPool*& pool : pools_) {
-      auto made = db::ConnectionPool::Create(db_->config());
-      ASSERT_TRUE(made.ok()) << made.status();
-      pool = made->release();
-    }
-    absl::Status migrated = MySqlComplaintRepository::Migrate(*pools_[0]);
-    ASSERT_TRUE(migrated.ok()) << migrated;
-  }
-  static void TearDownTestSuite() {
-    for (db::ConnectionPool* pool : pools_) delete pool;
-    delete db_;
-  }
-
-  void SetUp() override {
-    // Two replicas: each with its own pool, idempotency and repository.
-    for (int i = 0; i < 2; ++i) {
-      idempotency_[i] = testing::TestIdempotency("complaint");
-      repos_[i] = std::make_unique<MySqlComplaintRepository>(*pools_[i], *idempotency_[i]);
-    }
-  }
+  // Two replicas: each with its own pool, idempotency and repository.
+  static void SetUpTestSuite() { SetUpDatabase("complaint_sweep", 2); }
 
   // Files a complaint received at `received` with its clock computed like the service does.
   int64_t FileAt(int customer, absl::Time received) {
@@ -132,15 +97,8 @@ class SlaSweepTest : public ::testing::Test {
                                        type, "' AND aggregate = 'complaints/", id, "'"));
   }
 
-  static testing::TestDatabase* db_;
-  static db::ConnectionPool* pools_[2];
-  ClockBook clocks_{ClockSetting{Shanghai(), &TheCalendar()}};
-  std::unique_ptr<idempotency::Idempotency> idempotency_[2];
-  std::unique_ptr<MySqlComplaintRepository> repos_[2];
+  ClockBook clocks_{ClockSetting{Shanghai(), &CnCalendar()}};
 };
-
-testing::TestDatabase* SlaSweepTest::db_ = nullptr;
-db::ConnectionPool* SlaSweepTest::pools_[2] = {nullptr, nullptr};
 
 TEST_F(SlaSweepTest, EachStateIsReportedOnceAcrossTwoReplicas) {
   // Received Monday 2 March 2026: last day Tuesday 17 March; AT_RISK from 14 March (12 of 15).
