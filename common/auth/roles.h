@@ -24,5 +24,7 @@ inline constexpr char kPermAuditRead[] = "audit.read";  // read PII audit trails
 inline constexpr char kPermRegionPrefix[] = "team.region:";
 inline constexpr char kPermAnalyticsRead[] = "analytics.read";    // every scorecard (head office)
 inline constexpr char kPermAnalyticsAdmin[] = "analytics.admin";  // rebuild the projections
+// Compliance (合规): every complaint, its investigation and its history.
+inline constexpr char kPermComplaintAll[] = "complaint.all";
 
 }  // namespace rmhub::auth

@@ -14,23 +14,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/complaint/domain/calendar.h"
+#include "services/complaint/domain/clock_history.h"
+#include "tests/services/complaint/complaint_test_util.h"
 
 namespace rmhub::complaint {
 namespace {
 
 using Kind = ClockEvent::Kind;
 
-const Calendar& CnCalendar() {
-  static const Calendar* const cal = [] {
-    std::ifstream in(RMHUB_COMPLAINT_CALENDAR);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<Calendar> parsed = Calendar::Parse(text.str());
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    return new Calendar(parsed.ok() ? *parsed : Calendar());
-  }();
-  return *cal;
-}
+using testutil::CnCalendar;
+using testutil::Zone;
 
 // England and Wales bank holidays of 2026, for the UK profile's business days.
 const Calendar& UkCalendar() {
@@ -43,12 +36,6 @@ const Calendar& UkCalendar() {
     return new Calendar(*parsed);
   }();
   return *cal;
-}
-
-absl::TimeZone Zone(const char* name) {
-  absl::TimeZone z;
-  EXPECT_TRUE(absl::LoadTimeZone(name, &z)) << name;
-  return z;
 }
 
 // A civil time in `zone`.
@@ -328,6 +315,73 @@ TEST(ClockCn, TheDeadlineIsAFunctionOfTheHistory) {
   EXPECT_EQ(a, compute({rec, app2, app, ext}));
   // 30 days + 9 + 2 excluded: 2 March + 41 = 12 April (Sunday) → Monday 13 April.
   EXPECT_EQ(a, At(sh, 2026, 4, 14, 0));
+}
+
+// ---- the clock read from stored history rows ----
+
+HistoryRow Row(v1::HistoryKind kind, v1::ComplaintState to, absl::Time t, std::string details) {
+  HistoryRow r;
+  r.kind = kind;
+  r.to_state = to;
+  r.time = t;
+  r.details = std::move(details);
+  return r;
+}
+
+TEST(ClockHistory, RowsBecomeClockEvents) {
+  const absl::TimeZone sh = Zone("Asia/Shanghai");
+  const absl::Time received = At(sh, 2026, 3, 2, 23, 30);
+  std::vector<HistoryRow> rows = {
+      Row(v1::FILED, v1::RECEIVED, received + absl::Hours(9), FiledDetails(received)),
+      Row(v1::STEP, v1::UNDER_REVIEW, At(sh, 2026, 3, 3), "{}"),
+      Row(v1::EXTENDED, v1::UNDER_REVIEW, At(sh, 2026, 3, 4), ExtendedDetails(1)),
+      Row(v1::APPRAISAL_RECORDED, v1::UNDER_REVIEW, At(sh, 2026, 3, 4),
+          AppraisalDetails({"a1", D(2026, 3, 5), D(2026, 3, 9)})),
+      Row(v1::REPEAT_MERGED, v1::UNDER_REVIEW, At(sh, 2026, 3, 6), "{}"),
+      Row(v1::STEP, v1::AWAITING_CUSTOMER, At(sh, 2026, 3, 20), "{}"),
+      Row(v1::STEP, v1::CLOSED, At(sh, 2026, 3, 25), "{}"),
+      Row(v1::STEP, v1::REOPENED, At(sh, 2026, 4, 20), "{}"),
+  };
+  absl::StatusOr<std::vector<ClockEvent>> events = ClockEventsFromHistory(rows);
+  ASSERT_TRUE(events.ok()) << events.status();
+  std::vector<Kind> kinds;
+  for (const ClockEvent& e : *events) kinds.push_back(e.kind);
+  EXPECT_THAT(kinds, ::testing::ElementsAre(Kind::kReceived, Kind::kExtended, Kind::kAppraisal,
+                                            Kind::kStopped, Kind::kStopped, Kind::kReopened));
+  EXPECT_EQ((*events)[0].time, received);  // the receipt, not the filing row's time
+  EXPECT_EQ((*events)[1].level, 1);
+  EXPECT_EQ((*events)[2].appraisal.id, "a1");
+  EXPECT_EQ((*events)[2].appraisal.last, D(2026, 3, 9));
+  EXPECT_EQ((*events)[3].time, At(sh, 2026, 3, 20));
+
+  // Without the reopening: extension and appraisal apply, the clock stopped on the 20th.
+  rows.pop_back();
+  absl::StatusOr<ClockInput> in = FoldClockHistory(*ClockEventsFromHistory(rows));
+  ASSERT_TRUE(in.ok());
+  absl::StatusOr<ClockResult> r =
+      ComputeClock(*in, ProfileFor(v1::CN_NFRA), CnCalendar(), sh, At(sh, 2026, 6, 1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->last_day, D(2026, 4, 6) + 1);  // 30 + 5 days = 6 April (清明), next working day
+  EXPECT_TRUE(r->stopped);
+  EXPECT_EQ(r->sla_state, v1::ON_TRACK);
+}
+
+TEST(ClockHistory, UnreadableDetailsNameTheRow) {
+  for (const HistoryRow& bad : std::vector<HistoryRow>{
+           Row(v1::FILED, v1::RECEIVED, absl::UnixEpoch(), "{}"),
+           Row(v1::FILED, v1::RECEIVED, absl::UnixEpoch(), "not json"),
+           Row(v1::EXTENDED, v1::RECEIVED, absl::UnixEpoch(), "{\"level\":0}"),
+           Row(v1::APPRAISAL_RECORDED, v1::RECEIVED, absl::UnixEpoch(),
+               "{\"id\":\"a1\",\"first\":\"2026-02-30\",\"last\":\"2026-03-01\"}"),
+       }) {
+    HistoryRow row = bad;
+    row.complaint_id = 7;
+    row.sequence = 4;
+    absl::StatusOr<std::vector<ClockEvent>> events = ClockEventsFromHistory({row});
+    EXPECT_EQ(ErrorReason(events.status()), "HISTORY_UNREADABLE") << bad.details;
+    EXPECT_THAT(std::string(events.status().message()),
+                ::testing::HasSubstr("history row 4 of complaints/7"));
+  }
 }
 
 // ---- extensions ----

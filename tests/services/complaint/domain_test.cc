@@ -3,9 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "common/auth/roles.h"
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/complaint/domain/access_policy.h"
 #include "services/complaint/domain/history_chain.h"
 #include "services/complaint/domain/repeats.h"
 #include "services/complaint/domain/routing.h"
@@ -300,6 +302,117 @@ TEST(HistoryChain, EveryKindOfTamperingIsFoundAtItsRow) {
     EXPECT_EQ(v.first_broken_sequence, t.broken);
     EXPECT_THAT(v.detail, HasSubstr("row " + std::to_string(t.broken)));
   }
+}
+
+// ---- authorization (DOMAIN.md §7) ----
+
+auth::Principal Member(int64_t id, std::set<std::string> roles, int64_t branch,
+                       std::vector<int64_t> teams, std::set<std::string> perms = {}) {
+  auth::Principal p;
+  p.subject = "members/" + std::to_string(id);
+  p.member_id = id;
+  p.roles = std::move(roles);
+  p.branch_id = branch;
+  p.team_ids = std::move(teams);
+  p.permissions = std::move(perms);
+  return p;
+}
+
+v1::Complaint Routed() {
+  v1::Complaint c;
+  c.set_name("complaints/1");
+  c.set_branch("branches/3");
+  c.set_handler_team("teams/7");
+  c.set_handler("members/20");
+  c.set_complained_about("members/5");
+  c.set_findings("录音显示客户经理未提示风险");
+  c.set_solution("退还手续费");
+  return c;
+}
+
+TEST(Access, WhoSeesAndWorksWhat) {
+  const v1::Complaint c = Routed();
+  auth::Principal service;
+  service.subject = "services/analytics";
+  service.service = "analytics";
+  struct Row {
+    std::string who;
+    auth::Principal p;
+    bool read, work, manage, verify;
+  };
+  using auth::kRoleBranchManager;
+  using auth::kRoleRelationshipManager;
+  using auth::kRoleTeamLead;
+  for (const Row& r : std::vector<Row>{
+           {"handler", Member(20, {kRoleRelationshipManager}, 3, {7}), true, true, false, false},
+           {"team lead", Member(21, {kRoleTeamLead}, 3, {7}), true, true, true, false},
+           {"lead of another team", Member(22, {kRoleTeamLead}, 3, {8}), false, false, false,
+            false},
+           {"branch manager", Member(23, {kRoleBranchManager}, 3, {}), true, true, true, true},
+           {"other branch's manager", Member(24, {kRoleBranchManager}, 4, {}), false, false, false,
+            false},
+           {"compliance", Member(25, {"BACK_OFFICE"}, 9, {}, {auth::kPermComplaintAll}), true, true,
+            true, true},
+           {"colleague in the team", Member(26, {kRoleRelationshipManager}, 3, {7}), false, false,
+            false, false},
+           {"complained about, leading the team", Member(5, {kRoleTeamLead}, 3, {7}), true, false,
+            false, false},
+           {"service", service, true, false, false, false},
+       }) {
+    SCOPED_TRACE(r.who);
+    EXPECT_EQ(AccessPolicy::CanAccess(r.p, c, Access::kRead), r.read);
+    EXPECT_EQ(AccessPolicy::CanAccess(r.p, c, Access::kWork), r.work);
+    EXPECT_EQ(AccessPolicy::CanAccess(r.p, c, Access::kManage), r.manage);
+    EXPECT_EQ(AccessPolicy::CanAccess(r.p, c, Access::kVerify), r.verify);
+    absl::Status s = AccessPolicy::Check(r.p, c, Access::kManage);
+    if (!r.read) {
+      // Exactly what a missing complaint answers: existence does not leak.
+      EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+      EXPECT_EQ(ErrorReason(s), "COMPLAINT_NOT_FOUND");
+    } else if (!r.manage) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+    }
+  }
+}
+
+TEST(Access, TheManagerComplainedAboutNeverSeesTheInvestigation) {
+  v1::Complaint c = Routed();
+  RedactFor(Member(21, {auth::kRoleTeamLead}, 3, {7}), c, c.complained_about());
+  EXPECT_FALSE(c.findings().empty());
+  RedactFor(Member(5, {auth::kRoleTeamLead}, 3, {7}), c, c.complained_about());
+  EXPECT_TRUE(c.findings().empty());
+  EXPECT_TRUE(c.solution().empty());
+  EXPECT_EQ(ErrorReason(AccessPolicy::Check(Member(5, {auth::kRoleTeamLead}, 3, {7}), Routed(),
+                                            Access::kWork)),
+            "RECUSED");
+
+  HistoryRow row;
+  row.kind = v1::STEP;
+  row.from_state = v1::ASSIGNED;
+  row.to_state = v1::INVESTIGATING;
+  EXPECT_TRUE(IsInvestigationRow(row));
+  row.from_state = v1::SOLUTION_PROPOSED;
+  row.to_state = v1::AWAITING_CUSTOMER;
+  EXPECT_TRUE(IsInvestigationRow(row));
+  row.from_state = v1::RECEIVED;
+  row.to_state = v1::UNDER_REVIEW;
+  EXPECT_FALSE(IsInvestigationRow(row));
+}
+
+TEST(Access, ListScopes) {
+  auth::Principal service;
+  service.subject = "services/task";
+  service.service = "task";
+  EXPECT_TRUE(AccessPolicy::ListScope(service)->all);
+  EXPECT_TRUE(AccessPolicy::ListScope(Member(1, {}, 3, {}, {auth::kPermComplaintAll}))->all);
+  api::ListScope lead = *AccessPolicy::ListScope(Member(2, {auth::kRoleTeamLead}, 3, {7, 8}));
+  EXPECT_FALSE(lead.all);
+  EXPECT_EQ(lead.team_ids, (std::vector<int64_t>{7, 8}));
+  EXPECT_EQ(lead.owner_member_id, 2);
+  EXPECT_EQ(lead.branch_id, 0);
+  EXPECT_EQ(AccessPolicy::ListScope(Member(3, {auth::kRoleBranchManager}, 4, {}))->branch_id, 4);
+  auth::Principal nobody;
+  EXPECT_EQ(AccessPolicy::ListScope(nobody).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 // ---- category spike ----
