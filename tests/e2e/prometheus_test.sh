@@ -93,7 +93,7 @@ wait_for 60 "Prometheus scrapes both services (targets up)" targets_up || {
   cat "$tmp/prometheus.log"
   finish
 }
-check "rules loaded: 20 rules, no errors" sh -c "prom_out=\$(node -e 'fetch(process.argv[1]).then(r=>r.json()).then(j=>{const r=j.data.groups.flatMap(g=>g.rules); console.log(r.length, r.filter(x=>x.health!==\"ok\" && x.health!==\"unknown\").length)})' '$prom/api/v1/rules'); test \"\$prom_out\" = '20 0'"
+check "rules loaded: 25 rules, no errors" sh -c "prom_out=\$(node -e 'fetch(process.argv[1]).then(r=>r.json()).then(j=>{const r=j.data.groups.flatMap(g=>g.rules); console.log(r.length, r.filter(x=>x.health!==\"ok\" && x.health!==\"unknown\").length)})' '$prom/api/v1/rules'); test \"\$prom_out\" = '25 0'"
 
 # Some traffic (answered UNAUTHENTICATED: a caller error, not a failure), so rates and
 # histograms have samples.
