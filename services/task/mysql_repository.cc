@@ -307,6 +307,20 @@ class MySqlTaskStore final : public TaskStore {
     });
   }
 
+  absl::StatusOr<std::map<v1::TaskType, int64_t>> CountOverdueByType(absl::Time now) override {
+    return db::GuardSql([&]() -> absl::StatusOr<std::map<v1::TaskType, int64_t>> {
+      static const std::string kSql =
+          absl::StrCat("SELECT t.type, COUNT(*) FROM tasks t WHERE t.status IN ", kOpenStatuses,
+                       " AND t.due_time < ? GROUP BY t.type");
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps).Time(now);
+      std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+      std::map<v1::TaskType, int64_t> out;
+      while (rs->next()) out[static_cast<v1::TaskType>(rs->getInt(1))] = rs->getInt64(2);
+      return out;
+    });
+  }
+
   absl::StatusOr<v1::ProgressEntry> InsertProgressEntry(int64_t task_id,
                                                         const v1::ProgressEntry& entry,
                                                         absl::Time now) override {

@@ -76,6 +76,9 @@ class TaskStore {
   // time was not emitted yet: marks them emitted (locking them; rows another transaction holds
   // are skipped) and returns them. The claim commits with the caller's events.
   virtual absl::StatusOr<std::vector<StoredTask>> ClaimOverdue(absl::Time now, int limit) = 0;
+  // How many open tasks are due before `now`, by type (the same condition as ClaimOverdue and
+  // the `overdue` filter, emitted or not).
+  virtual absl::StatusOr<std::map<v1::TaskType, int64_t>> CountOverdueByType(absl::Time now) = 0;
 
   // ---- progress log ----
   virtual absl::StatusOr<v1::ProgressEntry> InsertProgressEntry(int64_t task_id,
