@@ -16,6 +16,7 @@
 #include "common/db/sql_values.h"
 #include "common/outbox/outbox.h"
 #include "common/status/errors.h"
+#include "services/task/domain/workflow.h"
 
 namespace rmhub::task {
 namespace {
@@ -268,10 +269,10 @@ class MySqlTaskStore final : public TaskStore {
   absl::StatusOr<std::map<int64_t, std::vector<OpenWork>>> OpenWorkOf(
       const std::vector<int64_t>& members) override {
     return db::GuardSql([&]() -> absl::StatusOr<std::map<int64_t, std::vector<OpenWork>>> {
-      static const std::string kSelect = absl::StrCat(
-          "SELECT p.member_id, t.priority, ", MicrosOf("t.due_time"),
-          " FROM task_people p JOIN tasks t ON t.id = p.task_id WHERE p.role = 1 AND t.status IN ",
-          kOpenStatuses, " AND t.acceptance IN (0, 2) AND p.member_id");
+      static const std::string kSelect =
+          absl::StrCat("SELECT p.member_id, t.priority, ", MicrosOf("t.due_time"),
+                       " FROM task_people p JOIN tasks t ON t.id = p.task_id WHERE p.role = 1 AND "
+                       "p.open_work = 1 AND p.member_id");
       std::map<int64_t, std::vector<OpenWork>> out;
       for (int64_t m : members) out[m];
       db::ForEachIdChunk(conn_, members, kSelect, "", [&](sql::PreparedStatement& ps) {
@@ -442,10 +443,11 @@ class MySqlTaskStore final : public TaskStore {
     if (int64_t creator = IdIn(task.creator(), "members"); creator != 0) {
       people.insert({kCreator, creator});
     }
+    const int open_work = CountsAsWork(task) ? 1 : 0;
     for (const auto& [role, member] : people) {
-      sql::PreparedStatement& ps =
-          conn_.Prepare("INSERT INTO task_people (task_id, member_id, role) VALUES (?, ?, ?)");
-      Binder(ps).Int(id).Int(member).Int(role);
+      sql::PreparedStatement& ps = conn_.Prepare(
+          "INSERT INTO task_people (task_id, member_id, role, open_work) VALUES (?, ?, ?, ?)");
+      Binder(ps).Int(id).Int(member).Int(role).Int(open_work);
       ps.executeUpdate();
     }
     std::set<int64_t> deps;

@@ -67,7 +67,9 @@ class TaskStore {
 
   // ---- workload ----
   // The open (TODO, IN_PROGRESS, BLOCKED) tasks assigned to each of `members` that count as
-  // their team's work (not a request still waiting for acceptance, not a declined one).
+  // their team's work (not a request still waiting for acceptance, not a declined one): the
+  // person rows' open_work flag (domain CountsAsWork), rewritten with the task's relations on
+  // every insert and update, so only open rows are read.
   virtual absl::StatusOr<std::map<int64_t, std::vector<OpenWork>>> OpenWorkOf(
       const std::vector<int64_t>& members) = 0;
 

@@ -61,7 +61,11 @@ using rmhub::api::FormatName;
 
 // The organisation: branch 1, kTeams teams of kTeamSize members; member m is in team
 // (m - 1) / kTeamSize + 1, the first member of each team leads it, the others are ACTIVE RMs.
-constexpr int kTeams = 10;
+// The read benchmarks act in teams 1-10; CreateTask in team kCreateTeam only, so the tasks it
+// adds (every run adds some) never change what the reads see.
+constexpr int kTeams = 11;
+constexpr int kReadTeams = 10;
+constexpr int64_t kCreateTeam = 11;
 constexpr int kTeamSize = 20;
 constexpr int kMembers = kTeams * kTeamSize;
 constexpr int64_t kBranch = 1;
@@ -207,7 +211,7 @@ void Seed(int64_t want) {
               {"BenchSeed", "", "services/bench"}, none, nullptr,
               [&](rmhub::task::TaskStore& store) -> absl::Status {
                 for (int64_t i = have; i < have + batch; ++i) {
-                  const int64_t m = 1 + i % kMembers;
+                  const int64_t m = 1 + i % (kReadTeams * kTeamSize);
                   tv1::Task t;
                   t.set_type(i % 3 == 0 ? tv1::CUSTOMER_VISIT : tv1::DOCUMENT_PREPARATION);
                   t.set_title(absl::StrCat("seeded task ", i));
@@ -232,14 +236,16 @@ void Seed(int64_t want) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Benchmarks. Thread t acts as member 2 + t % (kMembers - 1) (skipping leaders is not needed:
-// a lead creates and lists their own tasks the same way).
+// Benchmarks.
 
+// A member of the read teams who is not a leader.
 int64_t MemberFor(int thread) {
-  int64_t m = 2 + thread % (kMembers - 1);
-  if (m == LeaderOf(TeamOf(m))) ++m;
-  return m;
+  const int64_t team = 1 + thread % kReadTeams;
+  return LeaderOf(team) + 1 + (thread / kReadTeams) % (kTeamSize - 1);
 }
+
+// A member of the CreateTask team who is not its leader.
+int64_t CreatorFor(int thread) { return LeaderOf(kCreateTeam) + 1 + thread % (kTeamSize - 1); }
 
 tv1::TaskService::Stub& StubFor(int thread) {
   return *env->stubs[static_cast<size_t>(thread) % env->stubs.size()];
@@ -287,7 +293,7 @@ void RunInProcess(benchmark::State& state, Call call) {
 }
 
 void BM_CreateTask_grpc(benchmark::State& state) {
-  const int64_t m = MemberFor(state.thread_index());
+  const int64_t m = CreatorFor(state.thread_index());
   const std::string token = RmToken(m);
   auto& stub = StubFor(state.thread_index());
   RunGrpc<tv1::Task>(state, token, [&](grpc::ClientContext& ctx, tv1::Task& out) {
@@ -296,7 +302,7 @@ void BM_CreateTask_grpc(benchmark::State& state) {
 }
 
 void BM_CreateTask_inproc(benchmark::State& state) {
-  const int64_t m = MemberFor(state.thread_index());
+  const int64_t m = CreatorFor(state.thread_index());
   const rmhub::auth::Caller caller = CallerOf(RmToken(m));
   RunInProcess(state, [&] { return env->service->CreateTask(caller, CreateRequest(m)).status(); });
 }
@@ -356,7 +362,7 @@ tv1::GetWorkloadRequest TeamWorkload(int64_t team) {
 }
 
 void BM_GetWorkload_grpc(benchmark::State& state) {
-  const int64_t team = 1 + state.thread_index() % kTeams;
+  const int64_t team = 1 + state.thread_index() % kReadTeams;
   const std::string token = Token(LeaderOf(team), "TEAM_LEAD", {team});
   auto& stub = StubFor(state.thread_index());
   const tv1::GetWorkloadRequest req = TeamWorkload(team);
@@ -367,7 +373,7 @@ void BM_GetWorkload_grpc(benchmark::State& state) {
 }
 
 void BM_GetWorkload_inproc(benchmark::State& state) {
-  const int64_t team = 1 + state.thread_index() % kTeams;
+  const int64_t team = 1 + state.thread_index() % kReadTeams;
   const rmhub::auth::Caller caller = CallerOf(Token(LeaderOf(team), "TEAM_LEAD", {team}));
   const tv1::GetWorkloadRequest req = TeamWorkload(team);
   RunInProcess(state, [&] { return env->service->GetWorkload(caller, req).status(); });

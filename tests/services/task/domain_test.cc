@@ -353,5 +353,24 @@ TEST(ListFilters, PinnedCustomerIsTheRelatedCustomerEquality) {
                    .ok());  // only = is accepted, so a pin is always an equality
 }
 
+TEST(StatusMachine, OpenWorkIsOpenAndNotAWaitingOrDeclinedRequest) {
+  v1::Task t;
+  t.set_status(v1::TODO);
+  EXPECT_TRUE(CountsAsWork(t));
+  t.set_status(v1::BLOCKED);
+  EXPECT_TRUE(CountsAsWork(t));
+  t.set_acceptance(v1::PENDING_ACCEPTANCE);
+  EXPECT_FALSE(CountsAsWork(t));
+  t.set_acceptance(v1::ACCEPTED);
+  EXPECT_TRUE(CountsAsWork(t));
+  t.set_acceptance(v1::DECLINED);
+  EXPECT_FALSE(CountsAsWork(t));
+  t.set_acceptance(v1::ACCEPTANCE_UNSPECIFIED);
+  t.set_status(v1::DONE);
+  EXPECT_FALSE(CountsAsWork(t));
+  t.set_status(v1::CANCELLED);
+  EXPECT_FALSE(CountsAsWork(t));
+}
+
 }  // namespace
 }  // namespace rmhub::task

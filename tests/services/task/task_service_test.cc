@@ -502,6 +502,17 @@ TEST_F(TaskServiceTest, WorkloadPerMemberAndTeam) {
   r.set_name("members/2");
   EXPECT_EQ(stub_->GetWorkload(ctx3.get(), r, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+
+  // A closed task leaves the workload (the person rows' open-work flag follows every write).
+  v1::ListTasksResponse mine = List("assignee = \"members/2\"", rm_token_);
+  ASSERT_EQ(mine.tasks_size(), 2);
+  ASSERT_TRUE(
+      Transition(mine.tasks(0).name(), v1::CANCELLED, rm_token_, nullptr, "not needed").ok());
+  auto ctx4 = Context(rm_token_);
+  ASSERT_TRUE(stub_->GetWorkload(ctx4.get(), r, &out).ok());
+  ASSERT_EQ(out.workloads_size(), 1);
+  EXPECT_EQ(out.workloads(0).open_tasks(), 1);
+  EXPECT_EQ(CountRows("task_people WHERE member_id = 2 AND role = 1 AND open_work = 1"), 1);
 }
 
 TEST_F(TaskServiceTest, OverdueEventOncePerDueTimeEvenWithTwoSweepers) {
