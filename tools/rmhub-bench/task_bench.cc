@@ -195,9 +195,9 @@ int64_t CountTasks(int64_t cap) {
   return n;
 }
 
-// Seeds the branch up to `want` tasks through the real store, 1,000 per transaction: 1 in 10
-// open (TODO or IN_PROGRESS, due over the next 30 days), the rest DONE; each assigned to one
-// member, members in turn, created by that member.
+// Seeds the branch up to `want` tasks through the real store, 1,000 per transaction: each
+// assigned to one member of the read teams, members in turn, created by that member; 1 in 10 of
+// each member's tasks open (TODO or IN_PROGRESS, due over the next 30 days), the rest DONE.
 void Seed(int64_t want) {
   int64_t have = CountTasks(want);
   std::fprintf(stderr, "task_bench: %lld tasks in the database, seeding %lld\n",
@@ -207,30 +207,33 @@ void Seed(int64_t want) {
   tv1::Task none;
   while (have < want) {
     const int64_t batch = std::min<int64_t>(1000, want - have);
-    OrDie(env->repository->Write(
-              {"BenchSeed", "", "services/bench"}, none, nullptr,
-              [&](rmhub::task::TaskStore& store) -> absl::Status {
-                for (int64_t i = have; i < have + batch; ++i) {
-                  const int64_t m = 1 + i % (kReadTeams * kTeamSize);
-                  tv1::Task t;
-                  t.set_type(i % 3 == 0 ? tv1::CUSTOMER_VISIT : tv1::DOCUMENT_PREPARATION);
-                  t.set_title(absl::StrCat("seeded task ", i));
-                  t.set_priority(i % 7 == 0 ? tv1::HIGH : tv1::NORMAL);
-                  t.set_creator(FormatName("members", m));
-                  t.set_team(FormatName("teams", TeamOf(m)));
-                  t.add_assignees(FormatName("members", m));
-                  const bool open = i % 10 == 0;
-                  t.set_status(!open ? tv1::DONE : (i % 20 == 0 ? tv1::TODO : tv1::IN_PROGRESS));
-                  *t.mutable_due_time() = rmhub::db::TimestampFromMicros(
-                      absl::ToUnixMicros(now + absl::Hours(i % (30 * 24)) -
-                                         (open ? absl::ZeroDuration() : absl::Hours(24 * 60))));
-                  auto id = store.InsertTask(t, kBranch, now);
-                  if (!id.ok()) return id.status();
-                }
-                return absl::OkStatus();
-              },
-              nullptr),
-          "seed");
+    OrDie(
+        env->repository->Write(
+            {"BenchSeed", "", "services/bench"}, none, nullptr,
+            [&](rmhub::task::TaskStore& store) -> absl::Status {
+              for (int64_t i = have; i < have + batch; ++i) {
+                const int64_t m = 1 + i % (kReadTeams * kTeamSize);
+                tv1::Task t;
+                t.set_type(i % 3 == 0 ? tv1::CUSTOMER_VISIT : tv1::DOCUMENT_PREPARATION);
+                t.set_title(absl::StrCat("seeded task ", i));
+                t.set_priority(i % 7 == 0 ? tv1::HIGH : tv1::NORMAL);
+                t.set_creator(FormatName("members", m));
+                t.set_team(FormatName("teams", TeamOf(m)));
+                t.add_assignees(FormatName("members", m));
+                // Every member's 1-in-10 rounds are open: each has open work.
+                const int64_t round = i / (kReadTeams * kTeamSize);
+                const bool open = round % 10 == 0;
+                t.set_status(!open ? tv1::DONE : (round % 20 == 0 ? tv1::TODO : tv1::IN_PROGRESS));
+                *t.mutable_due_time() = rmhub::db::TimestampFromMicros(
+                    absl::ToUnixMicros(now + absl::Hours(i % (30 * 24)) -
+                                       (open ? absl::ZeroDuration() : absl::Hours(24 * 60))));
+                auto id = store.InsertTask(t, kBranch, now);
+                if (!id.ok()) return id.status();
+              }
+              return absl::OkStatus();
+            },
+            nullptr),
+        "seed");
     have += batch;
   }
 }
