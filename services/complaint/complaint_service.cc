@@ -17,6 +17,7 @@
 #include "common/status/errors.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/complaint/category_spikes.h"
 #include "services/complaint/complaint_service_internal.h"
 #include "services/complaint/domain/clock_history.h"
 #include "services/complaint/domain/list_filters.h"
@@ -457,6 +458,11 @@ absl::StatusOr<v1::GetComplaintStatisticsResponse> ComplaintService::GetComplain
 
 absl::StatusOr<SweepStats> ComplaintService::SweepSla() {
   return complaint::SweepSla(repository_, clocks_, clock_.Now(), "services/complaint");
+}
+
+absl::StatusOr<int> ComplaintService::SweepCategorySpikes() {
+  return complaint::SweepCategorySpikes(repository_, clocks_.For(config_.jurisdiction).zone,
+                                        clock_.Now(), "services/complaint");
 }
 
 absl::StatusOr<std::map<v1::SlaState, int64_t>> ComplaintService::CountOpenBySla() {

@@ -54,6 +54,8 @@ class ComplaintService {
 
   // One SLA sweep over every open complaint at the service's clock (sla_sweep.h).
   absl::StatusOr<SweepStats> SweepSla();
+  // One category spike sweep at the service's clock (category_spikes.h); events emitted.
+  absl::StatusOr<int> SweepCategorySpikes();
   // Open complaints by stored SLA state (for the gauge).
   absl::StatusOr<std::map<v1::SlaState, int64_t>> CountOpenBySla();
 

@@ -401,6 +401,34 @@ class MySqlComplaintStore final : public ComplaintStore {
     });
   }
 
+  absl::StatusOr<std::map<v1::Category, int64_t>> CountReceivedByCategory(absl::Time start,
+                                                                          absl::Time end) override {
+    return db::GuardSql([&]() -> absl::StatusOr<std::map<v1::Category, int64_t>> {
+      static const std::string kSql =
+          "SELECT category, COUNT(*) FROM complaints WHERE receive_time >= ? AND receive_time < ? "
+          "GROUP BY category";
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps).Time(start).Time(end);
+      std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+      std::map<v1::Category, int64_t> out;
+      while (rs->next()) out[static_cast<v1::Category>(rs->getInt(1))] = rs->getInt64(2);
+      return out;
+    });
+  }
+
+  absl::StatusOr<bool> ClaimCategorySpike(v1::Category category, absl::CivilDay week_start,
+                                          int64_t this_week, int64_t previous_four_weeks,
+                                          absl::Time now) override {
+    return db::GuardSql([&]() -> absl::StatusOr<bool> {
+      static const std::string kSql =
+          "INSERT IGNORE INTO complaint_category_spikes (category, week_start, this_week, "
+          "previous_four_weeks, create_time) VALUES (?, ?, ?, ?, ?)";
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps).Int(category).Day(week_start).Int(this_week).Int(previous_four_weeks).Time(now);
+      return ps.executeUpdate() == 1;
+    });
+  }
+
   absl::StatusOr<std::vector<int64_t>> ListSweepCandidates(int64_t after_id, int limit) override {
     return db::GuardSql([&]() -> absl::StatusOr<std::vector<int64_t>> {
       static const std::string kSql =

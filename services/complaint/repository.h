@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/api/list_query.h"
 #include "common/db/repository.h"
@@ -92,6 +93,16 @@ class ComplaintStore {
       absl::Time start, absl::Time end, int64_t branch_id, const api::ListScope& scope) = 0;
   // Open complaints (not CLOSED, REJECTED, WITHDRAWN) by their stored SLA state.
   virtual absl::StatusOr<std::map<v1::SlaState, int64_t>> CountOpenBySla() = 0;
+
+  // ---- category spikes ----
+  // Complaints received in [start, end) by category.
+  virtual absl::StatusOr<std::map<v1::Category, int64_t>> CountReceivedByCategory(
+      absl::Time start, absl::Time end) = 0;
+  // Records that the spike of `category` in the week starting `week_start` was reported; false
+  // when it already was (by this or another replica).
+  virtual absl::StatusOr<bool> ClaimCategorySpike(v1::Category category, absl::CivilDay week_start,
+                                                  int64_t this_week, int64_t previous_four_weeks,
+                                                  absl::Time now) = 0;
 
   // ---- the SLA sweep ----
   // Ids above `after_id` of complaints that are not CLOSED, REJECTED or WITHDRAWN and have not

@@ -49,6 +49,12 @@ void SlaSweeper::RunOnce() {
       log::Info("complaint SLA events emitted", {{"count", absl::StrCat(stats->events)}});
     }
   }
+  absl::StatusOr<int> spikes = service_.SweepCategorySpikes();
+  if (!spikes.ok()) {
+    log::Warn("complaint category spike sweep failed", {{"status", spikes.status().ToString()}});
+  } else if (*spikes > 0) {
+    log::Info("complaint category spikes published", {{"count", absl::StrCat(*spikes)}});
+  }
   absl::StatusOr<std::map<v1::SlaState, int64_t>> counts = service_.CountOpenBySla();
   if (!counts.ok()) {
     log::Warn("complaint SLA gauge refresh failed", {{"status", counts.status().ToString()}});

@@ -1,7 +1,8 @@
 #pragma once
 // The background loop behind ComplaintService::SweepSla: every `interval` (real time) it sweeps
 // the open complaints at the service's Clock (each AT_RISK and BREACHED reported once across
-// replicas, sla_sweep.h), then refreshes the gauges. Every replica runs one; main.cc stops it
+// replicas, sla_sweep.h), looks for category spikes (category_spikes.h), then refreshes the
+// gauges. Every replica runs one; main.cc stops it
 // through the runtime's stop hooks on SIGTERM.
 //
 // Metrics (the lead's alerts use exactly these names):

@@ -402,5 +402,48 @@ TEST_F(ComplaintServiceTest, TheSweepReportsAtRiskOnceAndListsFilterOnIt) {
   EXPECT_EQ((*counts)[v1::AT_RISK], 1);
 }
 
+TEST_F(ComplaintServiceTest, ACategorySpikeIsPublishedOncePerWeek) {
+  // Two complaints a week ago (one category), three this week: 3 × 2 > 2.
+  harness_.clock().Set(testutil::ShanghaiAt(2026, 2, 24, 10, 0));
+  const std::string earlier = Token(91, 1, {90}, {"BACK_OFFICE"}, {"complaint.all"});
+  for (const char* subject : {"old one", "old two"}) {
+    v1::FileComplaintRequest r;
+    *r.mutable_complaint() = NewComplaint(subject);
+    r.mutable_complaint()->set_category(v1::PRODUCT);
+    v1::FileComplaintResponse out;
+    auto ctx = Context(earlier);
+    grpc::Status s = stub_->FileComplaint(ctx.get(), r, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  harness_.clock().Set(testutil::ShanghaiAt(2026, 3, 4, 10, 0));
+  const std::string token = Token(91, 1, {90}, {"BACK_OFFICE"}, {"complaint.all"});
+  for (const char* subject : {"new one", "new two"}) {
+    v1::FileComplaintRequest r;
+    *r.mutable_complaint() = NewComplaint(subject);
+    r.mutable_complaint()->set_category(v1::PRODUCT);
+    v1::FileComplaintResponse out;
+    auto ctx = Context(token);
+    ASSERT_TRUE(stub_->FileComplaint(ctx.get(), r, &out).ok());
+  }
+  absl::StatusOr<int> none = service_->SweepCategorySpikes();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, 0);  // 2 this week: below the minimum of 3
+  v1::FileComplaintRequest r;
+  *r.mutable_complaint() = NewComplaint("new three");
+  r.mutable_complaint()->set_category(v1::PRODUCT);
+  v1::FileComplaintResponse out;
+  auto ctx = Context(token);
+  ASSERT_TRUE(stub_->FileComplaint(ctx.get(), r, &out).ok());
+  absl::StatusOr<int> first = service_->SweepCategorySpikes();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 1);
+  absl::StatusOr<int> again = service_->SweepCategorySpikes();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  std::vector<rmhub::common::v1::DomainEvent> events = EventsOf("complaintCategories/PRODUCT");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type(), "complaint.category_spike");
+}
+
 }  // namespace
 }  // namespace rmhub::complaint
