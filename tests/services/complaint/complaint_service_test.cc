@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/date.h"
 #include "common/api/resource_name.h"
 #include "common/db/sql_values.h"
 #include "common/db/transaction.h"
@@ -443,6 +444,103 @@ TEST_F(ComplaintServiceTest, ACategorySpikeIsPublishedOncePerWeek) {
   std::vector<rmhub::common::v1::DomainEvent> events = EventsOf("complaintCategories/PRODUCT");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].type(), "complaint.category_spike");
+}
+
+TEST_F(ComplaintServiceTest, EveryOtherMutatingRpcEmitsItsOneEvent) {
+  using Stub = v1::ComplaintService::Stub;
+  auto expect_event = [&](const std::string& name, size_t before, const std::string& type) {
+    std::vector<rmhub::common::v1::DomainEvent> events = EventsOf(name);
+    ASSERT_EQ(events.size(), before + 1) << type;
+    EXPECT_EQ(events.back().type(), type);
+    EXPECT_EQ(events.back().aggregate_version(), static_cast<int64_t>(before + 1)) << type;
+  };
+  // Reject.
+  v1::Complaint a = File(NewComplaint("rejected one"));
+  v1::StartReviewRequest review;
+  review.set_name(a.name());
+  ASSERT_TRUE(Call(&Stub::StartReview, review, compliance_token_).ok());
+  v1::RejectComplaintRequest reject;
+  reject.set_name(a.name());
+  reject.set_reason("not a complaint about the bank");
+  size_t before = EventsOf(a.name()).size();
+  ASSERT_TRUE(Call(&Stub::RejectComplaint, reject, compliance_token_, &a).ok());
+  expect_event(a.name(), before, "complaint.rejected");
+  EXPECT_EQ(a.state_reason(), "not a complaint about the bank");
+  EXPECT_TRUE(a.clock_stopped());
+
+  // Reassign, appraisal, extension, revise, withdraw on another.
+  v1::Complaint b = FileAndAssign("withdrawn one");
+  v1::ReassignComplaintRequest reassign;
+  reassign.set_name(b.name());
+  reassign.set_handler("members/4");
+  reassign.set_reason("leave");
+  before = EventsOf(b.name()).size();
+  ASSERT_TRUE(Call(&Stub::ReassignComplaint, reassign, compliance_token_, &b).ok());
+  expect_event(b.name(), before, "complaint.reassigned");
+
+  v1::RecordAppraisalRequest appraisal;
+  appraisal.set_name(b.name());
+  *appraisal.mutable_appraisal()->mutable_start_date() = api::ToDate(absl::CivilDay(2026, 3, 5));
+  *appraisal.mutable_appraisal()->mutable_end_date() = api::ToDate(absl::CivilDay(2026, 3, 9));
+  appraisal.mutable_appraisal()->set_note("card scheme forensic report");
+  before = EventsOf(b.name()).size();
+  ASSERT_TRUE(Call(&Stub::RecordAppraisal, appraisal, compliance_token_, &b).ok());
+  expect_event(b.name(), before, "complaint.appraisal_recorded");
+  ASSERT_EQ(b.appraisals_size(), 1);
+  EXPECT_EQ(b.appraisals(0).appraisal_id(), "a1");
+  // 5 days excluded: Tue 17 March → Sun 22 March → moved to Mon 23 March, deadline 24 March.
+  EXPECT_EQ(db::TimeFromTimestamp(b.deadline()), testutil::ShanghaiAt(2026, 3, 24, 0, 0));
+
+  v1::ExtendDeadlineRequest extend;
+  extend.set_name(b.name());
+  extend.set_reason("complex");
+  before = EventsOf(b.name()).size();
+  ASSERT_TRUE(Call(&Stub::ExtendDeadline, extend, compliance_token_, &b).ok());
+  expect_event(b.name(), before, "complaint.deadline_extended");
+
+  const std::string handler = Token(4, 1, {10}, {"RELATIONSHIP_MANAGER"});
+  v1::StartInvestigationRequest inv;
+  inv.set_name(b.name());
+  ASSERT_TRUE(Call(&Stub::StartInvestigation, inv, handler).ok());
+  v1::ProposeSolutionRequest ps;
+  ps.set_name(b.name());
+  ps.set_findings("f");
+  ps.set_solution("s");
+  ASSERT_TRUE(Call(&Stub::ProposeSolution, ps, handler).ok());
+  v1::ReplyToCustomerRequest reply;
+  reply.set_name(b.name());
+  reply.set_note("told");
+  ASSERT_TRUE(Call(&Stub::ReplyToCustomer, reply, handler).ok());
+  v1::RecordCustomerResponseRequest revise;
+  revise.set_name(b.name());
+  revise.set_response(v1::REJECTED_REVISE);
+  revise.set_note("wants more");
+  before = EventsOf(b.name()).size();
+  ASSERT_TRUE(Call(&Stub::RecordCustomerResponse, revise, handler, &b).ok());
+  expect_event(b.name(), before, "complaint.customer_rejected");
+  EXPECT_EQ(b.state(), v1::SOLUTION_PROPOSED);
+
+  v1::WithdrawComplaintRequest withdraw;
+  withdraw.set_name(b.name());
+  withdraw.set_reason("the customer called it off");
+  before = EventsOf(b.name()).size();
+  ASSERT_TRUE(Call(&Stub::WithdrawComplaint, withdraw, handler, &b).ok());
+  expect_event(b.name(), before, "complaint.withdrawn");
+  // An illegal step names the allowed ones and writes nothing.
+  v1::StartFollowUpRequest follow;
+  follow.set_name(b.name());
+  harness_.ExpectNothingWritten([&] {
+    grpc::Status s = Call(&Stub::StartFollowUp, follow, compliance_token_);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(testing::ReasonOf(s), "ILLEGAL_STEP");
+  });
+  // A stale etag is ABORTED.
+  v1::ReopenComplaintRequest reopen;
+  reopen.set_name(a.name());
+  reopen.set_reason("x");
+  reopen.set_etag("\"v1\"");
+  EXPECT_EQ(Call(&Stub::ReopenComplaint, reopen, compliance_token_).error_code(),
+            grpc::StatusCode::ABORTED);
 }
 
 }  // namespace
