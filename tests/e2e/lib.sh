@@ -123,6 +123,8 @@ rmhub.team.v1.TeamService/GetMember,rmhub.team.v1.TeamService/ListTeamMembers,\
 rmhub.team.v1.TeamService/BatchGetMembers,rmhub.task.v1.TaskService/CreateTask,\
 rmhub.task.v1.TaskService/UpdateTask,rmhub.task.v1.TaskService/BatchGetTasks,\
 rmhub.analytics.v1.AnalyticsService/IngestEvents;\
+task=rmhub.team.v1.TeamService/GetTeam,rmhub.team.v1.TeamService/ListTeamMembers,\
+rmhub.team.v1.TeamService/BatchGetMembers,rmhub.customer.v1.CustomerService/GetCustomer;\
 e2e=rmhub.team.v1.TeamService/*;seed=rmhub.team.v1.TeamService/*"
 
 # server_args <database> <secret file>: the flags every service takes here, in E2E_ARGS.
