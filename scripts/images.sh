@@ -44,6 +44,11 @@ make_rootfs() {
     >"$dir/etc/passwd"
   printf 'root:x:0:\nrmhub:x:65532:\n' >"$dir/etc/group"
   printf 'hosts: files dns\n' >"$dir/etc/nsswitch.conf"
+  # The complaint clock's rest-day calendar (--calendar_file's default path).
+  if [ "$name" = complaint_server ]; then
+    mkdir -p "$dir/etc/rmhub/complaint"
+    cp "$root"/services/complaint/calendar/*.txt "$dir/etc/rmhub/complaint/"
+  fi
 }
 
 version() {

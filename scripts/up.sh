@@ -130,6 +130,11 @@ rmhub.team.v1.TeamService/GetMember,rmhub.analytics.v1.AnalyticsService/IngestEv
 task=rmhub.team.v1.TeamService/GetTeam,rmhub.team.v1.TeamService/ListTeamMembers,\
 rmhub.team.v1.TeamService/BatchGetMembers,rmhub.customer.v1.CustomerService/GetCustomer,\
 rmhub.analytics.v1.AnalyticsService/IngestEvents;\
+complaint=rmhub.customer.v1.CustomerService/GetCustomer,rmhub.team.v1.TeamService/GetTeam,\
+rmhub.team.v1.TeamService/GetMember,rmhub.team.v1.TeamService/ListTeamMembers,\
+rmhub.team.v1.TeamService/BatchGetMembers,rmhub.task.v1.TaskService/CreateTask,\
+rmhub.task.v1.TaskService/UpdateTask,rmhub.task.v1.TaskService/BatchGetTasks,\
+rmhub.analytics.v1.AnalyticsService/IngestEvents;\
 seed=rmhub.team.v1.TeamService/*")
 
 running() {
@@ -166,6 +171,10 @@ start_service() {
   help=$("${clean_env[@]}" "$bin" --helpfull 2>&1 || true)
   mapfile -t peers < <(peer_flags "$name" "$help")
   mapfile -t secrets_args < <(secret_flags "$help" "$name")
+  # The complaint clock's calendar from the checkout (the image holds it at the flag's default).
+  if grep -q -- "--calendar_file" <<<"$help"; then
+    secrets_args+=(--calendar_file="$root/services/complaint/calendar/cn_rest_days.txt")
+  fi
   say "starting $name on 127.0.0.1:$port"
   nohup "${clean_env[@]}" "$bin" "${args[@]}" "${secrets_args[@]}" "${peers[@]}" \
     >>"$run/logs/$name.log" 2>&1 &

@@ -48,6 +48,11 @@ inline constexpr char kDefaultServiceMethodAcl[] =
     "team=rmhub.analytics.v1.AnalyticsService/IngestEvents;"
     "task=rmhub.team.v1.TeamService/GetTeam,rmhub.team.v1.TeamService/ListTeamMembers,"
     "rmhub.team.v1.TeamService/BatchGetMembers,rmhub.customer.v1.CustomerService/GetCustomer,"
+    "rmhub.analytics.v1.AnalyticsService/IngestEvents;"
+    "complaint=rmhub.customer.v1.CustomerService/GetCustomer,rmhub.team.v1.TeamService/GetTeam,"
+    "rmhub.team.v1.TeamService/GetMember,rmhub.team.v1.TeamService/ListTeamMembers,"
+    "rmhub.team.v1.TeamService/BatchGetMembers,rmhub.task.v1.TaskService/CreateTask,"
+    "rmhub.task.v1.TaskService/UpdateTask,rmhub.task.v1.TaskService/BatchGetTasks,"
     "rmhub.analytics.v1.AnalyticsService/IngestEvents";
 
 // INVALID_ARGUMENT naming each bad field. Does not read files.

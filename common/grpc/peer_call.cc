@@ -4,11 +4,31 @@
 #include <random>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/grpc/request_id.h"
 #include "common/grpc/status_mapping.h"
+#include "common/status/errors.h"
 
 namespace rmhub::grpcx {
+
+absl::Status PeerError(const absl::Status& s, const std::string& peer, std::string not_found_reason,
+                       std::string not_found_message) {
+  switch (s.code()) {
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kPermissionDenied:
+      return FailedPrecondition(std::move(not_found_reason), std::move(not_found_message));
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+      return Unavailable(absl::StrCat(peer, "_SERVICE_UNAVAILABLE"),
+                         absl::StrCat("the ", absl::AsciiStrToLower(peer),
+                                      " service did not answer; nothing was changed"));
+    default:
+      return s;
+  }
+}
 
 bool IsRetryableRead(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::RESOURCE_EXHAUSTED;

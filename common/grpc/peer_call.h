@@ -61,6 +61,13 @@ bool IsRetryableRead(grpc::StatusCode code);
 grpc::Status CallReadWithRetry(absl::Time deadline, const ReadRetry& retry,
                                const std::function<grpc::Status(absl::Time deadline)>& attempt);
 
+// A peer's answer as the calling service reports it: an unknown (or unreadable) object is the
+// caller's precondition (FAILED_PRECONDITION `not_found_reason`), a peer that cannot answer in
+// time is UNAVAILABLE "<PEER>_SERVICE_UNAVAILABLE" ("the <peer> service did not answer; nothing
+// was changed"), anything else comes through as it was. `peer` is upper case ("TEAM").
+absl::Status PeerError(const absl::Status& s, const std::string& peer, std::string not_found_reason,
+                       std::string not_found_message);
+
 // One peer service, reached over one channel. Thread-safe.
 class PeerCaller {
  public:

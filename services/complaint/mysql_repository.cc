@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/resource_name.h"
+#include "common/db/list_where.h"
 #include "common/db/sql_error.h"
 #include "common/db/sql_values.h"
 #include "common/db/transaction.h"
@@ -128,6 +129,26 @@ absl::StatusOr<int64_t> OptionalId(const std::string& name, const char* collecti
 absl::Status RepeatKeyTaken(absl::string_view) {
   return AlreadyExists("REPEAT_KEY_TAKEN",
                        "an open complaint of this customer, category and subject exists");
+}
+
+const db::ListMapping& ComplaintList() {
+  static const auto* m =
+      new db::ListMapping{{{"state", db::FilterColumn::Of("c.state")},
+                           {"sla_state", db::FilterColumn::Of("c.sla_state")},
+                           {"category", db::FilterColumn::Of("c.category")},
+                           {"channel", db::FilterColumn::Of("c.channel")},
+                           {"handler", db::FilterColumn::Of("c.handler_id")},
+                           {"handler_team", db::FilterColumn::Of("c.handler_team_id")},
+                           {"branch", db::FilterColumn::Of("c.branch_id")},
+                           {"customer", db::FilterColumn::Of("c.customer_id")},
+                           {"receive_time", db::FilterColumn::Of("c.receive_time")},
+                           {"deadline", db::FilterColumn::Of("c.deadline")}},
+                          {"c.handler_id = ?", "c.handler_team_id = ?", "c.branch_id = ?"}};
+  return *m;
+}
+
+std::string OpenStates() {
+  return absl::StrCat("(", v1::CLOSED, ", ", v1::REJECTED, ", ", v1::WITHDRAWN, ")");
 }
 
 class MySqlComplaintStore final : public ComplaintStore {
@@ -272,6 +293,139 @@ class MySqlComplaintStore final : public ComplaintStore {
       if (ps.executeUpdate() == 1) return absl::OkStatus();
       return db::StaleOrMissing(conn_, "complaints", id,
                                 NotFound("COMPLAINT_NOT_FOUND", "no such complaint"));
+    });
+  }
+
+  absl::StatusOr<std::vector<StoredComplaint>> GetComplaints(
+      const std::vector<int64_t>& ids) override {
+    return db::GuardSql([&]() -> absl::StatusOr<std::vector<StoredComplaint>> {
+      static const std::string kSelect = ComplaintSelect() + " WHERE c.id";
+      std::vector<StoredComplaint> out;
+      for (auto& row : db::FetchByIds(conn_, kSelect, ids, &ComplaintFromRow)) {
+        out.push_back(std::move(row.second));
+      }
+      return out;
+    });
+  }
+
+  absl::Status UpdateComplaint(int64_t id, int64_t expected_version, const v1::Complaint& c,
+                               absl::Time now) override {
+    RMHUB_ASSIGN_OR_RETURN(int64_t team,
+                           OptionalId(c.handler_team(), "teams", "complaint.handler_team"));
+    RMHUB_ASSIGN_OR_RETURN(int64_t handler,
+                           OptionalId(c.handler(), "members", "complaint.handler"));
+    RMHUB_ASSIGN_OR_RETURN(
+        int64_t inv, OptionalId(c.investigation_task(), "tasks", "complaint.investigation_task"));
+    RMHUB_ASSIGN_OR_RETURN(int64_t rem,
+                           OptionalId(c.remediation_task(), "tasks", "complaint.remediation_task"));
+    return db::GuardSql([&]() -> absl::Status {
+      static const std::string kSql = absl::StrCat(
+          "UPDATE complaints SET category = ?, handler_team_id = ?, handler_id = ?, state = ?, "
+          "state_reason = ?, findings = ?, solution = ?, escalated = ?, "
+          "investigation_task_id = ?, remediation_task_id = ?, satisfaction = ?, root_cause = ?, "
+          "root_cause_note = ?, reopen_count = ?, close_time = ?, deadline = ?, sla_state = ?, "
+          "extension_level = ?, open_repeat_key = IF(? IN ",
+          OpenStates(),
+          ", NULL, open_repeat_key), version = version + 1, update_time = ? WHERE id = ? AND "
+          "version = ?");
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder b(ps);
+      b.Int(c.category())
+          .OptionalId(team)
+          .OptionalId(handler)
+          .Int(c.state())
+          .Str(c.state_reason())
+          .Str(c.findings())
+          .Str(c.solution())
+          .Int(c.escalated() ? 1 : 0)
+          .OptionalId(inv)
+          .OptionalId(rem)
+          .Int(c.satisfaction())
+          .Int(c.root_cause())
+          .Str(c.root_cause_note())
+          .Int(c.reopen_count());
+      if (c.has_close_time()) {
+        b.Time(db::TimeFromTimestamp(c.close_time()));
+      } else {
+        b.Null();
+      }
+      b.Time(db::TimeFromTimestamp(c.deadline()))
+          .Int(c.sla_state())
+          .Int(c.extension_level())
+          .Int(c.state())
+          .Time(now)
+          .Int(id)
+          .Int(expected_version);
+      if (ps.executeUpdate() == 1) return absl::OkStatus();
+      return db::StaleOrMissing(conn_, "complaints", id,
+                                NotFound("COMPLAINT_NOT_FOUND", "no such complaint"));
+    });
+  }
+
+  absl::StatusOr<api::Page<StoredComplaint>> ListComplaints(const api::ListQuery& query) override {
+    return db::GuardSql([&]() -> absl::StatusOr<api::Page<StoredComplaint>> {
+      RMHUB_ASSIGN_OR_RETURN(
+          sql::PreparedStatement * ps,
+          db::PrepareKeysetList(conn_, ComplaintSelect(), "c", query, ComplaintList()));
+      return db::FetchPage(*ps, &ComplaintFromRow, query.page);
+    });
+  }
+
+  absl::StatusOr<std::vector<StoredComplaint>> ComplaintsReceived(
+      absl::Time start, absl::Time end, int64_t branch_id, const api::ListScope& scope) override {
+    return db::GuardSql([&]() -> absl::StatusOr<std::vector<StoredComplaint>> {
+      RMHUB_ASSIGN_OR_RETURN(db::SqlWhere where,
+                             db::CompileScopeWhere(scope, ComplaintList().scope));
+      where.Add("c.receive_time >= ?", {db::SqlTime(start)});
+      where.Add("c.receive_time < ?", {db::SqlTime(end)});
+      if (branch_id != 0) where.Add("c.branch_id = ?", {branch_id});
+      sql::PreparedStatement& ps =
+          conn_.Prepare(ComplaintSelect() + where.Clause() + " ORDER BY c.id");
+      Binder(ps).Params(where.params);
+      std::vector<StoredComplaint> out;
+      for (auto& row : db::Fetch(ps, &ComplaintFromRow)) out.push_back(std::move(row.second));
+      return out;
+    });
+  }
+
+  absl::StatusOr<std::map<v1::SlaState, int64_t>> CountOpenBySla() override {
+    return db::GuardSql([&]() -> absl::StatusOr<std::map<v1::SlaState, int64_t>> {
+      static const std::string kSql =
+          absl::StrCat("SELECT sla_state, COUNT(*) FROM complaints WHERE state NOT IN ",
+                       OpenStates(), " GROUP BY sla_state");
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+      std::map<v1::SlaState, int64_t> out;
+      while (rs->next()) out[static_cast<v1::SlaState>(rs->getInt(1))] = rs->getInt64(2);
+      return out;
+    });
+  }
+
+  absl::StatusOr<std::map<v1::Category, int64_t>> CountReceivedByCategory(absl::Time start,
+                                                                          absl::Time end) override {
+    return db::GuardSql([&]() -> absl::StatusOr<std::map<v1::Category, int64_t>> {
+      static const std::string kSql =
+          "SELECT category, COUNT(*) FROM complaints WHERE receive_time >= ? AND receive_time < ? "
+          "GROUP BY category";
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps).Time(start).Time(end);
+      std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+      std::map<v1::Category, int64_t> out;
+      while (rs->next()) out[static_cast<v1::Category>(rs->getInt(1))] = rs->getInt64(2);
+      return out;
+    });
+  }
+
+  absl::StatusOr<bool> ClaimCategorySpike(v1::Category category, absl::CivilDay week_start,
+                                          int64_t this_week, int64_t previous_four_weeks,
+                                          absl::Time now) override {
+    return db::GuardSql([&]() -> absl::StatusOr<bool> {
+      static const std::string kSql =
+          "INSERT IGNORE INTO complaint_category_spikes (category, week_start, this_week, "
+          "previous_four_weeks, create_time) VALUES (?, ?, ?, ?, ?)";
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps).Int(category).Day(week_start).Int(this_week).Int(previous_four_weeks).Time(now);
+      return ps.executeUpdate() == 1;
     });
   }
 

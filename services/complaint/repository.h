@@ -12,13 +12,16 @@
 // the customer's display name are the service's to fill on read.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/api/list_query.h"
 #include "common/db/repository.h"
 #include "rmhub/common/v1/event.pb.h"
 #include "rmhub/complaint/v1/complaint.pb.h"
@@ -68,6 +71,38 @@ class ComplaintStore {
   // ETAG_MISMATCH when it changed, NOT_FOUND when it is gone.
   virtual absl::Status UpdateClock(int64_t id, int64_t expected_version, absl::Time deadline,
                                    v1::SlaState sla_state, int extension_level, absl::Time now) = 0;
+
+  // The complaints of `ids` that exist, in no particular order.
+  virtual absl::StatusOr<std::vector<StoredComplaint>> GetComplaints(
+      const std::vector<int64_t>& ids) = 0;
+  // Rewrites what the workflow changes — category, handler_team, handler, state, state_reason,
+  // findings, solution, escalated, investigation_task, remediation_task, satisfaction,
+  // root_cause, root_cause_note, reopen_count, close_time — and the clock copy (deadline,
+  // sla_state, extension_level) from `complaint`, if the complaint is still at
+  // `expected_version`; bumps it. A complaint that is no longer open stops absorbing repeats.
+  // ABORTED ETAG_MISMATCH when it changed, NOT_FOUND when it is gone.
+  virtual absl::Status UpdateComplaint(int64_t id, int64_t expected_version,
+                                       const v1::Complaint& complaint, absl::Time now) = 0;
+  // The fields of ComplaintFilterSchema (domain/list_filters.h), keyset pages by id. Scope:
+  // owner = the handler, team = the handling team, branch = the complaint's branch.
+  virtual absl::StatusOr<api::Page<StoredComplaint>> ListComplaints(
+      const api::ListQuery& query) = 0;
+  // Every complaint received in [start, end) within `scope` (and of `branch_id` unless 0), for
+  // statistics.
+  virtual absl::StatusOr<std::vector<StoredComplaint>> ComplaintsReceived(
+      absl::Time start, absl::Time end, int64_t branch_id, const api::ListScope& scope) = 0;
+  // Open complaints (not CLOSED, REJECTED, WITHDRAWN) by their stored SLA state.
+  virtual absl::StatusOr<std::map<v1::SlaState, int64_t>> CountOpenBySla() = 0;
+
+  // ---- category spikes ----
+  // Complaints received in [start, end) by category.
+  virtual absl::StatusOr<std::map<v1::Category, int64_t>> CountReceivedByCategory(
+      absl::Time start, absl::Time end) = 0;
+  // Records that the spike of `category` in the week starting `week_start` was reported; false
+  // when it already was (by this or another replica).
+  virtual absl::StatusOr<bool> ClaimCategorySpike(v1::Category category, absl::CivilDay week_start,
+                                                  int64_t this_week, int64_t previous_four_weeks,
+                                                  absl::Time now) = 0;
 
   // ---- the SLA sweep ----
   // Ids above `after_id` of complaints that are not CLOSED, REJECTED or WITHDRAWN and have not

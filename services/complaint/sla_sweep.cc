@@ -65,11 +65,15 @@ absl::StatusOr<SweepStats> SweepSla(ComplaintRepository& repository, const Clock
     for (int64_t id : ids) {
       ++stats.checked;
       int emitted = 0;
+      int at_risk = 0;
+      int breached = 0;
       // No request_id: the claim on sla_reported is what makes the event once-only.
       absl::Status s = repository.Write(
           {"SweepSla", "", actor}, v1::GetComplaintRequest(), nullptr,
           [&](ComplaintStore& store) -> absl::Status {
             emitted = 0;
+            at_risk = 0;
+            breached = 0;
             RMHUB_ASSIGN_OR_RETURN(std::optional<StoredComplaint> c, store.GetComplaint(id, true));
             if (!c) return absl::OkStatus();  // gone since the list
             RMHUB_ASSIGN_OR_RETURN(std::vector<HistoryRow> history, store.ListHistory(id));
@@ -104,12 +108,15 @@ absl::StatusOr<SweepStats> SweepSla(ComplaintRepository& repository, const Clock
                   kSource, state == v1::BREACHED ? kSlaBreachedEvent : kSlaAtRiskEvent,
                   c->complaint.name(), actor, payload, now)));
               ++emitted;
+              ++(state == v1::BREACHED ? breached : at_risk);
             }
             return absl::OkStatus();
           },
           nullptr);
       RMHUB_RETURN_IF_ERROR(s);
       stats.events += emitted;
+      stats.at_risk += at_risk;
+      stats.breached += breached;
     }
   }
 }

@@ -60,6 +60,8 @@ v1::Complaint ForEvent(const v1::Complaint& complaint);
 struct SweepStats {
   int checked = 0;
   int events = 0;
+  int at_risk = 0;   // complaint.sla_at_risk events among them
+  int breached = 0;  // complaint.sla_breached events among them
 };
 
 // One pass over every complaint whose BREACHED event is not out yet, `page` ids per read.

@@ -2,7 +2,6 @@
 
 #include <grpcpp/channel.h>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/status/errors.h"
@@ -10,24 +9,7 @@
 namespace rmhub::task {
 namespace {
 
-// A peer's answer as this service reports it: unknown objects are the caller's precondition,
-// a peer that cannot answer is UNAVAILABLE naming it, anything else comes through as it was.
-absl::Status PeerError(const absl::Status& s, const std::string& peer, std::string not_found_reason,
-                       std::string not_found_message) {
-  switch (s.code()) {
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kPermissionDenied:
-      return FailedPrecondition(std::move(not_found_reason), std::move(not_found_message));
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kResourceExhausted:
-      return Unavailable(absl::StrCat(peer, "_SERVICE_UNAVAILABLE"),
-                         absl::StrCat("the ", absl::AsciiStrToLower(peer),
-                                      " service did not answer; nothing was changed"));
-    default:
-      return s;
-  }
-}
+using grpcx::PeerError;
 
 constexpr int kMembersPerBatch = 200;
 

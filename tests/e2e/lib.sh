@@ -118,6 +118,13 @@ finish() {
 # the e2e scripts' administrator and of rmhub-seed, which set up branches and members.
 E2E_SERVICE_METHOD_ACL="customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,\
 rmhub.analytics.v1.AnalyticsService/IngestEvents;team=rmhub.analytics.v1.AnalyticsService/IngestEvents;\
+complaint=rmhub.customer.v1.CustomerService/GetCustomer,rmhub.team.v1.TeamService/GetTeam,\
+rmhub.team.v1.TeamService/GetMember,rmhub.team.v1.TeamService/ListTeamMembers,\
+rmhub.team.v1.TeamService/BatchGetMembers,rmhub.task.v1.TaskService/CreateTask,\
+rmhub.task.v1.TaskService/UpdateTask,rmhub.task.v1.TaskService/BatchGetTasks,\
+rmhub.analytics.v1.AnalyticsService/IngestEvents;\
+task=rmhub.team.v1.TeamService/GetTeam,rmhub.team.v1.TeamService/ListTeamMembers,\
+rmhub.team.v1.TeamService/BatchGetMembers,rmhub.customer.v1.CustomerService/GetCustomer;\
 e2e=rmhub.team.v1.TeamService/*;seed=rmhub.team.v1.TeamService/*"
 
 # server_args <database> <secret file>: the flags every service takes here, in E2E_ARGS.

@@ -1,5 +1,6 @@
 #include "tests/support/service_harness.h"
 
+#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
@@ -72,6 +73,24 @@ int64_t ServiceHarness::QueryInt(const std::string& sql) {
   auto v = db_->QueryInt(sql);
   EXPECT_TRUE(v.ok()) << v.status();
   return v.ok() ? *v : -1;
+}
+
+std::vector<rmhub::common::v1::DomainEvent> ServiceHarness::EventsOf(const std::string& aggregate) {
+  std::vector<rmhub::common::v1::DomainEvent> out;
+  absl::Status s = db::RunWithConnection(*pool_, [&](db::Connection& conn) {
+    sql::PreparedStatement& ps =
+        conn.Prepare("SELECT payload FROM outbox_events WHERE aggregate = ? ORDER BY id");
+    ps.setString(1, aggregate);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    while (rs->next()) {
+      rmhub::common::v1::DomainEvent e;
+      EXPECT_TRUE(e.ParseFromString(rs->getString(1).asStdString()));
+      out.push_back(std::move(e));
+    }
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
 }
 
 std::string ServiceHarness::Snapshot() {

@@ -18,6 +18,7 @@
 #include "common/db/migrations.h"
 #include "common/grpc/server.h"
 #include "common/log/log.h"
+#include "rmhub/common/v1/event.pb.h"
 #include "tests/support/test_database.h"
 
 namespace rmhub::testing {
@@ -50,6 +51,8 @@ class ServiceHarness {
   std::vector<std::string> LogLines() const { return logs_->Lines(); }
 
   int64_t QueryInt(const std::string& sql);
+  // The outbox's events of one aggregate ("tasks/7"), in outbox order.
+  std::vector<rmhub::common::v1::DomainEvent> EventsOf(const std::string& aggregate);
   // CHECKSUM TABLE of every table: equal snapshots mean nothing was written.
   std::string Snapshot();
   void ExpectNothingWritten(const std::function<void()>& fn);

@@ -11,6 +11,7 @@
 #include "common/clock/clock.h"
 #include "common/grpc/status_mapping.h"
 #include "common/status/errors.h"
+#include "rmhub/complaint/v1/complaint.pb.h"
 #include "rmhub/task/v1/task.pb.h"
 #include "rmhub/team/v1/team.pb.h"
 #include "tests/common/auth/test_pki.h"
@@ -27,9 +28,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const google::protobuf::DescriptorPool& Pool() {
-  // Referencing the team and task types keeps their descriptors in the generated pool.
+  // Referencing the team, task and complaint types keeps their descriptors in the generated pool.
   (void)team::v1::Member::descriptor();
   (void)task::v1::Task::descriptor();
+  (void)complaint::v1::Complaint::descriptor();
   return *google::protobuf::DescriptorPool::generated_pool();
 }
 
@@ -109,6 +111,37 @@ TEST(ServiceCatalog, CoversEveryTaskServiceMethod) {
     EXPECT_TRUE(FindMethod(**task, name).ok()) << name;
   }
   EXPECT_EQ((*task)->method_count(), 16);
+}
+
+TEST(ServiceCatalog, CoversEveryComplaintServiceMethod) {
+  auto complaint = FindService("complaint", Pool());
+  ASSERT_TRUE(complaint.ok()) << complaint.status();
+  EXPECT_EQ((*complaint)->full_name(), "rmhub.complaint.v1.ComplaintService");
+  EXPECT_EQ(DefaultAddress(*complaint), "127.0.0.1:50054");
+  for (const char* name : {"file-complaint",
+                           "get-complaint",
+                           "batch-get-complaints",
+                           "list-complaints",
+                           "start-review",
+                           "reject-complaint",
+                           "assign-complaint",
+                           "reassign-complaint",
+                           "start-investigation",
+                           "propose-solution",
+                           "reply-to-customer",
+                           "record-customer-response",
+                           "start-follow-up",
+                           "close-complaint",
+                           "withdraw-complaint",
+                           "reopen-complaint",
+                           "extend-deadline",
+                           "record-appraisal",
+                           "list-complaint-history",
+                           "verify-complaint-history",
+                           "get-complaint-statistics"}) {
+    EXPECT_TRUE(FindMethod(**complaint, name).ok()) << name;
+  }
+  EXPECT_EQ((*complaint)->method_count(), 21);
 }
 
 TEST(TextWidth, WideCharactersTakeTwoColumns) {

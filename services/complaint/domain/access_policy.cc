@@ -81,6 +81,28 @@ absl::StatusOr<api::ListScope> AccessPolicy::ListScope(const auth::Principal& p)
   return scope;
 }
 
+absl::Status AccessPolicy::CheckFiling(const auth::Principal& p, const std::string& owner,
+                                       int64_t team_id, int64_t branch_id) {
+  const bool allowed =
+      p.is_service() || Compliance(p) || (!owner.empty() && owner == p.subject) ||
+      (p.HasRole(auth::kRoleTeamLead) && team_id != 0 && p.InTeam(team_id)) ||
+      (p.HasRole(auth::kRoleBranchManager) && p.branch_id != 0 && p.branch_id == branch_id);
+  if (allowed) return absl::OkStatus();
+  return FailedPrecondition("CUSTOMER_NOT_FOUND", "complaint.customer: no such customer");
+}
+
+absl::StatusOr<api::ListScope> AccessPolicy::StatisticsScope(const auth::Principal& p) {
+  if (p.is_service() || Compliance(p)) return api::ListScope::All();
+  api::ListScope scope;
+  if (p.HasRole(auth::kRoleBranchManager) && p.branch_id != 0) scope.branch_id = p.branch_id;
+  if (p.HasRole(auth::kRoleTeamLead)) scope.team_ids = p.team_ids;
+  if (scope.Empty()) {
+    return PermissionDenied("NOT_ALLOWED",
+                            "statistics are for compliance, branch managers and team leads");
+  }
+  return scope;
+}
+
 void RedactFor(const auth::Principal& p, v1::Complaint& c, const std::string& complained_about) {
   if (p.is_service() || complained_about.empty() || complained_about != p.subject) return;
   c.clear_findings();

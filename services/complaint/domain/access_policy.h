@@ -39,6 +39,16 @@ class AccessPolicy {
   // teams (team leads); the handler's own (owner grant = the handler). PERMISSION_DENIED for
   // callers who see none.
   static absl::StatusOr<api::ListScope> ListScope(const auth::Principal& p);
+  // Who may file a complaint for a customer (owner "members/{id}", the owner's team and the
+  // customer's branch as the customer service reports them): the customer's relationship
+  // manager, the lead of that team, the branch manager of that branch, compliance and service
+  // principals. Others get FAILED_PRECONDITION CUSTOMER_NOT_FOUND — as for a customer that does
+  // not exist, so a filing does not reveal whom a caller cannot see.
+  static absl::Status CheckFiling(const auth::Principal& p, const std::string& owner,
+                                  int64_t team_id, int64_t branch_id);
+  // The complaints statistics count: compliance and services all, a branch manager the branch,
+  // a team lead the teams. PERMISSION_DENIED for anyone else (handlers get no statistics).
+  static absl::StatusOr<api::ListScope> StatisticsScope(const auth::Principal& p);
   // The manager complained about: the caller is that member.
   static bool IsComplainedAbout(const auth::Principal& p, const v1::Complaint& c);
 };

@@ -206,21 +206,7 @@ grpc::Status TaskTestEnv::Get(const std::string& name, const std::string& token,
 }
 
 std::vector<rmhub::common::v1::DomainEvent> TaskTestEnv::EventsOf(const std::string& aggregate) {
-  std::vector<rmhub::common::v1::DomainEvent> out;
-  absl::Status s = db::RunWithConnection(harness_.pool(), [&](db::Connection& conn) {
-    sql::PreparedStatement& ps =
-        conn.Prepare("SELECT payload FROM outbox_events WHERE aggregate = ? ORDER BY id");
-    ps.setString(1, aggregate);
-    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
-    while (rs->next()) {
-      rmhub::common::v1::DomainEvent e;
-      EXPECT_TRUE(e.ParseFromString(rs->getString(1).asStdString()));
-      out.push_back(std::move(e));
-    }
-    return absl::OkStatus();
-  });
-  EXPECT_TRUE(s.ok()) << s;
-  return out;
+  return harness_.EventsOf(aggregate);
 }
 
 int64_t TaskTestEnv::CountRows(const std::string& table_and_where) {
