@@ -126,7 +126,40 @@ function service() {
   ]);
 }
 
-export const DASHBOARDS = { "rmhub-overview.json": overview(), "rmhub-service.json": service() };
+// rmhub-business: what the branches would notice — complaints against their regulatory clock,
+// overdue work (dual-person checks apart), managers over their cap, and how far behind the
+// scorecards are. Gauges are refreshed by each replica's background pass: read with max.
+function business() {
+  const p = [];
+  let id = 1;
+  const add = (title, unit, targets) => {
+    const n = p.length;
+    p.push(panel(id++, title, unit, targets, (n % 2) * 12, Math.floor(n / 2) * 8));
+  };
+  add("Open complaints by SLA state", "none", [
+    ["max by (sla_state) (rmhub_complaint_open)", "{{sla_state}}"],
+  ]);
+  add("Complaints turning at risk / breached", "none", [
+    ["sum by (state) (increase(rmhub_complaint_sla_events_total[1h]))", "{{state}} /h"],
+  ]);
+  add("Overdue open tasks", "none", [
+    ["max by (kind) (rmhub_task_overdue_open)", "{{kind}}"],
+    ["sum(increase(rmhub_task_overdue_events_total[1h]))", "became overdue /h"],
+  ]);
+  add("Analytics: ingest lag by source", "s", [
+    ["max by (source) (rmhub_analytics_ingest_lag_seconds)", "{{source}}"],
+  ]);
+  add("Analytics: events by source and outcome", "reqps", [
+    ["sum by (source, outcome) (rate(rmhub_analytics_events_total[5m]))", "{{source}} {{outcome}}"],
+  ]);
+  return dashboard("rmhub-business", "RM Hub / Business", p);
+}
+
+export const DASHBOARDS = {
+  "rmhub-overview.json": overview(),
+  "rmhub-service.json": service(),
+  "rmhub-business.json": business(),
+};
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = process.argv[2];

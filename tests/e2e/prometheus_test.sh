@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# A real Prometheus (Debian's `prometheus`) against the local-stack shape (issue 12): the team,
-# customer, task and analytics servers on loopback, Prometheus scraping each every second with the rule files of
+# A real Prometheus (Debian's `prometheus`) against the local-stack shape (issue 12): the five
+# servers on loopback, Prometheus scraping each every second with the rule files of
 # k8s/monitoring/rules loaded. It checks that every target is up, that each dashboard query
 # (k8s/monitoring/dashboards.mjs) evaluates and names only metrics the services export, and that
 # stopping the team service turns RmhubServiceDown pending for job="team" — read through
 # Prometheus's HTTP API. Every wait is bounded; everything started is stopped.
 #   prometheus_test.sh <team_server> <customer_server> <rmhubctl> <task_server> <analytics_server>
+#                      <complaint_server>
 set -uo pipefail
 team_bin=${1:?team_server}
 customer_bin=${2:?customer_server}
 ctl=${3:?rmhubctl}
 task_bin=${4:?task_server}
 analytics_bin=${5:?analytics_server}
+complaint_bin=${6:?complaint_server}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # shellcheck source=tests/e2e/lib.sh
@@ -36,7 +38,8 @@ team_db="rmhub_e2e_prom_team_$$"
 customer_db="rmhub_e2e_prom_customer_$$"
 task_db="rmhub_e2e_prom_task_$$"
 analytics_db="rmhub_e2e_prom_analytics_$$"
-for db in "$team_db" "$customer_db" "$task_db" "$analytics_db"; do create_db "$db" || exit 1; done
+complaint_db="rmhub_e2e_prom_complaint_$$"
+for db in "$team_db" "$customer_db" "$task_db" "$analytics_db" "$complaint_db"; do create_db "$db" || exit 1; done
 make_secret "$tmp/jwt-secret"
 printf 'e2e1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$tmp/pii-keys"
 head -c 32 /dev/urandom | base64 -w0 >"$tmp/pii-index-key"
@@ -56,10 +59,17 @@ require "task started" wait_ports task
 server_args "$analytics_db" "$tmp/jwt-secret"
 start_service analytics "$analytics_bin" "${E2E_ARGS[@]}"
 require "analytics started" wait_ports analytics
+server_args "$complaint_db" "$tmp/jwt-secret"
+start_service complaint "$complaint_bin" "${E2E_ARGS[@]}" --analytics_address="$no_analytics" \
+  --team_address="127.0.0.1:${E2E_PORT[team]}" --customer_address="127.0.0.1:${E2E_PORT[customer]}" \
+  --task_address="127.0.0.1:${E2E_PORT[task]}" \
+  --calendar_file="$root/services/complaint/calendar/cn_rest_days.txt" --sla_sweep_interval=1s
+require "complaint started" wait_ports complaint
 require "team SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[team]}" --wait 60s
 require "customer SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[customer]}" --wait 60s
 require "task SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[task]}" --wait 60s
 require "analytics SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[analytics]}" --wait 60s
+require "complaint SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[complaint]}" --wait 60s
 
 # ---- Prometheus ----
 prom_port=$(free_port)
@@ -78,6 +88,8 @@ scrape_configs:
     static_configs: [{targets: ["127.0.0.1:${E2E_METRICS_PORT[task]}"]}]
   - job_name: analytics
     static_configs: [{targets: ["127.0.0.1:${E2E_METRICS_PORT[analytics]}"]}]
+  - job_name: complaint
+    static_configs: [{targets: ["127.0.0.1:${E2E_METRICS_PORT[complaint]}"]}]
 EOF
 prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom-data" \
   --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$tmp/prometheus.log" 2>&1 &
@@ -103,10 +115,10 @@ targets_up() {
   prom_get /api/v1/targets | node -e '
     let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
       const t = JSON.parse(s).data.activeTargets;
-      process.exit(t.length === 4 && t.every(x => x.health === "up") ? 0 : 1);
+      process.exit(t.length === 5 && t.every(x => x.health === "up") ? 0 : 1);
     });'
 }
-wait_for 60 "Prometheus scrapes the four services (targets up)" targets_up || {
+wait_for 60 "Prometheus scrapes the five services (targets up)" targets_up || {
   cat "$tmp/prometheus.log"
   finish
 }
@@ -121,18 +133,31 @@ for _ in 1 2 3 4 5; do
   "$ctl" customer list-customers --addr "127.0.0.1:${E2E_PORT[customer]}" >/dev/null 2>&1
   "$ctl" task list-tasks --addr "127.0.0.1:${E2E_PORT[task]}" >/dev/null 2>&1
   "$ctl" analytics get-scorecard --addr "127.0.0.1:${E2E_PORT[analytics]}" >/dev/null 2>&1
+  "$ctl" complaint list-complaints --addr "127.0.0.1:${E2E_PORT[complaint]}" >/dev/null 2>&1
   sleep 1
 done
+# One event ingested by analytics (as the customer service's relay would send it), so its
+# per-source metrics exist.
+svc_token=$("$ctl" token --service customer --secret-file "$tmp/jwt-secret" --ttl 10m)
+cat >"$tmp/event.json" <<JSON
+{"events": [{"event_id": "e2e-prom-$$", "source": "customer",
+  "type": "customer.interaction_logged", "aggregate": "customers/1",
+  "occur_time": "$(date -u +%FT%TZ)", "actor": "members/1", "aggregate_version": 1,
+  "payload": {"@type": "type.googleapis.com/rmhub.customer.v1.Interaction",
+              "manager": "members/1"}}]}
+JSON
+check "analytics ingests an event" env RMHUB_TOKEN="$svc_token" "$ctl" analytics ingest-events \
+  --addr "127.0.0.1:${E2E_PORT[analytics]}" --data "@$tmp/event.json"
 # The recording rules run every 30 s and a rate needs two samples: wait (bounded) until the
 # burn-rate series the dashboards and alerts use exist — 0 for these healthy services.
 recorded() {
   prom_get "/api/v1/query?query=rmhub:grpc_errors:ratio_rate6h" | node -e '
     let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
       const r = JSON.parse(s).data.result;
-      process.exit(r.length === 4 && r.every(x => Number(x.value[1]) === 0) ? 0 : 1);
+      process.exit(r.length === 5 && r.every(x => Number(x.value[1]) === 0) ? 0 : 1);
     });'
 }
-wait_for 75 "recording rules give the four services an error ratio of 0" recorded ||
+wait_for 75 "recording rules give the five services an error ratio of 0" recorded ||
   prom_get "/api/v1/query?query=rmhub:grpc_errors:ratio_rate6h"
 
 # ---- every dashboard query evaluates and names only exported metrics ----
@@ -144,7 +169,8 @@ const fs = require("fs");
 const [names, exprs, prom] = process.argv.slice(2);
 const have = new Set(JSON.parse(fs.readFileSync(names, "utf8")).data);
 const keywords = new Set(["sum", "by", "rate", "increase", "max", "histogram_quantile", "le", "job",
-  "instance", "state", "reason", "grpc_method", "grpc_code", "and", "or", "offset", "without"]);
+  "instance", "state", "reason", "grpc_method", "grpc_code", "and", "or", "offset", "without",
+  "sla_state", "kind", "source", "outcome"]);
 (async () => {
   let bad = 0;
   for (const raw of fs.readFileSync(exprs, "utf8").split("\n").filter(Boolean)) {
