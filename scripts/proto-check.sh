@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Checks the published contract (ARCHITECTURE.md §4):
 #   1. `buf lint` on protos/ with the rules in buf.yaml;
-#   2. `buf breaking` against the previous release of the protos: the newest git tag `protos/v*`
-#      (or the ref given with --against), skipped with a message while no release exists.
-# buf comes from the npm registry's @bufbuild/buf, pinned below and installed into .tools/ when
-# missing (the package carries the binary; nothing else is downloaded). Once installed, the check
-# runs offline. If it cannot be installed, the check fails and says why: it never skips silently.
+#   2. `buf breaking` against the latest release of the protos as recorded in the repository:
+#      the newest image protos/releases/v<X.Y.Z>.binpb (made by scripts/proto-release.sh), so a
+#      fresh clone without tags checks it too; with --against, the protos of that git ref instead;
+#      with no recorded release, the newest git tag `protos/v*`; skipped with a message only when
+#      there is neither.
+# buf is the pinned @bufbuild/buf from the npm registry (scripts/buf-tool.sh installs it into
+# .tools/ once; afterwards the check runs offline).
 #
 #   scripts/proto-check.sh [--against <git ref>]
 # Env: BUF_VERSION (default: the pinned version), RMHUB_TOOLS_DIR (default: <repo>/.tools).
@@ -13,13 +15,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-buf_version=${BUF_VERSION:-1.75.0}
-tools_dir=${RMHUB_TOOLS_DIR:-$root/.tools}
-buf="$tools_dir/node_modules/.bin/buf"
 against=""
 base_dir=""
 
 die() { echo "proto-check: FAILED: $*" >&2; exit 1; }
+# shellcheck source=scripts/buf-tool.sh
+. "$root/scripts/buf-tool.sh"
 
 parse_args() {
   while [ $# -gt 0 ]; do
@@ -28,27 +29,6 @@ parse_args() {
       *) die "unknown argument '$1' (usage: $0 [--against <git ref>])" ;;
     esac
   done
-}
-
-installed_version() { [ -x "$buf" ] && "$buf" --version 2>/dev/null || true; }
-
-# npm install into a project-local prefix, under a lock: several checkouts' tests may share it.
-install_buf() {
-  [ "$(installed_version)" = "$buf_version" ] && return 0
-  command -v npm >/dev/null 2>&1 \
-    || die "npm is not installed; it is needed once to install @bufbuild/buf@$buf_version"
-  mkdir -p "$tools_dir"
-  (
-    flock -w 300 9 || die "timed out waiting for the lock on $tools_dir"
-    [ "$(installed_version)" = "$buf_version" ] && exit 0
-    echo "proto-check: installing @bufbuild/buf@$buf_version into $tools_dir" >&2
-    npm install --prefix "$tools_dir" --save-exact --no-audit --no-fund --loglevel=error \
-      "@bufbuild/buf@$buf_version" >&2 \
-      || die "could not install @bufbuild/buf@$buf_version from the npm registry" \
-             "(is the registry reachable? see the npm error above)"
-  ) 9>"$tools_dir/.install.lock"
-  [ "$(installed_version)" = "$buf_version" ] \
-    || die "$buf does not report version $buf_version after installation"
 }
 
 run_lint() {
@@ -77,9 +57,23 @@ extract_release() {
 }
 
 run_breaking() {
-  local base=${against:-$(latest_release_tag)}
+  local base=$against recorded
   if [ -z "$base" ]; then
-    echo "proto-check: no previous release (no git tag 'protos/v*'): breaking-change check skipped"
+    recorded=$(newest_release)
+    if [ -n "$recorded" ]; then
+      echo "proto-check: buf breaking against the recorded release v$recorded" \
+           "(protos/releases/v$recorded.binpb)"
+      "$buf" breaking --against "$(release_image "$recorded")" \
+        || die "breaking changes against release v$recorded (listed above): keep v1 compatible" \
+               "or start a v2 package (docs/api.md, \"Releases of the contract\")"
+      echo "proto-check: no breaking changes against v$recorded"
+      return 0
+    fi
+    base=$(latest_release_tag)
+  fi
+  if [ -z "$base" ]; then
+    echo "proto-check: no previous release (neither protos/releases/v*.binpb nor a git tag" \
+         "'protos/v*'): breaking-change check skipped"
     return 0
   fi
   base_dir=$(mktemp -d "${TMPDIR:-/tmp}/rmhub-proto-base.XXXXXX")

@@ -247,9 +247,12 @@ main() {
     # The customer book too when the customer service runs (an empty address skips it).
     local customer_addr=""
     if [ -f "$run/pids/customer.pid" ]; then customer_addr=127.0.0.1:$(port_of customer); fi
-    say "seeding the demo branch${customer_addr:+ and its customers}"
+    # And the demo week of work when the task service runs.
+    local task_addr=""
+    if [ -f "$run/pids/task.pid" ]; then task_addr=127.0.0.1:$(port_of task); fi
+    say "seeding the demo branch${customer_addr:+ and its customers}${task_addr:+ and its work}"
     "$build/tools/rmhub-seed/rmhub-seed" --addr "127.0.0.1:$(port_of team)" \
-      --customer_addr="$customer_addr" \
+      --customer_addr="$customer_addr" --task_addr="$task_addr" \
       --secret_file "$secrets/jwt-dev-secret" | tee "$run/logs/seed.log"
   fi
   print_endpoints

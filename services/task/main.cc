@@ -59,7 +59,11 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
       new rmhub::task::GrpcDirectory(Peer(runtime, absl::GetFlag(FLAGS_team_address)),
                                      Peer(runtime, absl::GetFlag(FLAGS_customer_address)));
   auto* logic = new rmhub::task::TaskService(*repository, *directory, runtime.clock, config);
-  new rmhub::task::OverdueSweeper(*logic, absl::GetFlag(FLAGS_overdue_sweep_interval));
+  auto* sweeper = new rmhub::task::OverdueSweeper(
+      *logic, absl::GetFlag(FLAGS_overdue_sweep_interval), runtime.registry);
+  sweeper->Start();
+  // Stopped after the drain, before the pool closes (SIGTERM).
+  if (runtime.on_stop != nullptr) runtime.on_stop->push_back([sweeper] { sweeper->Stop(); });
   auto service = std::make_shared<rmhub::task::TaskGrpcService>(*logic, runtime.authenticator,
                                                                 runtime.call_queue);
   return std::vector<RegisteredService>{{service, "rmhub.task.v1.TaskService"}};

@@ -16,6 +16,7 @@
 #include "common/db/sql_values.h"
 #include "common/outbox/outbox.h"
 #include "common/status/errors.h"
+#include "services/task/domain/workflow.h"
 
 namespace rmhub::task {
 namespace {
@@ -268,10 +269,10 @@ class MySqlTaskStore final : public TaskStore {
   absl::StatusOr<std::map<int64_t, std::vector<OpenWork>>> OpenWorkOf(
       const std::vector<int64_t>& members) override {
     return db::GuardSql([&]() -> absl::StatusOr<std::map<int64_t, std::vector<OpenWork>>> {
-      static const std::string kSelect = absl::StrCat(
-          "SELECT p.member_id, t.priority, ", MicrosOf("t.due_time"),
-          " FROM task_people p JOIN tasks t ON t.id = p.task_id WHERE p.role = 1 AND t.status IN ",
-          kOpenStatuses, " AND t.acceptance IN (0, 2) AND p.member_id");
+      static const std::string kSelect =
+          absl::StrCat("SELECT p.member_id, t.priority, ", MicrosOf("t.due_time"),
+                       " FROM task_people p JOIN tasks t ON t.id = p.task_id WHERE p.role = 1 AND "
+                       "p.open_work = 1 AND p.member_id");
       std::map<int64_t, std::vector<OpenWork>> out;
       for (int64_t m : members) out[m];
       db::ForEachIdChunk(conn_, members, kSelect, "", [&](sql::PreparedStatement& ps) {
@@ -303,6 +304,20 @@ class MySqlTaskStore final : public TaskStore {
         Binder(claim).Int(row.first);
         if (claim.executeUpdate() == 1) out.push_back(std::move(row.second));
       }
+      return out;
+    });
+  }
+
+  absl::StatusOr<std::map<v1::TaskType, int64_t>> CountOverdueByType(absl::Time now) override {
+    return db::GuardSql([&]() -> absl::StatusOr<std::map<v1::TaskType, int64_t>> {
+      static const std::string kSql =
+          absl::StrCat("SELECT t.type, COUNT(*) FROM tasks t WHERE t.status IN ", kOpenStatuses,
+                       " AND t.due_time < ? GROUP BY t.type");
+      sql::PreparedStatement& ps = conn_.Prepare(kSql);
+      Binder(ps).Time(now);
+      std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+      std::map<v1::TaskType, int64_t> out;
+      while (rs->next()) out[static_cast<v1::TaskType>(rs->getInt(1))] = rs->getInt64(2);
       return out;
     });
   }
@@ -428,10 +443,11 @@ class MySqlTaskStore final : public TaskStore {
     if (int64_t creator = IdIn(task.creator(), "members"); creator != 0) {
       people.insert({kCreator, creator});
     }
+    const int open_work = CountsAsWork(task) ? 1 : 0;
     for (const auto& [role, member] : people) {
-      sql::PreparedStatement& ps =
-          conn_.Prepare("INSERT INTO task_people (task_id, member_id, role) VALUES (?, ?, ?)");
-      Binder(ps).Int(id).Int(member).Int(role);
+      sql::PreparedStatement& ps = conn_.Prepare(
+          "INSERT INTO task_people (task_id, member_id, role, open_work) VALUES (?, ?, ?, ?)");
+      Binder(ps).Int(id).Int(member).Int(role).Int(open_work);
       ps.executeUpdate();
     }
     std::set<int64_t> deps;

@@ -1,32 +1,79 @@
 #include "services/task/overdue_sweeper.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 
 namespace rmhub::task {
 
-OverdueSweeper::OverdueSweeper(TaskService& service, absl::Duration interval)
-    : service_(service), interval_(interval), thread_([this] { Run(); }) {}
+namespace {
 
-OverdueSweeper::~OverdueSweeper() {
-  {
-    absl::MutexLock lock(&mu_);
-    stop_ = true;
-  }
-  thread_.join();
+prometheus::Family<prometheus::Gauge>& OpenFamily(prometheus::Registry& registry) {
+  return prometheus::BuildGauge()
+      .Name("rmhub_task_overdue_open")
+      .Help(
+          "Open tasks past their due time, refreshed by each overdue sweep; kind four_eyes = "
+          "a task that needs a second signature")
+      .Register(registry);
 }
 
-void OverdueSweeper::Run() {
-  absl::MutexLock lock(&mu_);
-  while (!stop_) {
-    mu_.Unlock();
-    absl::StatusOr<int> emitted = service_.SweepOverdue();
-    if (!emitted.ok()) {
-      log::Warn("overdue sweep failed", {{"status", emitted.status().ToString()}});
-    } else if (*emitted > 0) {
-      log::Info("overdue events emitted", {{"count", std::to_string(*emitted)}});
-    }
-    mu_.Lock();
-    mu_.AwaitWithTimeout(absl::Condition(&stop_), interval_);
+}  // namespace
+
+OverdueSweeper::OverdueSweeper(TaskService& service, absl::Duration interval,
+                               prometheus::Registry& registry)
+    : service_(service),
+      interval_(interval),
+      open_four_eyes_(OpenFamily(registry).Add({{"kind", "four_eyes"}})),
+      open_other_(OpenFamily(registry).Add({{"kind", "other"}})),
+      events_(prometheus::BuildCounter()
+                  .Name("rmhub_task_overdue_events_total")
+                  .Help("task.overdue events this replica emitted")
+                  .Register(registry)
+                  .Add({})) {}
+
+OverdueSweeper::~OverdueSweeper() { Stop(); }
+
+void OverdueSweeper::Start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void OverdueSweeper::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void OverdueSweeper::SweepOnce() {
+  absl::StatusOr<int> emitted = service_.SweepOverdue();
+  if (!emitted.ok()) {
+    log::Warn("overdue sweep failed", {{"status", emitted.status().ToString()}});
+  } else if (*emitted > 0) {
+    events_.Increment(*emitted);
+    log::Info("overdue events emitted", {{"count", absl::StrCat(*emitted)}});
+  }
+  absl::StatusOr<OverdueCounts> open = service_.CountOverdue();
+  if (!open.ok()) {
+    // The gauges keep the last figures they had.
+    log::Warn("overdue count failed", {{"status", open.status().ToString()}});
+    return;
+  }
+  open_four_eyes_.Set(static_cast<double>(open->four_eyes));
+  open_other_.Set(static_cast<double>(open->other));
+}
+
+void OverdueSweeper::Loop() {
+  while (true) {
+    SweepOnce();
+    absl::MutexLock lock(&mu_);
+    auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+    mu_.AwaitWithTimeout(absl::Condition(&stopping), interval_);
+    if (stopping_) return;
   }
 }
 

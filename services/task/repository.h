@@ -67,7 +67,9 @@ class TaskStore {
 
   // ---- workload ----
   // The open (TODO, IN_PROGRESS, BLOCKED) tasks assigned to each of `members` that count as
-  // their team's work (not a request still waiting for acceptance, not a declined one).
+  // their team's work (not a request still waiting for acceptance, not a declined one): the
+  // person rows' open_work flag (domain CountsAsWork), rewritten with the task's relations on
+  // every insert and update, so only open rows are read.
   virtual absl::StatusOr<std::map<int64_t, std::vector<OpenWork>>> OpenWorkOf(
       const std::vector<int64_t>& members) = 0;
 
@@ -76,6 +78,9 @@ class TaskStore {
   // time was not emitted yet: marks them emitted (locking them; rows another transaction holds
   // are skipped) and returns them. The claim commits with the caller's events.
   virtual absl::StatusOr<std::vector<StoredTask>> ClaimOverdue(absl::Time now, int limit) = 0;
+  // How many open tasks are due before `now`, by type (the same condition as ClaimOverdue and
+  // the `overdue` filter, emitted or not).
+  virtual absl::StatusOr<std::map<v1::TaskType, int64_t>> CountOverdueByType(absl::Time now) = 0;
 
   // ---- progress log ----
   virtual absl::StatusOr<v1::ProgressEntry> InsertProgressEntry(int64_t task_id,

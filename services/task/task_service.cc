@@ -79,10 +79,14 @@ absl::StatusOr<StoredTask> TaskService::LoadWritable(TaskStore& store, const aut
 }
 
 absl::StatusOr<bool> TaskService::SeesThroughCustomer(const Caller& c, const v1::Task& task) {
-  if (task.related_customer().empty() || c.principal.is_service()) return false;
-  RMHUB_ASSIGN_OR_RETURN(
-      std::optional<customer::v1::Customer> cust,
-      directory_.GetCustomer(api::IdOf(task.related_customer(), "customers"), c));
+  if (task.related_customer().empty()) return false;
+  return SeesCustomer(c, api::IdOf(task.related_customer(), "customers"));
+}
+
+absl::StatusOr<bool> TaskService::SeesCustomer(const Caller& c, int64_t customer_id) {
+  if (c.principal.is_service()) return false;
+  RMHUB_ASSIGN_OR_RETURN(std::optional<customer::v1::Customer> cust,
+                         directory_.GetCustomer(customer_id, c));
   return cust.has_value() &&
          customer::AccessPolicy::CanAccess(c.principal, *cust, customer::Access::kRead);
 }
@@ -280,6 +284,14 @@ absl::StatusOr<v1::ListTasksResponse> TaskService::ListTasks(const Caller& c,
       api::ListQuery query,
       api::MakeListQuery(r.filter(), TaskFilterSchema(), r.page_size(), r.page_token(),
                          TaskAccessPolicy::TaskListScope(c.principal)));
+  // Issue 9 point 9: whoever may see a customer sees the tasks about it. A list pinned to one
+  // customer asks the customer service once and, if the caller sees that customer, lists all of
+  // its tasks; unpinned lists stay scoped in SQL (docs/decisions.md, "Visibility through a
+  // customer").
+  if (const int64_t customer = PinnedCustomer(query.filter); customer != 0 && !query.scope.all) {
+    RMHUB_ASSIGN_OR_RETURN(bool sees, SeesCustomer(c, customer));
+    if (sees) query.scope = api::ListScope::All();
+  }
   if (query.scope.Empty()) return PermissionDenied("NO_SCOPE", "the caller may list no tasks");
   const absl::Time now = clock_.Now();
   v1::ListTasksResponse out;

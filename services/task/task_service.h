@@ -24,6 +24,12 @@ struct TaskConfig {
 
 using auth::Caller;
 
+// Open tasks past due, by kind.
+struct OverdueCounts {
+  int64_t four_eyes = 0;  // DUE_DILIGENCE, POST_LOAN_CHECK
+  int64_t other = 0;
+};
+
 class TaskService {
  public:
   TaskService(TaskRepository& repository, Directory& directory, const Clock& clock,
@@ -59,6 +65,9 @@ class TaskService {
   // config.overdue_batch. Safe with several replicas sweeping at once (each occurrence is claimed
   // once). Returns how many events this call emitted.
   absl::StatusOr<int> SweepOverdue();
+  // The open tasks past their due time now, split by whether they need a second signature
+  // (the rmhub_task_overdue_open gauge).
+  absl::StatusOr<OverdueCounts> CountOverdue();
 
  private:
   // The task if it exists and the caller may see it (the customer rule included when
@@ -70,6 +79,9 @@ class TaskService {
   // Whether the caller may see the task through its related customer (a call to the customer
   // service).
   absl::StatusOr<bool> SeesThroughCustomer(const Caller& c, const v1::Task& task);
+  // Whether a staff caller may see customer `customer_id` (false for services: they see every
+  // task anyway).
+  absl::StatusOr<bool> SeesCustomer(const Caller& c, int64_t customer_id);
   // A Write's finish for a task response: on a replay the caller must still be able to change
   // the task (the error a first call would get otherwise); the overdue flag is set for now.
   absl::Status FinishTask(TaskStore& store, const Caller& c, v1::Task& task,

@@ -504,4 +504,17 @@ absl::StatusOr<int> TaskService::SweepOverdue() {
   }
 }
 
+absl::StatusOr<OverdueCounts> TaskService::CountOverdue() {
+  const absl::Time now = clock_.Now();
+  OverdueCounts out;
+  RMHUB_RETURN_IF_ERROR(repository_.ReadSingle([&](TaskStore& store) -> absl::Status {
+    out = OverdueCounts();
+    RMHUB_ASSIGN_OR_RETURN(auto by_type, store.CountOverdueByType(now));
+    for (const auto& [type, count] : by_type)
+      (IsFourEyes(type) ? out.four_eyes : out.other) += count;
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
 }  // namespace rmhub::task

@@ -9,7 +9,8 @@
 # 3. analytics killed with SIGKILL while customers are being created, restarted on its port:
 #    every outbox row is delivered and stored exactly once, and the projections equal a rebuild
 #    from the stored events;
-# 4. the same event sent 10 times concurrently (rmhubctl as the customer service) counts once.
+# 4. the same event sent 10 times concurrently (rmhubctl as the customer service), alternating
+#    between two analytics replicas on one database, counts once.
 # Needs RMHUB_TEST_MYSQL_* (scripts/test.sh sets them); exits 77 (skip) without them. Every wait
 # is bounded by a count of polls, never asserted on time.
 set -uo pipefail
@@ -209,7 +210,7 @@ check "rebuild: replayed $stored events" grep -q "\"replayed_count\": \"$stored\
 check "rebuild: projections equal the incremental ones" test "$(projections)" = "$incremental"
 
 # ---------------------------------------------------------------------------------------------
-# 4. The same event 10 times concurrently counts once.
+# 4. The same event 10 times concurrently, over two replicas, counts once.
 svc=$("$ctl" token --service customer --secret-file "$tmp/jwt-secret" --ttl 10m)
 cat >"$tmp/event.json" <<JSON
 {"events": [{"event_id": "e2e-dup-$suffix", "source": "customer",
@@ -218,15 +219,22 @@ cat >"$tmp/event.json" <<JSON
   "payload": {"@type": "type.googleapis.com/rmhub.customer.v1.Interaction",
               "manager": "members/$rm1"}}]}
 JSON
+# A second replica on the same database takes every other send (replicas of one service share
+# its database, issue 13).
+start_service analytics3 "$analytics_bin" "${analytics_args[@]/--listen_address=*/--listen_address=127.0.0.1:0}"
+require "a second analytics replica started" wait_ports analytics3
+replica_addr=("$analytics_addr" "127.0.0.1:${E2E_PORT[analytics3]}")
 pids=()
 for i in $(seq 1 10); do
-  ctl_as "$svc" analytics ingest-events --addr "$analytics_addr" --data "@$tmp/event.json" \
-    --json >"$tmp/dup-$i.json" 2>&1 &
+  ctl_as "$svc" analytics ingest-events --addr "${replica_addr[$((i % 2))]}" \
+    --data "@$tmp/event.json" --json >"$tmp/dup-$i.json" 2>&1 &
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p"; done
 accepted=$(cat "$tmp"/dup-*.json | grep -c '"accepted_count": 1')
 check "10 concurrent sends: accepted once ($accepted)" test "$accepted" -eq 1
+check "the second replica answered 5 of the sends" \
+  test "$(grep -c '"method":"/rmhub.analytics.v1.AnalyticsService/IngestEvents"' "$tmp/analytics3.log")" -eq 5
 check "10 concurrent sends: stored once" \
   test "$(sql "SELECT COUNT(*) FROM \`$analytics_db\`.events WHERE event_id = 'e2e-dup-$suffix'")" -eq 1
 scorecard "$rm1_token" "members/$rm1" >"$tmp/sc3.json" 2>&1

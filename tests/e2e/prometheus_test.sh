@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# A real Prometheus (Debian's `prometheus`) against the local-stack shape (issue 12): team and
-# customer servers on loopback, Prometheus scraping both every second with the rule files of
+# A real Prometheus (Debian's `prometheus`) against the local-stack shape (issue 12): the team,
+# customer, task and analytics servers on loopback, Prometheus scraping each every second with the rule files of
 # k8s/monitoring/rules loaded. It checks that every target is up, that each dashboard query
 # (k8s/monitoring/dashboards.mjs) evaluates and names only metrics the services export, and that
 # stopping the team service turns RmhubServiceDown pending for job="team" — read through
 # Prometheus's HTTP API. Every wait is bounded; everything started is stopped.
-#   prometheus_test.sh <team_server> <customer_server> <rmhubctl>
+#   prometheus_test.sh <team_server> <customer_server> <rmhubctl> <task_server> <analytics_server>
 set -uo pipefail
 team_bin=${1:?team_server}
 customer_bin=${2:?customer_server}
 ctl=${3:?rmhubctl}
+task_bin=${4:?task_server}
+analytics_bin=${5:?analytics_server}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # shellcheck source=tests/e2e/lib.sh
@@ -32,7 +34,9 @@ e2e_extra_cleanup() {
 no_analytics="127.0.0.1:$(free_port)"
 team_db="rmhub_e2e_prom_team_$$"
 customer_db="rmhub_e2e_prom_customer_$$"
-create_db "$team_db" && create_db "$customer_db" || exit 1
+task_db="rmhub_e2e_prom_task_$$"
+analytics_db="rmhub_e2e_prom_analytics_$$"
+for db in "$team_db" "$customer_db" "$task_db" "$analytics_db"; do create_db "$db" || exit 1; done
 make_secret "$tmp/jwt-secret"
 printf 'e2e1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$tmp/pii-keys"
 head -c 32 /dev/urandom | base64 -w0 >"$tmp/pii-index-key"
@@ -45,8 +49,17 @@ start_service customer "$customer_bin" "${E2E_ARGS[@]}" --analytics_address="$no
   --pii_encryption_keys_file="$tmp/pii-keys" --pii_active_key_id=e2e1 \
   --pii_blind_index_key_file="$tmp/pii-index-key"
 require "customer started" wait_ports customer
+server_args "$task_db" "$tmp/jwt-secret"
+start_service task "$task_bin" "${E2E_ARGS[@]}" --analytics_address="$no_analytics" \
+  --team_address="127.0.0.1:${E2E_PORT[team]}" --customer_address="127.0.0.1:${E2E_PORT[customer]}"
+require "task started" wait_ports task
+server_args "$analytics_db" "$tmp/jwt-secret"
+start_service analytics "$analytics_bin" "${E2E_ARGS[@]}"
+require "analytics started" wait_ports analytics
 require "team SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[team]}" --wait 60s
 require "customer SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[customer]}" --wait 60s
+require "task SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[task]}" --wait 60s
+require "analytics SERVING" "$ctl" health --addr "127.0.0.1:${E2E_PORT[analytics]}" --wait 60s
 
 # ---- Prometheus ----
 prom_port=$(free_port)
@@ -61,6 +74,10 @@ scrape_configs:
     static_configs: [{targets: ["127.0.0.1:${E2E_METRICS_PORT[team]}"]}]
   - job_name: customer
     static_configs: [{targets: ["127.0.0.1:${E2E_METRICS_PORT[customer]}"]}]
+  - job_name: task
+    static_configs: [{targets: ["127.0.0.1:${E2E_METRICS_PORT[task]}"]}]
+  - job_name: analytics
+    static_configs: [{targets: ["127.0.0.1:${E2E_METRICS_PORT[analytics]}"]}]
 EOF
 prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom-data" \
   --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$tmp/prometheus.log" 2>&1 &
@@ -86,14 +103,14 @@ targets_up() {
   prom_get /api/v1/targets | node -e '
     let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
       const t = JSON.parse(s).data.activeTargets;
-      process.exit(t.length === 2 && t.every(x => x.health === "up") ? 0 : 1);
+      process.exit(t.length === 4 && t.every(x => x.health === "up") ? 0 : 1);
     });'
 }
-wait_for 60 "Prometheus scrapes both services (targets up)" targets_up || {
+wait_for 60 "Prometheus scrapes the four services (targets up)" targets_up || {
   cat "$tmp/prometheus.log"
   finish
 }
-check "rules loaded: 20 rules, no errors" sh -c "prom_out=\$(node -e 'fetch(process.argv[1]).then(r=>r.json()).then(j=>{const r=j.data.groups.flatMap(g=>g.rules); console.log(r.length, r.filter(x=>x.health!==\"ok\" && x.health!==\"unknown\").length)})' '$prom/api/v1/rules'); test \"\$prom_out\" = '20 0'"
+check "rules loaded: 25 rules, no errors" sh -c "prom_out=\$(node -e 'fetch(process.argv[1]).then(r=>r.json()).then(j=>{const r=j.data.groups.flatMap(g=>g.rules); console.log(r.length, r.filter(x=>x.health!==\"ok\" && x.health!==\"unknown\").length)})' '$prom/api/v1/rules'); test \"\$prom_out\" = '25 0'"
 
 # Some traffic (answered UNAUTHENTICATED: a caller error, not a failure), so rates and
 # histograms have samples.
@@ -102,6 +119,8 @@ for _ in 1 2 3 4 5; do
   "$ctl" health --addr "127.0.0.1:${E2E_PORT[team]}" >/dev/null 2>&1
   "$ctl" team list-branches --addr "127.0.0.1:${E2E_PORT[team]}" >/dev/null 2>&1
   "$ctl" customer list-customers --addr "127.0.0.1:${E2E_PORT[customer]}" >/dev/null 2>&1
+  "$ctl" task list-tasks --addr "127.0.0.1:${E2E_PORT[task]}" >/dev/null 2>&1
+  "$ctl" analytics get-scorecard --addr "127.0.0.1:${E2E_PORT[analytics]}" >/dev/null 2>&1
   sleep 1
 done
 # The recording rules run every 30 s and a rate needs two samples: wait (bounded) until the
@@ -110,10 +129,10 @@ recorded() {
   prom_get "/api/v1/query?query=rmhub:grpc_errors:ratio_rate6h" | node -e '
     let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
       const r = JSON.parse(s).data.result;
-      process.exit(r.length === 2 && r.every(x => Number(x.value[1]) === 0) ? 0 : 1);
+      process.exit(r.length === 4 && r.every(x => Number(x.value[1]) === 0) ? 0 : 1);
     });'
 }
-wait_for 75 "recording rules give both services an error ratio of 0" recorded ||
+wait_for 75 "recording rules give the four services an error ratio of 0" recorded ||
   prom_get "/api/v1/query?query=rmhub:grpc_errors:ratio_rate6h"
 
 # ---- every dashboard query evaluates and names only exported metrics ----

@@ -80,10 +80,10 @@ check "metrics: promtool check metrics passes" sh -c "promtool check metrics <'$
 unset RMHUB_TOKEN
 # Team data only (--customer_addr= skips the customers: no customer service here); the seed
 # must succeed as a whole.
-check "seed: first run exits 0" "$seed" --addr "$addr" --customer_addr= --secret_file "$tmp/jwt-secret"
+check "seed: first run exits 0" "$seed" --addr "$addr" --customer_addr= --task_addr= --secret_file "$tmp/jwt-secret"
 cp "$tmp/out" "$tmp/seed1"
 check "seed: first run creates the demo branch" grep -q 'demo data on .*: [1-9][0-9]* objects created' "$tmp/seed1"
-check "seed: second run exits 0" "$seed" --addr "$addr" --customer_addr= --secret_file "$tmp/jwt-secret"
+check "seed: second run exits 0" "$seed" --addr "$addr" --customer_addr= --task_addr= --secret_file "$tmp/jwt-secret"
 cp "$tmp/out" "$tmp/seed2"
 check "seed: second run changes nothing" grep -q 'demo data on .*: 0 objects created' "$tmp/seed2"
 rm_name=$(sed -n 's/^  \(members\/[0-9]*\) *DEMO-E004 .*/\1/p' "$tmp/seed2")

@@ -100,12 +100,13 @@ absl::StatusOr<std::map<std::string, std::string>> CustomerSeeder::Owners(
   cv1::ListCustomersRequest list;
   list.set_filter(absl::StrCat("branch = ", Quoted(branch)));
   list.set_page_size(kPageSize);
-  do {
-    auto page = Call(&Stub::ListCustomers, list, manager_token_);
-    if (!page.ok()) return While("listing the customers of " + branch, page.status());
-    for (const cv1::Customer& c : page->customers()) owners[c.name()] = c.owner();
-    list.set_page_token(page->next_page_token());
-  } while (!list.page_token().empty());
+  RMHUB_RETURN_IF_ERROR(ForEachPage(stub_, &Stub::ListCustomers, list, manager_token_, timeout_,
+                                    "listing the customers of " + branch,
+                                    [&](const cv1::ListCustomersResponse& page) {
+                                      for (const cv1::Customer& c : page.customers()) {
+                                        owners[c.name()] = c.owner();
+                                      }
+                                    }));
   return owners;
 }
 

@@ -52,4 +52,20 @@ absl::StatusOr<Resp> CallAs(Stub& stub,
   return response;
 }
 
+// Calls a List `method` page after page (the request's page_token advanced) until the last page,
+// handing each response to `each`; an error says it happened while `step`.
+template <class Stub, class Req, class Resp, class Each>
+absl::Status ForEachPage(Stub& stub,
+                         grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                         Req request, const std::string& token, absl::Duration timeout,
+                         const std::string& step, Each each) {
+  do {
+    absl::StatusOr<Resp> page = CallAs(stub, method, request, token, timeout);
+    if (!page.ok()) return While(step, page.status());
+    each(*page);
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  return absl::OkStatus();
+}
+
 }  // namespace rmhub::seed

@@ -1,6 +1,7 @@
 #include "tools/rmhub-seed/summary.h"
 
 #include "absl/strings/str_cat.h"
+#include "tools/rmhub-seed/rpc.h"
 #include "tools/rmhubctl/text_width.h"
 
 namespace rmhub::seed {
@@ -134,6 +135,36 @@ std::string Summary(const SeedResult& result, const DemoData& data, const std::s
                       "Branch: ", result.branch.name(), "  ", result.branch.code(), "  ",
                       result.branch.display_name(), "\n", Teams(result), Staff(result),
                       TryThis(result, data, address));
+}
+
+std::string TaskSummary(const TaskSeedResult& result, const DemoData& data, const SeedResult& team,
+                        const std::string& address) {
+  std::string out = absl::StrCat(
+      "rmhub-seed: demo work on ", address, ": ", result.tasks.created, " tasks created (",
+      result.tasks.existing, " there already), ", result.meetings.created, " meeting recorded (",
+      result.meetings.existing, " there already) with ", result.action_item_tasks,
+      " action-item tasks; ", result.started, " started, ", result.signed_once,
+      " four-eyes checks signed once by this run; ", result.waiting_requests,
+      " cross-department request(s) waiting, ", result.overdue, " demo task(s) overdue\n");
+  for (const auto& [title, name] : result.names) {
+    absl::StrAppend(&out, "  ", PadToWidth(name, 10), title, "\n");
+  }
+  // The personal team's lead: the first home team of the demo.
+  const DemoTeam& home = data.teams.front();
+  const v1::Member& lead = team.members.at(home.leader);
+  std::string team_name;
+  for (const v1::Team& t : team.teams) {
+    if (t.display_name() == home.display_name) team_name = t.name();
+  }
+  const std::string ctl = absl::StrCat("  rmhubctl --addr ", address, " task ");
+  absl::StrAppend(
+      &out, "Try (as team lead ", lead.display_name(), "):\n",
+      "  export RMHUB_TOKEN=$(rmhubctl token --member ", IdOf(lead.name()),
+      " --roles TEAM_LEAD --branch ", IdOf(team.branch.name()), " --teams ", IdOf(team_name), ")\n",
+      ctl, "list-tasks filter='team = \"", team_name, "\" AND overdue = true'\n", ctl,
+      "list-tasks filter='acceptance = PENDING_ACCEPTANCE'\n", ctl, "get-workload name=", team_name,
+      "\n", ctl, "list-meetings filter='team = \"", team_name, "\"'\n");
+  return out;
 }
 
 }  // namespace rmhub::seed

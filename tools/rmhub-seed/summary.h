@@ -6,6 +6,7 @@
 
 #include "tools/rmhub-seed/customer_seeder.h"
 #include "tools/rmhub-seed/seeder.h"
+#include "tools/rmhub-seed/task_seeder.h"
 
 namespace rmhub::seed {
 
@@ -15,5 +16,9 @@ std::string Summary(const SeedResult& result, const DemoData& data, const std::s
 // service reports it, and calls to try as a relationship manager. Names no customer.
 std::string CustomerSummary(const CustomerSeedResult& result, const SeedResult& team,
                             const std::string& address);
+
+// The task part: counts, the demo tasks by title, and calls to try as the personal team's lead.
+std::string TaskSummary(const TaskSeedResult& result, const DemoData& data, const SeedResult& team,
+                        const std::string& address);
 
 }  // namespace rmhub::seed

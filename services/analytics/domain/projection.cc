@@ -36,6 +36,13 @@ absl::StatusOr<T> Unpack(const common::v1::DomainEvent& e) {
   return out;
 }
 
+// customer.assigned / transferred / handed_over carry CustomerOwnershipChanged; the move itself is
+// its assignment record.
+absl::StatusOr<cv1::AssignmentRecord> OwnershipRecord(const common::v1::DomainEvent& e) {
+  RMHUB_ASSIGN_OR_RETURN(cv1::CustomerOwnershipChanged c, Unpack<cv1::CustomerOwnershipChanged>(e));
+  return c.record();
+}
+
 bool Holds(const CustomerState& s) { return s.owner != 0 && !s.archived; }
 
 // Moves a customer's contribution to its owners' books from `before` to `after`.
@@ -53,7 +60,23 @@ void AddCounter(Effects& fx, int64_t member, Counter c, int64_t amount) {
   if (member != 0 && amount != 0) fx.counters.push_back({member, c, amount});
 }
 
-// customer.created / updated / status_changed / archived: the Customer as it now stands.
+// A customer won back (dormant or churned to active) or lost (to churned) between two states.
+void StatusCounters(const CustomerState& old, const CustomerState& now, Effects& fx) {
+  bool was_lapsed = old.status == cv1::DORMANT || old.status == cv1::CHURNED;
+  if (was_lapsed && now.status == cv1::ACTIVE) AddCounter(fx, now.owner, Counter::kWonBack, 1);
+  if (old.status != cv1::CHURNED && now.status == cv1::CHURNED) {
+    AddCounter(fx, old.owner != 0 ? old.owner : now.owner, Counter::kChurned, 1);
+  }
+}
+
+// customer.status_changed (CustomerStatusChanged) is written with the customer.updated that carries
+// the whole new state, in the same transaction: the snapshot moves the state and counts the
+// win-back or churn; this event only has to hold its payload.
+absl::Status CustomerStatusChange(const common::v1::DomainEvent& e, const Prior&, bool, Effects&) {
+  return Unpack<cv1::CustomerStatusChanged>(e).status();
+}
+
+// customer.created / updated / archived: the Customer as it now stands.
 absl::Status CustomerSnapshot(const common::v1::DomainEvent& e, const Prior& prior, bool stale,
                               Effects& fx) {
   RMHUB_ASSIGN_OR_RETURN(cv1::Customer c, Unpack<cv1::Customer>(e));
@@ -73,11 +96,7 @@ absl::Status CustomerSnapshot(const common::v1::DomainEvent& e, const Prior& pri
     AddCounter(fx, s.owner, Counter::kAumChange, s.aum_minor);
   } else {
     const CustomerState& old = *prior.customer;
-    bool was_lapsed = old.status == cv1::DORMANT || old.status == cv1::CHURNED;
-    if (was_lapsed && s.status == cv1::ACTIVE) AddCounter(fx, s.owner, Counter::kWonBack, 1);
-    if (old.status != cv1::CHURNED && s.status == cv1::CHURNED) {
-      AddCounter(fx, old.owner != 0 ? old.owner : s.owner, Counter::kChurned, 1);
-    }
+    StatusCounters(old, s, fx);
     if (old.owner == s.owner) {
       AddCounter(fx, s.owner, Counter::kAumChange, s.aum_minor - old.aum_minor);
     }
@@ -89,7 +108,7 @@ absl::Status CustomerSnapshot(const common::v1::DomainEvent& e, const Prior& pri
 // customer.assigned / transferred / handed_over: the book moves to record.to_owner.
 absl::Status CustomerAssignment(const common::v1::DomainEvent& e, const Prior& prior, bool stale,
                                 Effects& fx) {
-  RMHUB_ASSIGN_OR_RETURN(cv1::AssignmentRecord r, Unpack<cv1::AssignmentRecord>(e));
+  RMHUB_ASSIGN_OR_RETURN(cv1::AssignmentRecord r, OwnershipRecord(e));
   if (stale) return absl::OkStatus();
   CustomerState s = prior.customer.value_or(CustomerState{});
   s.owner = api::IdOf(r.to_owner(), "members");
@@ -180,7 +199,7 @@ const std::map<std::string, HandlerEntry>& Handlers() {
   static const auto* handlers = new std::map<std::string, HandlerEntry>{
       {"customer.created", {CustomerSnapshot, true}},
       {"customer.updated", {CustomerSnapshot, true}},
-      {"customer.status_changed", {CustomerSnapshot, true}},
+      {"customer.status_changed", {CustomerStatusChange, false}},
       {"customer.archived", {CustomerSnapshot, true}},
       {"customer.assigned", {CustomerAssignment, true}},
       {"customer.transferred", {CustomerAssignment, true}},
@@ -291,7 +310,7 @@ absl::StatusOr<Subjects> SubjectsOf(const common::v1::DomainEvent& e) {
   s.member = LeadingId(e.aggregate(), "members");
   if (e.type() == "customer.assigned" || e.type() == "customer.transferred" ||
       e.type() == "customer.handed_over") {
-    RMHUB_ASSIGN_OR_RETURN(cv1::AssignmentRecord r, Unpack<cv1::AssignmentRecord>(e));
+    RMHUB_ASSIGN_OR_RETURN(cv1::AssignmentRecord r, OwnershipRecord(e));
     s.assignee = api::IdOf(r.to_owner(), "members");
   }
   return s;

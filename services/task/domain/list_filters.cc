@@ -30,6 +30,17 @@ const api::FilterSchema& TaskFilterSchema() {
   return *schema;
 }
 
+int64_t PinnedCustomer(const api::FilterExpr& filter) {
+  for (const api::FilterCondition& c : filter.conditions) {
+    // The schema admits only `=` on related_customer, carried as the id.
+    if (c.field == "related_customer" && c.op == FilterOp::kEq &&
+        absl::holds_alternative<int64_t>(c.value)) {
+      return absl::get<int64_t>(c.value);
+    }
+  }
+  return 0;
+}
+
 const api::FilterSchema& MeetingFilterSchema() {
   static const std::set<FilterOp> kOrdered = {FilterOp::kLt, FilterOp::kLe, FilterOp::kGt,
                                               FilterOp::kGe};

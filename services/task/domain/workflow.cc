@@ -66,6 +66,11 @@ bool IsOpen(v1::TaskStatus status) {
   return status == v1::TODO || status == v1::IN_PROGRESS || status == v1::BLOCKED;
 }
 
+bool CountsAsWork(const v1::Task& task) {
+  return IsOpen(task.status()) && task.acceptance() != v1::PENDING_ACCEPTANCE &&
+         task.acceptance() != v1::DECLINED;
+}
+
 absl::Status DecideTransition(const v1::Task& task, v1::TaskStatus to, absl::string_view reason,
                               const std::vector<v1::Task>& dependencies) {
   if (to != v1::IN_PROGRESS && to != v1::BLOCKED && to != v1::DONE && to != v1::CANCELLED) {

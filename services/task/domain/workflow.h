@@ -32,6 +32,10 @@ bool IsFourEyes(v1::TaskType type);
 // Open means it still asks for work: TODO, IN_PROGRESS, BLOCKED.
 bool IsOpen(v1::TaskStatus status);
 
+// Whether the task is open work of its assignees now (workload, suggestions): open, and not a
+// cross-department request still waiting for acceptance or declined.
+bool CountsAsWork(const v1::Task& task);
+
 // Decides a TransitionTask. `dependencies` are the tasks `task` depends on, as stored now.
 //  - the move must be in AllowedNext: FAILED_PRECONDITION ILLEGAL_TRANSITION naming the allowed
 //    ones (or "none: <status> is final");

@@ -163,6 +163,10 @@ TEST_F(AnalyticsTest, IngestedEventsShowInTheScorecardWithTheirRawFigures) {
   SeedMembers();
   customer::v1::Interaction i;
   i.set_manager("members/5");
+  customer::v1::CustomerStatusChanged changed;
+  changed.set_customer("customers/2");
+  changed.set_previous_status(customer::v1::DORMANT);
+  changed.set_status(customer::v1::ACTIVE);
   v1::IngestEventsResponse resp;
   ASSERT_TRUE(
       Ingest(
@@ -171,11 +175,11 @@ TEST_F(AnalyticsTest, IngestedEventsShowInTheScorecardWithTheirRawFigures) {
            Event("customer.created", "customers/2", 1, Customer(2, 5, customer::v1::DORMANT, 0)),
            Event("customer.interaction_logged", "customers/1", 2, i),
            Event("customer.interaction_logged", "customers/1", 3, i),
-           Event("customer.status_changed", "customers/2", 2,
-                 Customer(2, 5, customer::v1::ACTIVE, 500))},
+           Event("customer.updated", "customers/2", 2, Customer(2, 5, customer::v1::ACTIVE, 500)),
+           Event("customer.status_changed", "customers/2", 3, changed)},
           &resp)
           .ok());
-  EXPECT_EQ(resp.accepted_count(), 5);
+  EXPECT_EQ(resp.accepted_count(), 6);
   EXPECT_EQ(resp.duplicate_count(), 0);
 
   v1::Scorecard s;
@@ -407,9 +411,12 @@ TEST_F(AnalyticsTest, RebuildReplaysIntoTheSameFigures) {
   SeedMembers();
   customer::v1::Interaction i;
   i.set_manager("members/6");
-  customer::v1::AssignmentRecord transfer;
+  customer::v1::CustomerOwnershipChanged transfer;
+  transfer.set_customer("customers/1");
   transfer.set_kind(customer::v1::TRANSFERRED);
   transfer.set_to_owner("members/6");
+  transfer.mutable_record()->set_kind(customer::v1::TRANSFERRED);
+  transfer.mutable_record()->set_to_owner("members/6");
   team::v1::LadderChange promo;
   promo.set_kind(team::v1::PROMOTION);
   ASSERT_TRUE(

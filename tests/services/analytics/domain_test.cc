@@ -307,7 +307,7 @@ TEST(Projection, NewCustomerJoinsTheBookAndCountsAsNew) {
 TEST(Projection, WinBackAndChurnAreCountedOnTransitions) {
   Prior prior;
   prior.customer = CustomerState{5, 2, 1, customer::v1::DORMANT, false, 1000, false};
-  auto fx = EffectsOf(Event("customer.status_changed", "customers/9",
+  auto fx = EffectsOf(Event("customer.updated", "customers/9",
                             Cust("members/5", customer::v1::ACTIVE, false, 1500)),
                       prior, false, absl::UTCTimeZone());
   ASSERT_TRUE(fx.ok());
@@ -319,23 +319,41 @@ TEST(Projection, WinBackAndChurnAreCountedOnTransitions) {
   EXPECT_EQ(won, 1);
   EXPECT_EQ(aum, 500);
   // A stale state event changes nothing.
-  auto stale = EffectsOf(Event("customer.status_changed", "customers/9",
+  auto stale = EffectsOf(Event("customer.updated", "customers/9",
                                Cust("members/5", customer::v1::ACTIVE, false, 1500)),
                          prior, true, absl::UTCTimeZone());
   ASSERT_TRUE(stale.ok());
   EXPECT_FALSE(stale->customer_state.has_value());
   EXPECT_TRUE(stale->counters.empty());
   EXPECT_TRUE(stale->holdings.empty());
+  // customer.status_changed, written with that update, counts nothing a second time; it must
+  // hold its own payload.
+  customer::v1::CustomerStatusChanged changed;
+  changed.set_customer("customers/9");
+  changed.set_previous_status(customer::v1::DORMANT);
+  changed.set_status(customer::v1::ACTIVE);
+  auto follow = EffectsOf(Event("customer.status_changed", "customers/9", changed), prior, false,
+                          absl::UTCTimeZone());
+  ASSERT_TRUE(follow.ok());
+  EXPECT_TRUE(follow->counters.empty());
+  EXPECT_FALSE(follow->customer_state.has_value());
+  EXPECT_EQ(EffectsOf(Event("customer.status_changed", "customers/9",
+                            Cust("members/5", customer::v1::ACTIVE, false, 1500)),
+                      prior, false, absl::UTCTimeZone())
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(Projection, TransferMovesTheBook) {
   Prior prior;
   prior.customer = CustomerState{5, 2, 1, customer::v1::ACTIVE, true, 700, false};
   prior.assignee = MemberState{1, 3, 0, 0};
-  customer::v1::AssignmentRecord r;
+  customer::v1::CustomerOwnershipChanged r;
   r.set_kind(customer::v1::TRANSFERRED);
-  r.set_from_owner("members/5");
-  r.set_to_owner("members/6");
+  r.mutable_record()->set_kind(customer::v1::TRANSFERRED);
+  r.mutable_record()->set_from_owner("members/5");
+  r.mutable_record()->set_to_owner("members/6");
   auto fx =
       EffectsOf(Event("customer.transferred", "customers/9", r), prior, false, absl::UTCTimeZone());
   ASSERT_TRUE(fx.ok());
@@ -351,6 +369,7 @@ TEST(Projection, TransferMovesTheBook) {
   // The first assignment of an unassigned customer is its owner's new customer.
   prior.customer->owner = 0;
   r.set_kind(customer::v1::ASSIGNED);
+  r.mutable_record()->set_kind(customer::v1::ASSIGNED);
   fx = EffectsOf(Event("customer.assigned", "customers/9", r), prior, false, absl::UTCTimeZone());
   ASSERT_TRUE(fx.ok());
   ASSERT_EQ(fx->counters.size(), 1u);

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/task/domain/dependencies.h"
+#include "services/task/domain/list_filters.h"
 #include "services/task/domain/ranking.h"
 #include "services/task/domain/workflow.h"
 
@@ -336,6 +337,39 @@ TEST(Ranking, WorkloadCountsOverdue) {
   EXPECT_EQ(w.open_tasks(), 2);
   EXPECT_EQ(w.overdue_tasks(), 1);
   EXPECT_DOUBLE_EQ(w.weighted_load(), 3.0);
+}
+
+TEST(ListFilters, PinnedCustomerIsTheRelatedCustomerEquality) {
+  auto pinned = [](const std::string& text) {
+    absl::StatusOr<api::FilterExpr> f = api::ParseFilterExpr(text, TaskFilterSchema());
+    EXPECT_TRUE(f.ok()) << f.status();
+    return f.ok() ? PinnedCustomer(*f) : -1;
+  };
+  EXPECT_EQ(pinned(""), 0);
+  EXPECT_EQ(pinned("team = \"teams/10\""), 0);
+  EXPECT_EQ(pinned("status = TODO AND related_customer = \"customers/42\""), 42);
+  EXPECT_EQ(pinned("related_complaint = \"complaints/42\""), 0);
+  EXPECT_FALSE(api::ParseFilterExpr("related_customer != \"customers/42\"", TaskFilterSchema())
+                   .ok());  // only = is accepted, so a pin is always an equality
+}
+
+TEST(StatusMachine, OpenWorkIsOpenAndNotAWaitingOrDeclinedRequest) {
+  v1::Task t;
+  t.set_status(v1::TODO);
+  EXPECT_TRUE(CountsAsWork(t));
+  t.set_status(v1::BLOCKED);
+  EXPECT_TRUE(CountsAsWork(t));
+  t.set_acceptance(v1::PENDING_ACCEPTANCE);
+  EXPECT_FALSE(CountsAsWork(t));
+  t.set_acceptance(v1::ACCEPTED);
+  EXPECT_TRUE(CountsAsWork(t));
+  t.set_acceptance(v1::DECLINED);
+  EXPECT_FALSE(CountsAsWork(t));
+  t.set_acceptance(v1::ACCEPTANCE_UNSPECIFIED);
+  t.set_status(v1::DONE);
+  EXPECT_FALSE(CountsAsWork(t));
+  t.set_status(v1::CANCELLED);
+  EXPECT_FALSE(CountsAsWork(t));
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/db/sql_values.h"
+#include "services/task/overdue_sweeper.h"
 #include "tests/services/task/task_test_env.h"
+#include "tests/support/metric_value.h"
 
 namespace rmhub::task {
 namespace {
@@ -155,6 +157,14 @@ TEST_F(TaskServiceTest, ATaskAboutACustomerIsVisibleToWhoMaySeeTheCustomer) {
   v1::Task created = Create(t, lead_token_);
   EXPECT_TRUE(Get(created.name(), rm_token_).ok());  // the customer's manager
   EXPECT_EQ(Get(created.name(), RmToken(4, 1, {10})).error_code(), grpc::StatusCode::NOT_FOUND);
+  // Lists: the customer's manager finds it when listing the customer's tasks, not in their own
+  // unpinned list; another RM of the team finds nothing about a customer they do not hold.
+  v1::ListTasksResponse pinned = List("related_customer = \"customers/100\"", rm_token_);
+  ASSERT_EQ(pinned.tasks_size(), 1);
+  EXPECT_EQ(pinned.tasks(0).name(), created.name());
+  EXPECT_EQ(List("", rm_token_).tasks_size(), 0);
+  EXPECT_EQ(List("related_customer = \"customers/100\"", RmToken(4, 1, {10})).tasks_size(), 0);
+  EXPECT_EQ(List("related_customer = \"customers/100\"", RmToken(3, 1, {10})).tasks_size(), 1);
   // A customer the caller may not see cannot be named.
   v1::Task other = NewTask(v1::CUSTOMER_VISIT);
   other.set_related_customer("customers/200");
@@ -492,6 +502,17 @@ TEST_F(TaskServiceTest, WorkloadPerMemberAndTeam) {
   r.set_name("members/2");
   EXPECT_EQ(stub_->GetWorkload(ctx3.get(), r, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+
+  // A closed task leaves the workload (the person rows' open-work flag follows every write).
+  v1::ListTasksResponse mine = List("assignee = \"members/2\"", rm_token_);
+  ASSERT_EQ(mine.tasks_size(), 2);
+  ASSERT_TRUE(
+      Transition(mine.tasks(0).name(), v1::CANCELLED, rm_token_, nullptr, "not needed").ok());
+  auto ctx4 = Context(rm_token_);
+  ASSERT_TRUE(stub_->GetWorkload(ctx4.get(), r, &out).ok());
+  ASSERT_EQ(out.workloads_size(), 1);
+  EXPECT_EQ(out.workloads(0).open_tasks(), 1);
+  EXPECT_EQ(CountRows("task_people WHERE member_id = 2 AND role = 1 AND open_work = 1"), 1);
 }
 
 TEST_F(TaskServiceTest, OverdueEventOncePerDueTimeEvenWithTwoSweepers) {
@@ -530,6 +551,58 @@ TEST_F(TaskServiceTest, OverdueEventOncePerDueTimeEvenWithTwoSweepers) {
   EXPECT_EQ(*service_->SweepOverdue(), 1);
   EXPECT_EQ(CountRows("outbox_events WHERE event_type = 'task.overdue'"), 6);
   EXPECT_EQ(List("overdue = true", rm_token_).tasks_size(), 4);
+}
+
+TEST_F(TaskServiceTest, OverdueSweeperExportsOpenGaugeAndEventCounter) {
+  prometheus::Registry registry;
+  OverdueSweeper sweeper(*service_, absl::Hours(1), registry);
+  auto open = [&](const std::string& kind) {
+    return testing::MetricValue(registry, "rmhub_task_overdue_open", {{"kind", kind}});
+  };
+  auto events = [&] { return testing::MetricValue(registry, "rmhub_task_overdue_events_total"); };
+  EXPECT_EQ(open("four_eyes"), 0);
+  EXPECT_EQ(events(), 0);
+
+  v1::Task check = NewTask(v1::POST_LOAN_CHECK);
+  check.add_assignees("members/2");
+  check.add_assignees("members/3");
+  *check.mutable_due_time() = In(harness_.clock(), absl::Hours(1));
+  Create(check, lead_token_);
+  v1::Task visit = NewTask(v1::CUSTOMER_VISIT);
+  visit.add_assignees("members/2");
+  *visit.mutable_due_time() = In(harness_.clock(), absl::Hours(1));
+  const v1::Task first_visit = Create(visit, rm_token_);
+  Create(visit, rm_token_);
+  Create(NewTask(v1::CUSTOMER_VISIT), rm_token_);  // due in three days: not overdue
+  sweeper.SweepOnce();
+  EXPECT_EQ(open("four_eyes"), 0);
+  EXPECT_EQ(open("other"), 0);
+
+  harness_.clock().Advance(absl::Hours(2));
+  sweeper.SweepOnce();
+  EXPECT_EQ(open("four_eyes"), 1);
+  EXPECT_EQ(open("other"), 2);
+  EXPECT_EQ(events(), 3);
+  // Emitted once: the next sweep counts no new event but still sees them open and overdue.
+  sweeper.SweepOnce();
+  EXPECT_EQ(events(), 3);
+  EXPECT_EQ(open("other"), 2);
+  // A cancelled task is no longer open.
+  ASSERT_TRUE(
+      Transition(first_visit.name(), v1::CANCELLED, rm_token_, nullptr, "customer moved away")
+          .ok());
+  sweeper.SweepOnce();
+  EXPECT_EQ(open("other"), 1);
+  EXPECT_EQ(open("four_eyes"), 1);
+  EXPECT_EQ(CountRows("outbox_events WHERE event_type = 'task.overdue'"), 3);
+}
+
+TEST_F(TaskServiceTest, OverdueSweeperStopsWhenAsked) {
+  prometheus::Registry registry;
+  OverdueSweeper sweeper(*service_, absl::Hours(1), registry);
+  sweeper.Start();
+  sweeper.Stop();  // returns: the loop left its hour-long wait
+  sweeper.Stop();  // a second stop is harmless
 }
 
 }  // namespace

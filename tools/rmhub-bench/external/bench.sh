@@ -153,7 +153,7 @@ for name in team customer; do
     { say "$name not SERVING"; exit 1; }
 done
 say "team 127.0.0.1:${GRPC_PORT[team]}, customer 127.0.0.1:${GRPC_PORT[customer]}; seeding"
-"$seed" --addr "127.0.0.1:${GRPC_PORT[team]}" --customer_addr "127.0.0.1:${GRPC_PORT[customer]}" \
+"$seed" --addr "127.0.0.1:${GRPC_PORT[team]}" --customer_addr "127.0.0.1:${GRPC_PORT[customer]}" --task_addr= \
   --secret_file "$work/jwt-secret" >"$logs/seed.log" 2>&1 || { tail -20 "$logs/seed.log" >&2; exit 1; }
 
 # The branch manager the seed names (reads every customer of the branch, masked: no pii.read, so
