@@ -127,7 +127,7 @@ function service() {
 }
 
 // rmhub-business: what the branches would notice — complaints against their regulatory clock,
-// overdue work (dual-person checks apart), managers over their cap, and how far behind the
+// overdue work (dual-person checks apart), capacity against caps (managers over theirs), and how far behind the
 // scorecards are. Gauges are refreshed by each replica's background pass: read with max.
 function business() {
   const p = [];
@@ -146,6 +146,7 @@ function business() {
     ["max by (kind) (rmhub_task_overdue_open)", "{{kind}}"],
     ["sum(increase(rmhub_task_overdue_events_total[1h]))", "became overdue /h"],
   ]);
+  add("Capacity: managers over their cap", "none", [["max(rmhub_customer_managers_over_cap)", "over cap"]]);
   add("Analytics: ingest lag by source", "s", [
     ["max by (source) (rmhub_analytics_ingest_lag_seconds)", "{{source}}"],
   ]);

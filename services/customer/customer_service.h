@@ -80,6 +80,11 @@ class CustomerService {
                                                               const v1::ImportCustomersRequest& r);
   absl::StatusOr<v1::PortfolioSummary> GetPortfolioSummary(const Caller& c,
                                                            const v1::GetPortfolioSummaryRequest& r);
+  // How many managers hold more than the cap the team service gives them now (e.g. after a cap
+  // was lowered): customers for a personal RM, key accounts for a corporate one, as
+  // GetPortfolioSummary counts cap_used. Members the team service does not know are skipped;
+  // UNAVAILABLE when it cannot answer. Feeds the rmhub_customer_managers_over_cap gauge.
+  absl::StatusOr<int> CountManagersOverCap(const Caller& c);
   absl::StatusOr<v1::ListPiiAuditEntriesResponse> ListPiiAuditEntries(
       const Caller& c, const v1::ListPiiAuditEntriesRequest& r);
 

@@ -330,6 +330,31 @@ void AddCounts(const std::map<int, int>& counts, Name name,
 
 }  // namespace
 
+absl::StatusOr<int> CustomerService::CountManagersOverCap(const Caller& c) {
+  std::vector<HolderCount> holders;
+  RMHUB_RETURN_IF_ERROR(repository_.Read([&](CustomerStore& store) {
+    return StoreInto(&holders, [&] { return store.ListHolderCounts(); });
+  }));
+  int over = 0;
+  for (const HolderCount& holder : holders) {
+    absl::StatusOr<ManagerFacts> facts =
+        team_.CheckEligibility(holder.member_id, team::v1::PERSONAL, c);
+    if (!facts.ok() && facts.status().code() == absl::StatusCode::kFailedPrecondition) continue;
+    RMHUB_RETURN_IF_ERROR(facts.status());
+    int used = holder.holdings.customers;
+    if (!facts->eligible) {
+      RMHUB_ASSIGN_OR_RETURN(ManagerFacts corporate,
+                             team_.CheckEligibility(holder.member_id, team::v1::CORPORATE, c));
+      if (corporate.eligible) {
+        facts = corporate;
+        used = holder.holdings.key_accounts;
+      }
+    }
+    if (used > facts->cap) ++over;
+  }
+  return over;
+}
+
 absl::StatusOr<v1::PortfolioSummary> CustomerService::GetPortfolioSummary(
     const Caller& c, const v1::GetPortfolioSummaryRequest& r) {
   const auth::Principal& p = c.principal;

@@ -10,6 +10,7 @@
 #include "services/customer/customer_grpc_service.h"
 #include "services/customer/customer_service.h"
 #include "services/customer/mysql_repository.h"
+#include "services/customer/over_cap_gauge.h"
 
 ABSL_FLAG(std::string, team_address, "", "the team service (host:port)");
 ABSL_FLAG(absl::Duration, team_call_timeout, absl::Seconds(2),
@@ -31,6 +32,8 @@ ABSL_FLAG(int64_t, medium_contribution_threshold, 500'000,
 ABSL_FLAG(int64_t, high_contribution_threshold, 5'000'000,
           "annual contribution (fen) from which a customer is HIGH_VALUE");
 ABSL_FLAG(int, birthday_window_days, 7, "default birthday window of care reminders");
+ABSL_FLAG(absl::Duration, over_cap_refresh_interval, absl::Minutes(5),
+          "how often rmhub_customer_managers_over_cap is recounted (0: never)");
 
 namespace {
 
@@ -57,6 +60,10 @@ rmhub::customer::CustomerConfig ConfigFromFlags() {
       rmhub::config::CheckHostPort("team_address", absl::GetFlag(FLAGS_team_address)),
       rmhub::config::CheckPositive("team_call_timeout", absl::GetFlag(FLAGS_team_call_timeout)),
   });
+  if (absl::GetFlag(FLAGS_over_cap_refresh_interval) < absl::ZeroDuration()) {
+    rmhub::config::ExitIfInvalid(
+        {absl::InvalidArgumentError("over_cap_refresh_interval: must not be negative")});
+  }
   return config;
 }
 
@@ -91,6 +98,12 @@ absl::StatusOr<std::vector<RegisteredService>> Build(Runtime& runtime) {
                                                      runtime.zone, config, &runtime.registry);
   auto service = std::make_shared<rmhub::customer::CustomerGrpcService>(
       *logic, runtime.authenticator, runtime.call_queue);
+  absl::Duration over_cap_interval = absl::GetFlag(FLAGS_over_cap_refresh_interval);
+  if (over_cap_interval > absl::ZeroDuration() && runtime.on_stop != nullptr) {
+    auto* over_cap = new rmhub::customer::OverCapGauge(*logic, over_cap_interval, runtime.registry);
+    over_cap->Start();
+    runtime.on_stop->push_back([over_cap] { over_cap->Stop(); });
+  }
   return std::vector<RegisteredService>{{service, "rmhub.customer.v1.CustomerService"}};
 }
 

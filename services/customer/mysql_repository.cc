@@ -306,6 +306,7 @@ class MySqlCustomerStore final : public CustomerStore {
 
   absl::Status LockManager(int64_t member_id, absl::Time now) override;
   absl::StatusOr<Holdings> CountHoldings(int64_t member_id) override;
+  absl::StatusOr<std::vector<HolderCount>> ListHolderCounts() override;
   absl::Status SetOwnership(int64_t customer_id, const Ownership& ownership,
                             absl::Time now) override;
   absl::StatusOr<int64_t> InsertAssignment(int64_t customer_id, const v1::AssignmentRecord& record,
@@ -605,6 +606,25 @@ absl::StatusOr<Holdings> MySqlCustomerStore::CountHoldings(int64_t member_id) {
       h.key_accounts = rs->getInt(2);
     }
     return h;
+  });
+}
+
+absl::StatusOr<std::vector<HolderCount>> MySqlCustomerStore::ListHolderCounts() {
+  return db::GuardSql([&]() -> absl::StatusOr<std::vector<HolderCount>> {
+    static const std::string kSql =
+        "SELECT owner_id, COUNT(*), COALESCE(SUM(key_account <> 0), 0) FROM customers "
+        "WHERE owner_id IS NOT NULL AND archived = 0 GROUP BY owner_id ORDER BY owner_id";
+    sql::PreparedStatement& ps = Stmt(kSql);
+    std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+    std::vector<HolderCount> out;
+    while (rs->next()) {
+      HolderCount h;
+      h.member_id = rs->getInt64(1);
+      h.holdings.customers = rs->getInt(2);
+      h.holdings.key_accounts = rs->getInt(3);
+      out.push_back(h);
+    }
+    return out;
   });
 }
 

@@ -51,6 +51,12 @@ struct Holdings {
   int key_accounts = 0;
 };
 
+// What one manager holds (unarchived customers), for the over-cap gauge.
+struct HolderCount {
+  int64_t member_id = 0;
+  Holdings holdings;
+};
+
 // A follow-up that has come due: the latest interaction of a customer whose next_follow_up_date
 // is on or before the asked day, with no later interaction.
 struct DueFollowUp {
@@ -95,6 +101,8 @@ class CustomerStore {
   // exact until commit.
   virtual absl::Status LockManager(int64_t member_id, absl::Time now) = 0;
   virtual absl::StatusOr<Holdings> CountHoldings(int64_t member_id) = 0;
+  // Every manager holding at least one unarchived customer, by member id (a plain read).
+  virtual absl::StatusOr<std::vector<HolderCount>> ListHolderCounts() = 0;
   // Sets owner, team and branch; bumps the version.
   virtual absl::Status SetOwnership(int64_t customer_id, const Ownership& ownership,
                                     absl::Time now) = 0;

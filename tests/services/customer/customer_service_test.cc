@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "services/customer/over_cap_gauge.h"
 #include "tests/services/customer/customer_test_env.h"
 
 namespace rmhub::customer {
@@ -71,6 +72,53 @@ TEST_F(CustomerServiceTest, CorporateCapCountsOnlyKeyAccounts) {
   u.mutable_update_mask()->add_paths("key_account");
   auto ctx = Context(manager_token_);
   EXPECT_EQ(ReasonOf(stub_->UpdateCustomer(ctx.get(), u, &out)), "ASSIGNMENT_CAP_REACHED");
+}
+
+// The value of rmhub_customer_managers_over_cap in `registry` (-1 when it is not there).
+double OverCapValue(prometheus::Registry& registry) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name == "rmhub_customer_managers_over_cap" && family.metric.size() == 1) {
+      return family.metric[0].gauge.value;
+    }
+  }
+  return -1;
+}
+
+TEST_F(CustomerServiceTest, OverCapGaugeCountsManagersAboveALoweredCap) {
+  team_.AddManager(7, team::v1::PERSONAL, /*cap=*/3, 1, 3);
+  team_.AddManager(8, team::v1::CORPORATE, /*cap=*/2, 1, 3);
+  Create(RetailCustomer(), "members/7");
+  Create(RetailCustomer(), "members/7");
+  Create(CorporateCustomer(true), "members/8");
+  Create(CorporateCustomer(true), "members/8");
+  Create(CorporateCustomer(false), "members/8");  // not a key account: outside the cap
+  Create(RetailCustomer());                       // unassigned
+  prometheus::Registry registry;
+  OverCapGauge gauge(*service_, absl::Minutes(5), registry);
+  ASSERT_TRUE(gauge.Refresh().ok());
+  EXPECT_EQ(OverCapValue(registry), 0);
+
+  team_.AddManager(7, team::v1::PERSONAL, /*cap=*/1, 1, 3);  // 2 customers held, cap 1
+  ASSERT_TRUE(gauge.Refresh().ok());
+  EXPECT_EQ(OverCapValue(registry), 1);
+  team_.AddManager(8, team::v1::CORPORATE, /*cap=*/1, 1, 3);  // 2 key accounts held, cap 1
+  ASSERT_TRUE(gauge.Refresh().ok());
+  EXPECT_EQ(OverCapValue(registry), 2);
+
+  // The team service down: the count fails and the gauge keeps its last value.
+  team_.SetDown(true);
+  EXPECT_EQ(gauge.Refresh().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(OverCapValue(registry), 2);
+  team_.SetDown(false);
+
+  // Nothing was reassigned by counting.
+  auto ctx = Context(manager_token_);
+  v1::PortfolioSummary summary;
+  v1::GetPortfolioSummaryRequest r;
+  r.set_manager("members/7");
+  ASSERT_TRUE(stub_->GetPortfolioSummary(ctx.get(), r, &summary).ok());
+  EXPECT_EQ(summary.customer_count(), 2);
+  EXPECT_EQ(summary.cap(), 1);
 }
 
 TEST_F(CustomerServiceTest, IneligibleManagerAndUnreachableTeamServiceAssignNothing) {

@@ -1,6 +1,7 @@
 #include "tests/services/customer/fake_customer_repository.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -120,6 +121,18 @@ class FakeCustomerStore final : public CustomerStore {
       h.key_accounts += row.customer.key_account();
     }
     return h;
+  }
+  absl::StatusOr<std::vector<HolderCount>> ListHolderCounts() override {
+    std::map<int64_t, Holdings> by_owner;
+    for (const auto& [id, row] : d_.customers) {
+      if (row.ownership.owner_id == 0 || row.customer.archived()) continue;
+      Holdings& h = by_owner[row.ownership.owner_id];
+      ++h.customers;
+      h.key_accounts += row.customer.key_account();
+    }
+    std::vector<HolderCount> out;
+    for (const auto& [member, h] : by_owner) out.push_back({member, h});
+    return out;
   }
   absl::Status SetOwnership(int64_t customer_id, const Ownership& ownership,
                             absl::Time now) override {
