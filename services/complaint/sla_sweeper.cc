@@ -7,7 +7,8 @@ namespace rmhub::complaint {
 
 SlaSweeper::SlaSweeper(ComplaintService& service, absl::Duration interval,
                        prometheus::Registry& registry)
-    : service_(service), interval_(interval) {
+    : service_(service),
+      periodic_(interval, clock::Periodic::FirstPass::kAtStart, [this] { RunOnce(); }) {
   auto& open = prometheus::BuildGauge()
                    .Name("rmhub_complaint_open")
                    .Help("Open complaints by SLA state, as of the last sweep")
@@ -23,20 +24,9 @@ SlaSweeper::SlaSweeper(ComplaintService& service, absl::Duration interval,
   breached_events_ = &events.Add({{"state", "BREACHED"}});
 }
 
-SlaSweeper::~SlaSweeper() { Stop(); }
+void SlaSweeper::Start() { periodic_.Start(); }
 
-void SlaSweeper::Start() {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void SlaSweeper::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
+void SlaSweeper::Stop() { periodic_.Stop(); }
 
 void SlaSweeper::RunOnce() {
   absl::StatusOr<SweepStats> stats = service_.SweepSla();
@@ -64,16 +54,6 @@ void SlaSweeper::RunOnce() {
   for (int i = 0; i < 3; ++i) {
     auto it = counts->find(states[i]);
     open_[i]->Set(it == counts->end() ? 0.0 : static_cast<double>(it->second));
-  }
-}
-
-void SlaSweeper::Loop() {
-  while (true) {
-    RunOnce();
-    absl::MutexLock lock(&mu_);
-    auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-    mu_.AwaitWithTimeout(absl::Condition(&stopping), interval_);
-    if (stopping_) return;
   }
 }
 

@@ -13,11 +13,8 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
-#include <thread>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/clock/periodic.h"
 #include "services/complaint/complaint_service.h"
 
 namespace rmhub::complaint {
@@ -25,7 +22,6 @@ namespace rmhub::complaint {
 class SlaSweeper {
  public:
   SlaSweeper(ComplaintService& service, absl::Duration interval, prometheus::Registry& registry);
-  ~SlaSweeper();  // stops the thread
   SlaSweeper(const SlaSweeper&) = delete;
   SlaSweeper& operator=(const SlaSweeper&) = delete;
 
@@ -35,16 +31,11 @@ class SlaSweeper {
   void RunOnce();
 
  private:
-  void Loop();
-
   ComplaintService& service_;
-  const absl::Duration interval_;
   prometheus::Gauge* open_[3];           // ON_TRACK, AT_RISK, BREACHED
   prometheus::Counter* at_risk_events_;  // state="AT_RISK"
   prometheus::Counter* breached_events_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  clock::Periodic periodic_;  // last: stopped first
 };
 
 }  // namespace rmhub::complaint

@@ -7,14 +7,15 @@ namespace rmhub::customer {
 OverCapGauge::OverCapGauge(CustomerService& service, absl::Duration interval,
                            prometheus::Registry& registry)
     : service_(service),
-      interval_(interval),
       gauge_(prometheus::BuildGauge()
                  .Name("rmhub_customer_managers_over_cap")
                  .Help("Managers whose holdings exceed the cap the team service gives them")
                  .Register(registry)
-                 .Add({})) {}
-
-OverCapGauge::~OverCapGauge() { Stop(); }
+                 .Add({})),
+      periodic_(interval, clock::Periodic::FirstPass::kAtStart, [this] {
+        absl::Status s = Refresh();
+        if (!s.ok()) log::Warn("over-cap count failed", {{"status", s.ToString()}});
+      }) {}
 
 absl::Status OverCapGauge::Refresh() {
   auth::Principal self;
@@ -26,28 +27,8 @@ absl::Status OverCapGauge::Refresh() {
   return absl::OkStatus();
 }
 
-void OverCapGauge::Start() {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this] { Loop(); });
-}
+void OverCapGauge::Start() { periodic_.Start(); }
 
-void OverCapGauge::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-void OverCapGauge::Loop() {
-  while (true) {
-    absl::Status s = Refresh();
-    if (!s.ok()) log::Warn("over-cap count failed", {{"status", s.ToString()}});
-    absl::MutexLock lock(&mu_);
-    auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-    mu_.AwaitWithTimeout(absl::Condition(&stopping), interval_);
-    if (stopping_) return;
-  }
-}
+void OverCapGauge::Stop() { periodic_.Stop(); }
 
 }  // namespace rmhub::customer

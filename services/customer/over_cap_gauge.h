@@ -6,10 +6,8 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
-#include <thread>
-
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/clock/periodic.h"
 #include "services/customer/customer_service.h"
 
 namespace rmhub::customer {
@@ -17,7 +15,6 @@ namespace rmhub::customer {
 class OverCapGauge {
  public:
   OverCapGauge(CustomerService& service, absl::Duration interval, prometheus::Registry& registry);
-  ~OverCapGauge();  // stops the thread
   OverCapGauge(const OverCapGauge&) = delete;
   OverCapGauge& operator=(const OverCapGauge&) = delete;
 
@@ -27,14 +24,9 @@ class OverCapGauge {
   void Stop();
 
  private:
-  void Loop();
-
   CustomerService& service_;
-  const absl::Duration interval_;
   prometheus::Gauge& gauge_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  clock::Periodic periodic_;  // last: destroyed (stopped) first
 };
 
 }  // namespace rmhub::customer

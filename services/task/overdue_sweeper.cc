@@ -25,29 +25,18 @@ prometheus::Family<prometheus::Gauge>& OpenFamily(prometheus::Registry& registry
 OverdueSweeper::OverdueSweeper(TaskService& service, absl::Duration interval,
                                prometheus::Registry& registry)
     : service_(service),
-      interval_(interval),
       open_four_eyes_(OpenFamily(registry).Add({{"kind", "four_eyes"}})),
       open_other_(OpenFamily(registry).Add({{"kind", "other"}})),
       events_(prometheus::BuildCounter()
                   .Name("rmhub_task_overdue_events_total")
                   .Help("task.overdue events this replica emitted")
                   .Register(registry)
-                  .Add({})) {}
+                  .Add({})),
+      periodic_(interval, clock::Periodic::FirstPass::kAtStart, [this] { SweepOnce(); }) {}
 
-OverdueSweeper::~OverdueSweeper() { Stop(); }
+void OverdueSweeper::Start() { periodic_.Start(); }
 
-void OverdueSweeper::Start() {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void OverdueSweeper::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
+void OverdueSweeper::Stop() { periodic_.Stop(); }
 
 void OverdueSweeper::SweepOnce() {
   absl::StatusOr<int> emitted = service_.SweepOverdue();
@@ -65,16 +54,6 @@ void OverdueSweeper::SweepOnce() {
   }
   open_four_eyes_.Set(static_cast<double>(open->four_eyes));
   open_other_.Set(static_cast<double>(open->other));
-}
-
-void OverdueSweeper::Loop() {
-  while (true) {
-    SweepOnce();
-    absl::MutexLock lock(&mu_);
-    auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-    mu_.AwaitWithTimeout(absl::Condition(&stopping), interval_);
-    if (stopping_) return;
-  }
 }
 
 }  // namespace rmhub::task

@@ -9,11 +9,8 @@
 //                                                    DUE_DILIGENCE or POST_LOAN_CHECK task)
 //   rmhub_task_overdue_events_total                  task.overdue events this replica emitted
 
-#include <thread>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/clock/periodic.h"
 #include "services/task/task_service.h"
 
 namespace prometheus {
@@ -27,7 +24,6 @@ namespace rmhub::task {
 class OverdueSweeper {
  public:
   OverdueSweeper(TaskService& service, absl::Duration interval, prometheus::Registry& registry);
-  ~OverdueSweeper();  // stops the thread
 
   OverdueSweeper(const OverdueSweeper&) = delete;
   OverdueSweeper& operator=(const OverdueSweeper&) = delete;
@@ -40,16 +36,11 @@ class OverdueSweeper {
   void SweepOnce();
 
  private:
-  void Loop();
-
   TaskService& service_;
-  const absl::Duration interval_;
   prometheus::Gauge& open_four_eyes_;
   prometheus::Gauge& open_other_;
   prometheus::Counter& events_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  clock::Periodic periodic_;  // last: stopped first
 };
 
 }  // namespace rmhub::task

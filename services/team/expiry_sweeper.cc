@@ -10,46 +10,26 @@ constexpr int kBatch = 100;
 }  // namespace
 
 ExpirySweeper::ExpirySweeper(TeamService& service, absl::Duration interval)
-    : service_(service), interval_(interval) {}
+    : service_(service),
+      periodic_(interval, clock::Periodic::FirstPass::kAfterInterval, [this] { Pass(); }) {}
 
-ExpirySweeper::~ExpirySweeper() { Stop(); }
+void ExpirySweeper::Start() { periodic_.Start(); }
 
-void ExpirySweeper::Start() {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this] { Loop(); });
-}
+void ExpirySweeper::Stop() { periodic_.Stop(); }
 
-void ExpirySweeper::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-void ExpirySweeper::Loop() {
+void ExpirySweeper::Pass() {
+  int total = 0;
   while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      mu_.AwaitWithTimeout(absl::Condition(&stopping), interval_);
-      if (stopping_) return;
+    absl::StatusOr<int> published = service_.SweepExpiredCertifications(kBatch);
+    if (!published.ok()) {
+      log::Warn("certificate expiry sweep failed", {{"status", published.status().ToString()}});
+      break;
     }
-    int total = 0;
-    while (true) {
-      absl::StatusOr<int> published = service_.SweepExpiredCertifications(kBatch);
-      if (!published.ok()) {
-        log::Warn("certificate expiry sweep failed", {{"status", published.status().ToString()}});
-        break;
-      }
-      total += *published;
-      // A short batch was the last one (a batch claimed by another replica counts short too).
-      if (*published < kBatch) break;
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-    }
-    if (total > 0) log::Info("certificate expiries published", {{"count", absl::StrCat(total)}});
+    total += *published;
+    // A short batch was the last one (a batch claimed by another replica counts short too).
+    if (*published < kBatch || periodic_.stopping()) break;
   }
+  if (total > 0) log::Info("certificate expiries published", {{"count", absl::StrCat(total)}});
 }
 
 }  // namespace rmhub::team

@@ -4,11 +4,8 @@
 // in batches until none is left. Every replica runs one; the claim row in each publication's
 // transaction makes each expiry published exactly once across replicas.
 
-#include <thread>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/clock/periodic.h"
 #include "services/team/team_service.h"
 
 namespace rmhub::team {
@@ -16,7 +13,6 @@ namespace rmhub::team {
 class ExpirySweeper {
  public:
   ExpirySweeper(TeamService& service, absl::Duration interval);
-  ~ExpirySweeper();  // stops the thread
   ExpirySweeper(const ExpirySweeper&) = delete;
   ExpirySweeper& operator=(const ExpirySweeper&) = delete;
 
@@ -24,13 +20,11 @@ class ExpirySweeper {
   void Stop();
 
  private:
-  void Loop();
+  // Publishes every expiry due, in batches, until none is left or the sweeper stops.
+  void Pass();
 
   TeamService& service_;
-  const absl::Duration interval_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  clock::Periodic periodic_;  // last: destroyed (stopped) first
 };
 
 }  // namespace rmhub::team

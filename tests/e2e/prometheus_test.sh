@@ -118,7 +118,7 @@ targets_up() {
       process.exit(t.length === 5 && t.every(x => x.health === "up") ? 0 : 1);
     });'
 }
-wait_for 60 "Prometheus scrapes the five services (targets up)" targets_up || {
+wait_for 120 "Prometheus scrapes the five services (targets up)" targets_up || {
   cat "$tmp/prometheus.log"
   finish
 }
@@ -157,7 +157,7 @@ recorded() {
       process.exit(r.length === 5 && r.every(x => Number(x.value[1]) === 0) ? 0 : 1);
     });'
 }
-wait_for 75 "recording rules give the five services an error ratio of 0" recorded ||
+wait_for 150 "recording rules give the five services an error ratio of 0" recorded ||
   prom_get "/api/v1/query?query=rmhub:grpc_errors:ratio_rate6h"
 
 # ---- every dashboard query evaluates and names only exported metrics ----
@@ -202,5 +202,5 @@ team_down_pending() {
                    ["pending", "firing"].includes(a[0].state) ? 0 : 1);
     });'
 }
-wait_for 60 "RmhubServiceDown pending for job=team only, through the HTTP API" team_down_pending
+wait_for 120 "RmhubServiceDown pending for job=team only, through the HTTP API" team_down_pending
 finish

@@ -40,7 +40,9 @@ class TaskServiceTest : public TaskTestEnv {
     auto events = EventsOf(aggregate);
     v1::Task t;
     EXPECT_FALSE(events.empty());
-    if (!events.empty()) EXPECT_TRUE(events.back().payload().UnpackTo(&t));
+    if (!events.empty()) {
+      EXPECT_TRUE(events.back().payload().UnpackTo(&t));
+    }
     return t;
   }
   grpc::Status Update(const v1::Task& task, std::vector<std::string> paths,
