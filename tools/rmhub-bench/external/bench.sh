@@ -14,6 +14,11 @@
 #   tools/rmhub-bench/external/bench.sh [--build DIR] [--out DIR] [--levels 8,32,256,1024]
 #       [--rounds 3] [--duration 10] [--warmup 2] [--short_deadline_ms 50] [--short_level 1024]
 #       [--short_duration 10] [--workloads bare,raw,get-customer,get-member]
+#   (task workloads, issue 9, not in the default list: create-task — CreateTask of a visit by a
+#   relationship manager of the demo branch for their team, assigned to themselves, no
+#   request_id, so every call writes; list-tasks — ListTasks of the same RM's open tasks,
+#   `assignee = "members/N" AND status = TODO`, page 20. Their raw-query floors are not built
+#   yet: the bare and raw workloads of the same run are the floors in the summary.)
 #   (raw-needs, not in the default list: the raw point-select with the repository's needs
 #   subquery, to price the subquery in MariaDB)
 #   tools/rmhub-bench/external/bench.sh --profile_calls N [--out DIR]
@@ -61,12 +66,13 @@ work=$(mktemp -d /tmp/rmhub-extbench-work.XXXXXX)
 chmod 755 "$work"
 
 team_bin=$build/services/team/team_server
+task_bin=$build/services/task/task_server
 customer_bin=$build/services/customer/customer_server
 ctl=$build/tools/rmhubctl/rmhubctl
 seed=$build/tools/rmhub-seed/rmhub-seed
 bare_bin=$build/tools/rmhub-bench/rmhub_bench_bare_server
 raw_bin=$build/tools/rmhub-bench/rmhub_bench_raw_select
-for bin in "$team_bin" "$customer_bin" "$ctl" "$seed" "$bare_bin" "$raw_bin"; do
+for bin in "$team_bin" "$customer_bin" "$task_bin" "$ctl" "$seed" "$bare_bin" "$raw_bin"; do
   [ -x "$bin" ] || { echo "bench.sh: missing $bin (build it first)" >&2; exit 2; }
 done
 command -v h2load >/dev/null || { echo "bench.sh: h2load missing (apt-get install nghttp2-client)" >&2; exit 2; }
@@ -99,9 +105,11 @@ pw=$(cat "$work/db-password")
 "$root/scripts/mariadb.sh" sql "$work/db" -e "
   CREATE DATABASE rmhub_team CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
   CREATE DATABASE rmhub_customer CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+  CREATE DATABASE rmhub_task CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
   CREATE USER 'rmhub_bench'@'127.0.0.1' IDENTIFIED BY '$pw';
   GRANT ALL PRIVILEGES ON rmhub_team.* TO 'rmhub_bench'@'127.0.0.1';
-  GRANT ALL PRIVILEGES ON rmhub_customer.* TO 'rmhub_bench'@'127.0.0.1';" || exit 1
+  GRANT ALL PRIVILEGES ON rmhub_customer.* TO 'rmhub_bench'@'127.0.0.1';
+  GRANT ALL PRIVILEGES ON rmhub_task.* TO 'rmhub_bench'@'127.0.0.1';" || exit 1
 sql() { "$root/scripts/mariadb.sh" sql "$work/db" -N -B -e "$1"; }
 
 # ---- the services, as scripts/up.sh starts them ---------------------------------------------
@@ -112,6 +120,9 @@ head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/idempotency-key"
 clean_env=(env)
 while read -r var; do clean_env+=(-u "$var"); done < <(env | sed -n 's/^\(RMHUB_[A-Za-z0-9_]*\)=.*/\1/p')
 acl="customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility;seed=rmhub.team.v1.TeamService/*"
+# The task service's calls on team and customer, as scripts/up.sh allows them.
+acl+=";task=rmhub.team.v1.TeamService/GetTeam,rmhub.team.v1.TeamService/ListTeamMembers"
+acl+=",rmhub.team.v1.TeamService/BatchGetMembers,rmhub.customer.v1.CustomerService/GetCustomer"
 common_args=(--listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0
   --db_host=127.0.0.1 --db_port="$db_port" --db_user=rmhub_bench
   --db_password_file="$work/db-password" --dev_mode --reflection
@@ -148,12 +159,16 @@ start customer "$customer_bin" "${common_args[@]}" --db_name=rmhub_customer \
   --pii_encryption_keys_file="$work/pii-keys" --pii_active_key_id=bench1 \
   --pii_blind_index_key_file="$work/pii-index-key" --team_address="127.0.0.1:${GRPC_PORT[team]}"
 wait_ports customer
-for name in team customer; do
+start task "$task_bin" "${common_args[@]}" --db_name=rmhub_task \
+  --team_address="127.0.0.1:${GRPC_PORT[team]}" --customer_address="127.0.0.1:${GRPC_PORT[customer]}"
+wait_ports task
+for name in team customer task; do
   "$ctl" health --addr "127.0.0.1:${GRPC_PORT[$name]}" --wait 60s >/dev/null ||
     { say "$name not SERVING"; exit 1; }
 done
 say "team 127.0.0.1:${GRPC_PORT[team]}, customer 127.0.0.1:${GRPC_PORT[customer]}; seeding"
-"$seed" --addr "127.0.0.1:${GRPC_PORT[team]}" --customer_addr "127.0.0.1:${GRPC_PORT[customer]}" --task_addr= \
+"$seed" --addr "127.0.0.1:${GRPC_PORT[team]}" --customer_addr "127.0.0.1:${GRPC_PORT[customer]}" \
+  --task_addr "127.0.0.1:${GRPC_PORT[task]}" \
   --secret_file "$work/jwt-secret" >"$logs/seed.log" 2>&1 || { tail -20 "$logs/seed.log" >&2; exit 1; }
 
 # The branch manager the seed names (reads every customer of the branch, masked: no pii.read, so
@@ -171,6 +186,16 @@ RMHUB_TOKEN=$token "$ctl" --addr "127.0.0.1:${GRPC_PORT[customer]}" --json custo
   "name=customers/$customer_id" >"$work/customer.json" || { say "GetCustomer failed"; exit 1; }
 RMHUB_TOKEN=$token "$ctl" --addr "127.0.0.1:${GRPC_PORT[team]}" --json team GetMember \
   "name=members/$member_id" >/dev/null || { say "GetMember failed"; exit 1; }
+
+# The task workloads act as a relationship manager of the branch (the one the seed names) in
+# their first team.
+rm_id=$(grep -m1 -o -- '--member [0-9]* --roles RELATIONSHIP_MANAGER' "$logs/seed.log" | awk '{ print $2 }')
+[ -n "$rm_id" ] || { say "no relationship manager in the seed output"; exit 1; }
+rm_team=$(sql "SELECT MIN(team_id) FROM rmhub_team.team_members WHERE member_id = $rm_id")
+rm_token=$("$ctl" token --member "$rm_id" --roles RELATIONSHIP_MANAGER --branch "$branch_id" --teams "$rm_team" \
+  --secret-file "$work/jwt-secret" --ttl 12h)
+tasks=$(sql "SELECT COUNT(*) FROM rmhub_task.tasks")
+say "$tasks tasks; task workloads as members/$rm_id of teams/$rm_team"
 
 # ---- the floors -----------------------------------------------------------------------------
 "$bare_bin" --response_json="$work/customer.json" --port_file="$work/bare.port" \
@@ -193,6 +218,36 @@ grpc_request_file() {
 }
 grpc_request_file "$work/get-customer.bin" "customers/$customer_id"
 grpc_request_file "$work/get-member.bin" "members/$member_id"
+# CreateTaskRequest{task{type CUSTOMER_VISIT, title, priority NORMAL, team, assignees [rm],
+# due_time 30 days on}} and
+# ListTasksRequest{page_size 20, filter}: protobuf wire format, length-prefixed.
+python3 - "$work" "$rm_id" "$rm_team" <<'PY' || { say "task request bodies failed"; exit 1; }
+import struct, sys, time
+work, rm, team = sys.argv[1], sys.argv[2], sys.argv[3]
+def varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+def ld(field, data):
+    return varint(field << 3 | 2) + varint(len(data)) + data
+def vi(field, n):
+    return varint(field << 3) + varint(n)
+def frame(msg):
+    return b"\0" + struct.pack(">I", len(msg)) + msg
+task = (vi(2, 1) + ld(3, b"Bench visit") + vi(5, 2) + ld(7, ("teams/" + team).encode()) +
+        ld(8, ("members/" + rm).encode()) + ld(11, vi(1, int(time.time()) + 30 * 86400)))
+open(work + "/create-task.bin", "wb").write(frame(ld(1, task)))
+flt = 'assignee = "members/%s" AND status = TODO' % rm
+open(work + "/list-tasks.bin", "wb").write(frame(vi(1, 20) + ld(3, flt.encode())))
+PY
+# The RM may list their open tasks (CreateTask's codes come from the metrics of the run).
+RMHUB_TOKEN=$rm_token "$ctl" --addr "127.0.0.1:${GRPC_PORT[task]}" --json task ListTasks page_size=20 \
+  "filter=assignee = \"members/$rm_id\" AND status = TODO" >/dev/null || { say "ListTasks failed"; exit 1; }
 
 # ---- measuring --------------------------------------------------------------------------------
 fetch_metrics() { curl -fsS --max-time 10 "http://127.0.0.1:$1/metrics"; }
@@ -224,16 +279,20 @@ h2load_run() {
   case $workload in
     get-customer) port=${GRPC_PORT[customer]}; path=rmhub.customer.v1.CustomerService/GetCustomer; body=$work/get-customer.bin ;;
     get-member) port=${GRPC_PORT[team]}; path=rmhub.team.v1.TeamService/GetMember; body=$work/get-member.bin ;;
+    create-task) port=${GRPC_PORT[task]}; path=rmhub.task.v1.TaskService/CreateTask; body=$work/create-task.bin ;;
+    list-tasks) port=${GRPC_PORT[task]}; path=rmhub.task.v1.TaskService/ListTasks; body=$work/list-tasks.bin ;;
     bare) port=${GRPC_PORT[bare]}; path=rmhub.customer.v1.CustomerService/GetCustomer; body=$work/get-customer.bin ;;
   esac
   # Up to 8 connections; streams spread evenly over them.
   # h2load appends to its --log-file: start each run with an empty one.
   rm -f "$work/h2lat.log"
+  local auth=$token
+  case $workload in create-task | list-tasks) auth=$rm_token ;; esac
   local conns=$((streams < 8 ? streams : 8))
   local per=$((streams / conns))
   timeout $((secs + warmup + 60)) h2load -D "$secs" --warm-up-time="$warmup" -c "$conns" -m "$per" \
     -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' -H "grpc-timeout: $timeout" \
-    -H "authorization: Bearer $token" --log-file="$work/h2lat.log" \
+    -H "authorization: Bearer $auth" --log-file="$work/h2lat.log" \
     "http://127.0.0.1:$port/$path" >"$work/h2load.out" 2>&1
   cat "$work/h2load.out" >>"$logs/h2load.log"
   # "finished in 10.00s, 5000.00 req/s, ..." ; "time for request:  min  max  mean  sd  +/- sd"
@@ -264,6 +323,8 @@ measure() {
   case $workload in
     get-customer) server=customer; method=GetCustomer ;;
     get-member) server=team; method=GetMember ;;
+    create-task) server=task; method=CreateTask ;;
+    list-tasks) server=task; method=ListTasks ;;
     bare) server=bare ;;
   esac
   if [ "$workload" = raw ] || [ "$workload" = raw-needs ]; then
@@ -405,6 +466,7 @@ fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/conditions.txt"
 {
   echo "nproc $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+  echo "tasks $tasks before the run; task workloads as members/$rm_id (RELATIONSHIP_MANAGER) of teams/$rm_team"
   echo "customers $customers; read customers/$customer_id and members/$member_id as members/$bm_id (BRANCH_MANAGER, no pii.read)"
   echo "duration ${duration}s + warm-up ${warmup}s per measurement; rounds $rounds"
 } >>"$out/conditions.txt"
