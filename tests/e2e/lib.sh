@@ -117,6 +117,8 @@ finish() {
 # The suite's own service-to-service calls (as the services' default) plus the service tokens of
 # the e2e scripts' administrator and of rmhub-seed, which set up branches and members.
 E2E_SERVICE_METHOD_ACL="customer=rmhub.team.v1.TeamService/CheckAssignmentEligibility,\
+rmhub.team.v1.TeamService/ListIneligibleHolders,rmhub.team.v1.TeamService/ListTeams,\
+rmhub.team.v1.TeamService/GetMember,\
 rmhub.analytics.v1.AnalyticsService/IngestEvents;team=rmhub.analytics.v1.AnalyticsService/IngestEvents;\
 complaint=rmhub.customer.v1.CustomerService/GetCustomer,rmhub.team.v1.TeamService/GetTeam,\
 rmhub.team.v1.TeamService/GetMember,rmhub.team.v1.TeamService/ListTeamMembers,\
